@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Makes this checkout ready to run: Node dependencies (npm ci), Jupyter with nbconvert (Debian
+# packages, since PyPI is out of reach) and the project's tslab kernel spec in .jupyter/.
+# Idempotent and quick when everything is already in place. Set SETUP_QUIET=1 to hush it.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+say() { [ "${SETUP_QUIET:-}" = 1 ] || echo "[setup] $*" >&2; }
+
+# 1. Node dependencies, pinned by package-lock.json.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing Node dependencies (npm ci)"
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund >&2
+fi
+
+# 2. Jupyter + nbconvert + nbclient from Debian, run by /usr/bin/python3.
+PY=/usr/bin/python3
+if ! "$PY" -c "import nbclient, nbconvert, notebook" >/dev/null 2>&1; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "[setup] Jupyter is missing: run as root, or: sudo apt-get install jupyter-notebook jupyter-nbconvert python3-ipykernel" >&2
+    exit 1
+  fi
+  say "installing Jupyter from Debian packages"
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jupyter-notebook jupyter-nbconvert python3-ipykernel >&2
+fi
+
+# 3. The project's kernel spec, generated here (it holds this checkout's absolute path, so it is
+#    never committed). Jupyter finds it through JUPYTER_PATH=$root/.jupyter.
+spec_dir=.jupyter/kernels/literate-ml-ts
+mkdir -p "$spec_dir"
+"$PY" - "$root" "$spec_dir/kernel.json" <<'PYEOF'
+import json, os, sys
+root, out = sys.argv[1], sys.argv[2]
+spec = {
+    "argv": ["bash", os.path.join(root, "scripts", "kernel-launch.sh"), "{connection_file}"],
+    "display_name": "TypeScript (literate-ml-ts)",
+    "language": "typescript",
+}
+tmp = out + ".tmp"
+with open(tmp, "w") as f:
+    json.dump(spec, f, indent=2)
+os.replace(tmp, out)
+PYEOF
+say "ready (kernel spec: $spec_dir)"

@@ -1,0 +1,221 @@
+import * as dfd from "danfojs-node";
+
+import {
+  CsvError,
+  integerCell,
+  numberCell,
+  optionalNumberCell,
+  parseCsv,
+  readCsv,
+} from "../io/csv";
+import { literalNames } from "./python-literal";
+
+/** Ratings as columns: one entry per (user, movie, rating) row, in file order. */
+export interface Ratings {
+  userId: Int32Array;
+  movieId: Int32Array;
+  rating: Float32Array;
+}
+
+/** (user, movie) pairs to predict, in file order. */
+export interface RatingQueries {
+  userId: Int32Array;
+  movieId: Int32Array;
+}
+
+/** One movie of `df_movies.csv`, its TMDB list columns parsed; `null` means unknown. */
+export interface Movie {
+  movieId: number;
+  title: string;
+  overview: string;
+  genres: string[];
+  originalLanguage: string | null;
+  releaseYear: number | null;
+  runtime: number | null;
+  budget: number | null;
+  revenue: number | null;
+  popularity: number | null;
+  voteAverage: number | null;
+  voteCount: number | null;
+  productionCompanies: string[];
+  productionCountries: string[];
+  spokenLanguages: string[];
+  collection: string | null;
+}
+
+/** Where the project keeps the rating data. */
+export const RATINGS_DIR = "data/ratings";
+
+/** Columns of a training CSV, as the challenge's `POST /ratings/train` takes it. */
+export const TRAIN_COLUMNS = ["userId", "rating", "movieId"] as const;
+/** Columns of a prediction CSV, as `POST /ratings/predict` takes it. */
+export const QUERY_COLUMNS = ["userId", "movieId"] as const;
+
+/**
+ * Parses training ratings (`userId,rating,movieId`, columns in any order). Ids must be integers
+ * and ratings numbers in [1, 5]; anything else throws a {@link CsvError} naming row and column.
+ *
+ * @example
+ * const r = parseRatingsCsv("userId,rating,movieId\n1,4.5,31\n", "upload.csv"); // r.rating[0] = 4.5
+ */
+export function parseRatingsCsv(text: string, source: string): Ratings {
+  return ratingsFromRows(parseCsv(text, source, { required: TRAIN_COLUMNS }).rows, source);
+}
+
+/** Reads training ratings from a CSV file (see {@link parseRatingsCsv}). */
+export function readRatings(path = `${RATINGS_DIR}/df_train.csv`): Ratings {
+  return ratingsFromRows(readCsv(path, { required: TRAIN_COLUMNS }).rows, path);
+}
+
+function ratingsFromRows(rows: Record<string, string>[], source: string): Ratings {
+  const n = rows.length;
+  const out: Ratings = {
+    userId: new Int32Array(n),
+    movieId: new Int32Array(n),
+    rating: new Float32Array(n),
+  };
+  rows.forEach((r, i) => {
+    out.userId[i] = integerCell(r.userId, source, i + 1, "userId");
+    out.movieId[i] = integerCell(r.movieId, source, i + 1, "movieId");
+    const rating = numberCell(r.rating, source, i + 1, "rating");
+    if (rating < 1 || rating > 5) {
+      throw new CsvError(`${source}: row ${i + 1}, column rating: ${rating} is outside [1, 5]`, {
+        row: i + 1,
+        column: "rating",
+      });
+    }
+    out.rating[i] = rating;
+  });
+  return out;
+}
+
+/** Parses prediction queries (`userId,movieId`); malformed ids throw a {@link CsvError}. */
+export function parseQueriesCsv(text: string, source: string): RatingQueries {
+  return queriesFromRows(parseCsv(text, source, { required: QUERY_COLUMNS }).rows, source);
+}
+
+/** Reads prediction queries from a CSV file (see {@link parseQueriesCsv}). */
+export function readQueries(path = `${RATINGS_DIR}/df_test.csv`): RatingQueries {
+  return queriesFromRows(readCsv(path, { required: QUERY_COLUMNS }).rows, path);
+}
+
+function queriesFromRows(rows: Record<string, string>[], source: string): RatingQueries {
+  const out: RatingQueries = {
+    userId: new Int32Array(rows.length),
+    movieId: new Int32Array(rows.length),
+  };
+  rows.forEach((r, i) => {
+    out.userId[i] = integerCell(r.userId, source, i + 1, "userId");
+    out.movieId[i] = integerCell(r.movieId, source, i + 1, "movieId");
+  });
+  return out;
+}
+
+const MOVIE_COLUMNS = [
+  "movieId",
+  "title",
+  "overview",
+  "genres",
+  "original_language",
+  "release_date",
+  "runtime",
+  "budget",
+  "revenue",
+  "popularity",
+  "vote_average",
+  "vote_count",
+  "production_companies",
+  "production_countries",
+  "spoken_languages",
+  "belongs_to_collection",
+] as const;
+
+/**
+ * Reads `df_movies.csv`: one {@link Movie} per row with TMDB's Python-literal list columns parsed.
+ * Zero budget/revenue mean unknown in TMDB and become `null`.
+ */
+export function readMovies(path = `${RATINGS_DIR}/df_movies.csv`): Movie[] {
+  const { rows } = readCsv(path, { required: MOVIE_COLUMNS, optional: "any" });
+  const seen = new Set<number>();
+  return rows.map((r, i) => {
+    const row = i + 1;
+    const num = (c: string): number | null => optionalNumberCell(r[c], path, row, c);
+    const names = (c: string): string[] => {
+      try {
+        return literalNames(r[c] ?? "");
+      } catch (err) {
+        throw new CsvError(`${path}: row ${row}, column ${c}: ${(err as Error).message}`, {
+          row,
+          column: c,
+        });
+      }
+    };
+    const movieId = integerCell(r.movieId, path, row, "movieId");
+    if (seen.has(movieId))
+      throw new CsvError(`${path}: row ${row}: movieId ${movieId} appears twice`, { row });
+    seen.add(movieId);
+    const year = /^(\d{4})/.exec(r.release_date ?? "");
+    const positive = (v: number | null): number | null => (v !== null && v > 0 ? v : null);
+    return {
+      movieId,
+      title: r.title ?? "",
+      overview: r.overview ?? "",
+      genres: names("genres"),
+      originalLanguage: r.original_language?.trim() || null,
+      releaseYear: year ? Number(year[1]) : null,
+      runtime: positive(num("runtime")),
+      budget: positive(num("budget")),
+      revenue: positive(num("revenue")),
+      popularity: num("popularity"),
+      voteAverage: num("vote_average"),
+      voteCount: num("vote_count"),
+      productionCompanies: names("production_companies"),
+      productionCountries: names("production_countries"),
+      spokenLanguages: names("spoken_languages"),
+      collection: names("belongs_to_collection")[0] ?? null,
+    };
+  });
+}
+
+/**
+ * Checks that every movie of `movieIds` is in the movie table; throws a {@link CsvError} naming the
+ * first offending row and how many rows are affected.
+ */
+export function assertKnownMovies(
+  movieIds: Int32Array,
+  movies: ReadonlyMap<number, Movie>,
+  source: string,
+): void {
+  let first = -1;
+  let count = 0;
+  movieIds.forEach((id, i) => {
+    if (!movies.has(id)) {
+      count++;
+      if (first < 0) first = i;
+    }
+  });
+  if (count > 0) {
+    throw new CsvError(
+      `${source}: row ${first + 1}, column movieId: movie ${movieIds[first]} is not in df_movies` +
+        (count > 1 ? ` (${count} rows name unknown movies)` : ""),
+      { row: first + 1, column: "movieId" },
+    );
+  }
+}
+
+/** Turns column records (ratings, queries, or movies) into a danfo DataFrame for exploration. */
+export function toDataFrame(table: Ratings | RatingQueries | Movie[]): dfd.DataFrame {
+  if (Array.isArray(table)) {
+    const flat = table.map((m) => ({
+      ...m,
+      genres: m.genres.join("|"),
+      productionCompanies: m.productionCompanies.join("|"),
+      productionCountries: m.productionCountries.join("|"),
+      spokenLanguages: m.spokenLanguages.join("|"),
+    }));
+    return new dfd.DataFrame(flat);
+  }
+  const cols: Record<string, number[]> = {};
+  for (const [k, v] of Object.entries(table)) cols[k] = Array.from(v as ArrayLike<number>);
+  return new dfd.DataFrame(cols);
+}

@@ -1,0 +1,76 @@
+/**
+ * `npm run report`: executes every numbered notebook in order and writes the executed notebooks,
+ * their HTML reports and `outputs/index.html`. Exits 1 naming the notebook and cell that failed.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+
+import { writeFileAtomic } from "../io/atomic-write";
+import {
+  executeNotebook,
+  listNotebooks,
+  type NotebookRun,
+  PROJECT_ROOT,
+  renderIndex,
+} from "./notebooks";
+
+const USAGE = `usage: npm run report -- [--quick] [--notebooks DIR] [--out DIR] [NAME_FILTER...]
+  --quick        small settings (same as REPORT_QUICK=1), as CI runs them
+  --notebooks    folder of NN-*.ipynb notebooks (default notebooks/)
+  --out          output folder (default outputs/)
+  NAME_FILTER    run only notebooks whose name contains one of these`;
+
+/** Runs the report command with the given arguments; resolves with the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      quick: { type: "boolean", default: process.env.REPORT_QUICK === "1" },
+      notebooks: { type: "string", default: join(PROJECT_ROOT, "notebooks") },
+      out: { type: "string", default: join(PROJECT_ROOT, "outputs") },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const names = listNotebooks(values.notebooks).filter(
+    (n) => positionals.length === 0 || positionals.some((p) => n.includes(p)),
+  );
+  if (names.length === 0) {
+    console.error(`no notebooks to run in ${values.notebooks}`);
+    return 1;
+  }
+  mkdirSync(values.out, { recursive: true });
+  const runs: NotebookRun[] = [];
+  for (const name of names) {
+    console.log(`[report] ${name}${values.quick ? " (quick)" : ""} ...`);
+    const run = await executeNotebook(join(values.notebooks, name), {
+      outDir: values.out,
+      quick: values.quick,
+    });
+    runs.push(run);
+    console.log(`[report] ${name}: ${run.ok ? "ok" : "FAILED"} in ${run.seconds.toFixed(1)} s`);
+    if (!run.ok) {
+      console.error(`[report] ${run.error}`);
+      break;
+    }
+  }
+  writeFileAtomic(join(values.out, "index.html"), renderIndex(runs, values.quick));
+  const failed = runs.find((r) => !r.ok);
+  console.log(`[report] wrote ${join(values.out, "index.html")}`);
+  return failed ? 1 : 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exit(1);
+    },
+  );
+}

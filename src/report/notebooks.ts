@@ -1,0 +1,107 @@
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+/** The project's root folder (where package.json lives). */
+export const PROJECT_ROOT = resolve(__dirname, "..", "..");
+
+/** Name of the generated project-local tslab kernel spec (see scripts/setup.sh). */
+export const KERNEL_NAME = "literate-ml-ts";
+
+/** What running one notebook produced. */
+export interface NotebookRun {
+  /** Notebook file name, e.g. `01-ratings-eda.ipynb`. */
+  notebook: string;
+  /** True when every cell ran. */
+  ok: boolean;
+  /** Wall time in seconds. */
+  seconds: number;
+  /** Executed notebook written to the output folder. */
+  ipynb: string;
+  /** HTML report written to the output folder. */
+  html: string;
+  /** The failure message naming notebook and cell, when `ok` is false. */
+  error?: string;
+}
+
+/** Lists `NN-*.ipynb` notebooks of a folder in their numbered order. */
+export function listNotebooks(dir: string): string[] {
+  if (!existsSync(dir)) throw new Error(`notebook folder not found: ${dir}`);
+  return readdirSync(dir)
+    .filter((f) => /^\d{2}-.*\.ipynb$/.test(f))
+    .sort();
+}
+
+/** Options of {@link executeNotebook}. */
+export interface ExecuteOptions {
+  /** Folder for the executed notebook and its HTML report. */
+  outDir: string;
+  /** Run the notebook's small settings (sets REPORT_QUICK=1 for the kernel). */
+  quick?: boolean;
+  /** Seconds a single cell may take. */
+  cellTimeout?: number;
+}
+
+/**
+ * Executes one notebook on the project's tslab kernel through nbclient, writing
+ * `<name>.ipynb` and `<name>.html` to `outDir`; resolves with the outcome, never throws for a
+ * failing cell.
+ *
+ * @example
+ * const run = await executeNotebook("notebooks/01-ratings-eda.ipynb", { outDir: "outputs" });
+ */
+export function executeNotebook(path: string, options: ExecuteOptions): Promise<NotebookRun> {
+  const name = path.split("/").pop() ?? path;
+  const stem = name.replace(/\.ipynb$/, "");
+  const ipynb = join(options.outDir, `${stem}.ipynb`);
+  const html = join(options.outDir, `${stem}.html`);
+  const args = [
+    join(PROJECT_ROOT, "scripts", "execute_notebook.py"),
+    path,
+    ipynb,
+    html,
+    "--kernel",
+    KERNEL_NAME,
+    "--timeout",
+    String(options.cellTimeout ?? 3600),
+  ];
+  const env = {
+    ...process.env,
+    JUPYTER_PATH: join(PROJECT_ROOT, ".jupyter"),
+    REPORT_QUICK: options.quick ? "1" : (process.env.REPORT_QUICK ?? ""),
+  };
+  const started = Date.now();
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn("/usr/bin/python3", args, { env, stdio: ["ignore", "inherit", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const seconds = (Date.now() - started) / 1000;
+      const ok = code === 0;
+      const error = ok ? undefined : stderr.trim() || `exit code ${code}`;
+      resolvePromise({ notebook: name, ok, seconds, ipynb, html, error });
+    });
+  });
+}
+
+/** Renders the `index.html` that links every notebook report with its status and time. */
+export function renderIndex(runs: NotebookRun[], quick: boolean): string {
+  const rows = runs
+    .map((r) => {
+      const file = r.html.split("/").pop() ?? r.html;
+      const status = r.ok ? "ok" : "FAILED";
+      return `<tr><td><a href="${file}">${r.notebook}</a></td><td>${status}</td><td>${r.seconds.toFixed(1)} s</td></tr>`;
+    })
+    .join("\n");
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>literate-ml-ts reports</title>
+<style>body{font-family:sans-serif;max-width:50em;margin:2em auto}td,th{padding:.3em 1em;text-align:left}</style>
+</head><body>
+<h1>literate-ml-ts reports</h1>
+<p>Executed notebooks${quick ? " (quick mode: small settings)" : ""}, generated ${new Date().toISOString()}.</p>
+<table><tr><th>notebook</th><th>status</th><th>time</th></tr>
+${rows}
+</table></body></html>
+`;
+}

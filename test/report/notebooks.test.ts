@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+
+import { executeNotebook, listNotebooks } from "../../src/report/notebooks";
+
+const broken = "test/fixtures/notebooks-broken";
+
+test("listNotebooks returns numbered notebooks in order", () => {
+  assert.deepEqual(listNotebooks(broken), ["01-fine.ipynb", "02-broken.ipynb"]);
+});
+
+test("a failing cell is named with its notebook and cell, and later cells do not run", async () => {
+  const out = mkdtempSync(join(tmpdir(), "nb-"));
+  const run = await executeNotebook(join(broken, "02-broken.ipynb"), { outDir: out });
+  assert.equal(run.ok, false);
+  assert.match(
+    run.error ?? "",
+    /02-broken\.ipynb: cell 3 \(code cell 2, `throw new Error\("deliberately broken"\)/,
+  );
+  assert.match(run.error ?? "", /deliberately broken/);
+  const executed = JSON.parse(readFileSync(run.ipynb, "utf8")) as {
+    cells: { outputs?: unknown[] }[];
+  };
+  assert.deepEqual(executed.cells[4].outputs, [], "the cell after the failure must not have run");
+  assert.ok(existsSync(run.html), "the partial HTML report is still written");
+});
+
+test("an unawaited rejected promise fails the notebook too", async () => {
+  const out = mkdtempSync(join(tmpdir(), "nb-"));
+  const run = await executeNotebook(join("test/fixtures/notebooks-rejected", "01-rejected.ipynb"), {
+    outDir: out,
+  });
+  assert.equal(run.ok, false);
+  assert.match(run.error ?? "", /cell 1 .* a promise rejected without being awaited/s);
+});
+
+test("the report command exits 1 and names notebook and cell", () => {
+  const out = mkdtempSync(join(tmpdir(), "nb-"));
+  const res = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "src/report/cli.ts", "--notebooks", broken, "--out", out],
+    {
+      encoding: "utf8",
+    },
+  );
+  assert.equal(res.status, 1, res.stdout + res.stderr);
+  assert.match(res.stdout, /01-fine\.ipynb: ok/);
+  assert.match(res.stderr, /02-broken\.ipynb: cell 3/);
+  assert.match(
+    readFileSync(join(out, "index.html"), "utf8"),
+    /02-broken\.ipynb<\/a><\/td><td>FAILED/,
+  );
+});
