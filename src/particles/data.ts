@@ -1,0 +1,90 @@
+import { readNpz } from "../io/npz";
+import { SeededRandom } from "../random/seeded";
+
+/** Particles per sample. */
+export const N_PARTICLES = 4;
+/** Raw values per particle in: position (3), velocity (3), one scalar property (mass or charge). */
+export const N_IN = 7;
+/** Raw values per particle out: the predicted position (3). */
+export const N_OUT = 3;
+
+/** One particle data set: flat row-major float32 arrays plus their sample counts. */
+export interface ParticleData {
+  /** The file it came from. */
+  source: string;
+  trainX: Float32Array;
+  trainY: Float32Array;
+  testX: Float32Array;
+  nTrain: number;
+  nTest: number;
+}
+
+/**
+ * Reads a particle `.npz` (`train_x` (n, 4, 7), `train_y` (n, 4, 3), `test_x` (m, 4, 7)), checking
+ * names, shapes and that every value is finite; errors name the file and the array.
+ *
+ * @example
+ * const data = loadParticles("data/particles/5bf4506e86.npz"); // data.nTrain = 48000
+ */
+export function loadParticles(path: string): ParticleData {
+  const arrays = readNpz(path);
+  const get = (name: string, width: number): { data: Float32Array; n: number } => {
+    const a = arrays[name];
+    if (!a)
+      throw new Error(
+        `${path}: no array ${name} (found: ${Object.keys(arrays).join(", ") || "none"})`,
+      );
+    const [n, p, w] = a.shape;
+    if (a.shape.length !== 3 || p !== N_PARTICLES || w !== width) {
+      throw new Error(
+        `${path}: ${name} has shape (${a.shape.join(", ")}), expected (n, ${N_PARTICLES}, ${width})`,
+      );
+    }
+    const data =
+      a.data instanceof Float32Array ? a.data : Float32Array.from(a.data as ArrayLike<number>);
+    const bad = data.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) {
+      const at = [Math.floor(bad / (p * w)), Math.floor(bad / w) % p, bad % w];
+      throw new Error(
+        `${path}: ${name}[${at.join(", ")}] is ${data[bad]} (NaN or Inf values are not allowed)`,
+      );
+    }
+    return { data, n };
+  };
+  const trainX = get("train_x", N_IN);
+  const trainY = get("train_y", N_OUT);
+  const testX = get("test_x", N_IN);
+  if (trainX.n !== trainY.n)
+    throw new Error(`${path}: train_x has ${trainX.n} samples but train_y ${trainY.n}`);
+  return {
+    source: path,
+    trainX: trainX.data,
+    trainY: trainY.data,
+    testX: testX.data,
+    nTrain: trainX.n,
+    nTest: testX.n,
+  };
+}
+
+/** A train/validation split: sample indices of each side. */
+export interface Split {
+  train: Int32Array;
+  val: Int32Array;
+}
+
+/** Seeded random split of `n` samples with `valFraction` of them held out for validation. */
+export function splitIndices(n: number, valFraction = 0.1, seed = 0): Split {
+  const order = new SeededRandom(seed).shuffle(Array.from({ length: n }, (_, i) => i));
+  const nVal = Math.round(n * valFraction);
+  return {
+    val: Int32Array.from(order.slice(0, nVal)).sort(),
+    train: Int32Array.from(order.slice(nVal)).sort(),
+  };
+}
+
+/** Copies the rows `idx` of a flat array whose rows have `width` values. */
+export function takeRows(data: Float32Array, idx: Int32Array, width: number): Float32Array {
+  const out = new Float32Array(idx.length * width);
+  idx.forEach((r, k) => out.set(data.subarray(r * width, (r + 1) * width), k * width));
+  return out;
+}

@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+
+import { readNpz, writeNpz } from "../../src/io/npz";
+import { loadModelDir } from "../../src/io/tf-model-files";
+import { main } from "../../src/particles/cli";
+import { loadParticles } from "../../src/particles/data";
+import { predictFlat } from "../../src/particles/train";
+
+const dir = mkdtempSync(join(tmpdir(), "pcli-"));
+const full = readNpz("data/particles/22233fd544.npz");
+const sub = (name: string, n: number) => ({
+  ...full[name],
+  data: full[name].data.slice(0, n * full[name].shape[1] * full[name].shape[2]),
+  shape: [n, ...full[name].shape.slice(1)],
+});
+const input = join(dir, "tiny.npz");
+writeNpz(input, {
+  train_x: sub("train_x", 600),
+  train_y: sub("train_y", 600),
+  test_x: sub("test_x", 50),
+});
+
+test("the CLI trains, writes arr_0 (n, 4, 3) float32, metrics and a model that reloads", async () => {
+  const out = join(dir, "out");
+  const code = await main([input, "--epochs", "2", "--out", out, "--quiet", "--hidden", "8"]);
+  assert.equal(code, 0);
+  const result = readNpz(join(out, "tiny_result.npz"));
+  assert.deepEqual(Object.keys(result), ["arr_0"]);
+  assert.deepEqual(result.arr_0.shape, [50, 4, 3]);
+  assert.equal(result.arr_0.dtype, "f4");
+  const metrics = JSON.parse(readFileSync(join(out, "tiny_metrics.json"), "utf8")) as Record<
+    string,
+    unknown
+  >;
+  for (const key of ["params", "valMse", "valScore", "epochs", "seconds", "backend"])
+    assert.ok(key in metrics, key);
+  const { model } = await loadModelDir(join(out, "tiny_model"));
+  assert.equal(model.countParams(), metrics.params);
+  const again = predictFlat(model, loadParticles(input).testX);
+  assert.deepEqual(Array.from(again), Array.from(result.arr_0.data as Float32Array));
+});
+
+test("bad input makes the CLI exit non-zero with the problem named", () => {
+  const bad = join(dir, "bad.npz");
+  writeFileSync(bad, "not a zip");
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, ["--import", "tsx", "src/particles/cli.ts", ...args], {
+      encoding: "utf8",
+    });
+  const r1 = run([bad]);
+  assert.equal(r1.status, 1);
+  assert.match(r1.stderr, /bad\.npz: not a readable \.npz/);
+  const r2 = run([join(dir, "nope.npz")]);
+  assert.equal(r2.status, 1);
+  assert.match(r2.stderr, /nope\.npz: file not found/);
+  const r3 = run([input, "--epochs", "x"]);
+  assert.equal(r3.status, 1);
+  assert.match(r3.stderr, /--epochs must be a whole number/);
+  assert.ok(!existsSync("outputs/particles/bad_result.npz"));
+});
