@@ -72,7 +72,8 @@ export function parseNpy(raw: Uint8Array, source: string): NdArray {
   if (/'fortran_order':\s*True/.test(header)) {
     throw new NpzError(`${source}: Fortran-ordered arrays are not supported`);
   }
-  const copy = raw.slice().buffer as ArrayBuffer;
+  // A fresh copy: a Buffer from readFileSync may be a view into Node's shared pool.
+  const copy = new Uint8Array(raw).buffer as ArrayBuffer;
   let arr;
   try {
     arr = parse(copy);
@@ -108,4 +109,21 @@ export function writeNpz(path: string, arrays: Record<string, NdArray>): void {
     files[`${name}.npy`] = new Uint8Array(dump(arr.data, arr.shape));
   }
   writeFileAtomic(path, zipSync(files, { level: 0 }));
+}
+
+/** Reads one `.npy` file. */
+export function readNpy(path: string): NdArray {
+  if (!existsSync(path)) throw new NpzError(`${path}: file not found`);
+  return parseNpy(readFileSync(path), path);
+}
+
+/** Writes one array as an `.npy` file readable by `np.load`, atomically. */
+export function writeNpy(path: string, arr: NdArray): void {
+  const expected = arr.shape.reduce((a, b) => a * b, 1);
+  if (arr.data.length !== expected) {
+    throw new NpzError(
+      `${path}: ${arr.data.length} values, shape [${arr.shape.join(", ")}] needs ${expected}`,
+    );
+  }
+  writeFileAtomic(path, new Uint8Array(dump(arr.data, arr.shape)));
 }

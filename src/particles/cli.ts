@@ -21,12 +21,15 @@ import {
 } from "./experiment";
 import { predictFlat } from "./train";
 
+/** Epoch budget of the dense baseline: a reference point, not worth the full budget. */
+const DENSE_BASELINE_EPOCHS = 60;
+
 const USAGE = `usage: npm run train:particles -- <file.npz> [options]
   --epochs N      maximum epochs (default 300; early stopping usually ends sooner)
   --seed N        seed of the split, initialisation and batches (default 0)
   --hidden LIST   hidden widths of the pair function, e.g. 16 or 16,16 (default ${DEFAULT_DESIGN.hidden.join(",")})
   --out DIR       output folder (default outputs/particles)
-  --baselines     also report input-position, linear least squares and dense baselines
+  --baselines     also report input-position, linear least squares and dense (at most 60 epochs) baselines
   --quiet         no per-epoch lines
   --help          this text`;
 
@@ -96,7 +99,13 @@ export async function main(argv: string[]): Promise<number> {
   const { model, result } = await runInteraction(train, val, design, options);
   const results = [result];
   if (values.baselines)
-    results.push(...(await runBaselines(train, val, { ...options, onEpoch: undefined })));
+    results.push(
+      ...(await runBaselines(train, val, {
+        ...options,
+        epochs: Math.min(epochs, DENSE_BASELINE_EPOCHS),
+        onEpoch: undefined,
+      })),
+    );
   console.log(results.map(formatResult).join("\n"));
 
   const testY = predictFlat(model, data.testX);

@@ -1,0 +1,134 @@
+import { existsSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+
+import { env, type FeatureExtractionPipeline, pipeline } from "@huggingface/transformers";
+
+import { MODEL_CACHE_DIR } from "./tokenizer";
+
+/** The model the project embeds overviews with: the ONNX export of distilbert-base-uncased. */
+export const DEFAULT_EMBEDDING_MODEL = "Xenova/distilbert-base-uncased";
+
+/** Environment variable naming another hub id or a local model folder. */
+export const EMBEDDING_MODEL_ENV = "EMBEDDING_MODEL";
+
+/** Weights to run: full precision, or int8 with dynamic activation quantization. */
+export type EmbeddingDtype = "fp32" | "q8";
+
+/** How to load an {@link OverviewEmbedder}. */
+export interface EmbedderOptions {
+  /** Hub id or local folder; default `$EMBEDDING_MODEL`, else {@link DEFAULT_EMBEDDING_MODEL}. */
+  model?: string;
+  /** Default `$EMBEDDING_DTYPE`, else `fp32`. */
+  dtype?: EmbeddingDtype;
+  /** Never contact the hub (also with `HF_HUB_OFFLINE=1`). */
+  offline?: boolean;
+}
+
+/** Raised when the embedding model cannot be loaded; says where it looked and how to provide it. */
+export class EmbeddingModelError extends Error {
+  override name = "EmbeddingModelError";
+}
+
+const pipelines = new Map<string, Promise<FeatureExtractionPipeline>>();
+
+/**
+ * Embeds texts with a transformers.js feature-extraction pipeline: mean pooling over tokens under
+ * the attention mask (DistilBERT has no pooler), truncation at the model's maximum length. The
+ * pipeline is created once per (model, dtype) and reused.
+ *
+ * @example
+ * const embedder = await OverviewEmbedder.load();
+ * const vectors = await embedder.embed(["A boy finds a dragon."]); // Float32Array of 1 × 768
+ */
+export class OverviewEmbedder {
+  /** Texts this embedder has run through the model so far (cache hits do not count). */
+  textsEmbedded = 0;
+
+  private constructor(
+    /** The model id or folder. */
+    readonly model: string,
+    /** Which weights run. */
+    readonly dtype: EmbeddingDtype,
+    /** Length of each embedding. */
+    readonly dim: number,
+    private readonly pipe: FeatureExtractionPipeline,
+  ) {}
+
+  /** Loads (or reuses) the pipeline; throws {@link EmbeddingModelError} when the model is not available. */
+  static async load(options: EmbedderOptions = {}): Promise<OverviewEmbedder> {
+    const model = options.model ?? process.env[EMBEDDING_MODEL_ENV] ?? DEFAULT_EMBEDDING_MODEL;
+    const dtype =
+      options.dtype ?? (process.env.EMBEDDING_DTYPE as EmbeddingDtype | undefined) ?? "fp32";
+    const offline = options.offline ?? process.env.HF_HUB_OFFLINE === "1";
+    const key = `${model}|${dtype}|${offline}`;
+    if (!pipelines.has(key)) pipelines.set(key, openPipeline(model, dtype, offline));
+    let pipe: FeatureExtractionPipeline;
+    try {
+      pipe = await pipelines.get(key)!;
+    } catch (err) {
+      pipelines.delete(key);
+      throw err;
+    }
+    const probe = await pipe(["probe"], { pooling: "mean", normalize: false });
+    return new OverviewEmbedder(model, dtype, probe.dims[1], pipe);
+  }
+
+  /**
+   * Embeds texts in batches (sorted by length so little padding is computed); returns a
+   * row-major (texts × dim) matrix in input order. `onBatch` gets the number of texts done.
+   */
+  async embed(
+    texts: readonly string[],
+    options: { batchSize?: number; onBatch?: (done: number) => void } = {},
+  ): Promise<Float32Array> {
+    const batchSize = options.batchSize ?? 16;
+    const order = texts.map((_, i) => i).sort((a, b) => texts[a].length - texts[b].length);
+    const out = new Float32Array(texts.length * this.dim);
+    for (let s = 0; s < order.length; s += batchSize) {
+      const idx = order.slice(s, s + batchSize);
+      const result = await this.pipe(
+        idx.map((i) => texts[i]),
+        { pooling: "mean", normalize: false },
+      );
+      const data = result.data as Float32Array;
+      idx.forEach((row, k) =>
+        out.set(data.subarray(k * this.dim, (k + 1) * this.dim), row * this.dim),
+      );
+      this.textsEmbedded += idx.length;
+      options.onBatch?.(Math.min(order.length, s + batchSize));
+    }
+    return out;
+  }
+}
+
+async function openPipeline(
+  model: string,
+  dtype: EmbeddingDtype,
+  offline: boolean,
+): Promise<FeatureExtractionPipeline> {
+  const isFolder = existsSync(model) && statSync(model).isDirectory();
+  const localRoot = isFolder ? dirname(resolve(model)) : MODEL_CACHE_DIR;
+  const id = isFolder ? basename(resolve(model)) : model;
+  env.localModelPath = localRoot + "/";
+  env.allowLocalModels = true;
+  env.allowRemoteModels = !isFolder && !offline;
+  env.cacheDir = join(MODEL_CACHE_DIR, "hub");
+  try {
+    return (await pipeline("feature-extraction", id, { dtype })) as FeatureExtractionPipeline;
+  } catch (err) {
+    const cause = (err as Error).message.split("\n")[0];
+    const places = isFolder
+      ? `the folder ${resolve(model)}`
+      : `${join(localRoot, id)} (local copy), ${env.cacheDir} (download cache)` +
+        (env.allowRemoteModels
+          ? ", then the Hugging Face hub (unreachable)"
+          : "; the hub was not tried (offline)");
+    throw new EmbeddingModelError(
+      `could not load the embedding model "${model}" (${dtype}): ${cause}\n` +
+        `  looked in: ${places}\n` +
+        `  to provide it: copy the model folder (config.json, tokenizer.json, tokenizer_config.json, ` +
+        `onnx/model${dtype === "q8" ? "_quantized" : ""}.onnx) to ${join(MODEL_CACHE_DIR, DEFAULT_EMBEDDING_MODEL)}, ` +
+        `or set ${EMBEDDING_MODEL_ENV}=/path/to/folder, or run once where the hub is reachable.`,
+    );
+  }
+}
