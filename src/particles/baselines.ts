@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 
+import { solveSpd } from "../math/linear-system";
 import { N_IN, N_OUT, N_PARTICLES } from "./data";
 import { initSeed } from "./interaction-layer";
 import type { Samples } from "./train";
@@ -40,7 +41,7 @@ export function fitLinear(train: Samples, ridge = 1e-8): LinearModel {
     for (let b = 0; b < a; b++) ata[a * k + b] = ata[b * k + a];
     ata[a * k + a] += ridge * train.n;
   }
-  return { weights: solve(ata, atb, k, ROW_OUT), params: k * ROW_OUT };
+  return { weights: solveSpd(ata, atb, k, ROW_OUT), params: k * ROW_OUT };
 }
 
 /** Applies a {@link LinearModel} to flat (n, 4, 7) inputs. */
@@ -55,29 +56,6 @@ export function predictLinear(model: LinearModel, x: Float32Array): Float32Array
     }
   }
   return out;
-}
-
-/** Solves the symmetric positive definite system A X = B (A k×k, B k×m) by Gaussian elimination. */
-function solve(a: Float64Array, b: Float64Array, k: number, m: number): Float64Array {
-  const A = a.slice();
-  const B = b.slice();
-  for (let c = 0; c < k; c++) {
-    const piv = A[c * k + c];
-    for (let r = c + 1; r < k; r++) {
-      const f = A[r * k + c] / piv;
-      if (f === 0) continue;
-      for (let j = c; j < k; j++) A[r * k + j] -= f * A[c * k + j];
-      for (let j = 0; j < m; j++) B[r * m + j] -= f * B[c * m + j];
-    }
-  }
-  for (let c = k - 1; c >= 0; c--) {
-    for (let j = 0; j < m; j++) {
-      let v = B[c * m + j];
-      for (let r = c + 1; r < k; r++) v -= A[c * k + r] * B[r * m + j];
-      B[c * m + j] = v / A[c * k + c];
-    }
-  }
-  return B;
 }
 
 /** A plain dense network on the 28 flattened inputs, the unstructured baseline. */

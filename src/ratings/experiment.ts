@@ -1,0 +1,55 @@
+import { globalMeanPredictor, userBiasRidgePredictor, userMeanPredictor } from "./baselines";
+import type { Predictor } from "./cross-validation";
+import type { Ratings } from "./data";
+import { type RatingContext, RatingModel, type RatingTrainOptions } from "./rating-model";
+
+/**
+ * The five methods the notebook compares: global mean, user mean, user bias + ridge on metadata,
+ * the hybrid model on metadata only, and the hybrid model with the overview embedding.
+ */
+export function ratingMethods(
+  ratings: Ratings,
+  metadataOnly: RatingContext,
+  withEmbedding: RatingContext,
+  options: Partial<RatingTrainOptions> = {},
+): Record<string, Predictor> {
+  const hybrid =
+    (ctx: RatingContext): Predictor =>
+    async (train, test) => {
+      const model = await RatingModel.train(ratings, ctx, options, train);
+      return model.predict(
+        Int32Array.from(test, (i) => ratings.userId[i]),
+        Int32Array.from(test, (i) => ratings.movieId[i]),
+      );
+    };
+  return {
+    "global mean": globalMeanPredictor(ratings),
+    "user mean": userMeanPredictor(ratings),
+    "user bias + ridge on metadata": userBiasRidgePredictor(ratings, metadataOnly),
+    "hybrid, no embedding": hybrid(metadataOnly),
+    "hybrid, full (with embedding)": hybrid(withEmbedding),
+  };
+}
+
+/** Mean squared error per bucket of `keys` (bucket i holds edges[i] <= key < edges[i + 1]). */
+export function errorByBucket(
+  keys: ArrayLike<number>,
+  squaredErrors: ArrayLike<number>,
+  edges: number[],
+): { bucket: string; rows: number; mse: number }[] {
+  return edges.slice(0, -1).map((lo, b) => {
+    const hi = edges[b + 1];
+    let n = 0;
+    let s = 0;
+    for (let i = 0; i < keys.length; i++)
+      if (keys[i] >= lo && keys[i] < hi) {
+        n++;
+        s += squaredErrors[i];
+      }
+    return {
+      bucket: hi === Infinity ? `${lo}+` : `${lo}-${hi - 1}`,
+      rows: n,
+      mse: n > 0 ? s / n : NaN,
+    };
+  });
+}

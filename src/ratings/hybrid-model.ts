@@ -1,0 +1,77 @@
+import * as tf from "@tensorflow/tfjs";
+
+/** Sizes and regularisation of the hybrid rating network. */
+export interface HybridConfig {
+  /** Known users; index 0 is reserved for users unseen in training. */
+  nUsers: number;
+  contentDim: number;
+  userFeatureDim: number;
+  /** Length of the user vector and of the content vector it is dotted with. */
+  factors: number;
+  /** Width of the content network's hidden layer. */
+  hidden: number;
+  /** L2 penalty on user vectors, user biases and kernels; the training loop adds it to the loss. */
+  l2: number;
+  /** Initial value of the content bias: the training mean rating. */
+  globalMean: number;
+  seed: number;
+}
+
+/**
+ * The hybrid network: prediction = user bias + content bias + user vector · content vector +
+ * linear(user features). The content vector and bias come from one hidden layer on the movie's
+ * content features (metadata, optionally the overview embedding), so a new movie gets both from
+ * its content alone. Inputs: user index (int32, 0 = unknown user), content features, user features.
+ *
+ * @example
+ * const model = buildHybridModel({ nUsers: 671, contentDim: 60, userFeatureDim: 4, factors: 16, hidden: 64, l2: 1e-4, globalMean: 3.5, seed: 1 });
+ */
+export function buildHybridModel(c: HybridConfig): tf.LayersModel {
+  const userIn = tf.input({ shape: [c.nUsers + 1], name: "user_onehot" });
+  const contentIn = tf.input({ shape: [c.contentDim], name: "content" });
+  const featsIn = tf.input({ shape: [c.userFeatureDim], name: "user_features" });
+  const hidden = tf.layers
+    .dense({
+      units: c.hidden,
+      activation: "relu",
+      kernelInitializer: tf.initializers.glorotNormal({ seed: c.seed + 1 }),
+    })
+    .apply(contentIn) as tf.SymbolicTensor;
+  const contentVec = tf.layers
+    .dense({
+      units: c.factors,
+      kernelInitializer: tf.initializers.glorotNormal({ seed: c.seed + 2 }),
+    })
+    .apply(hidden) as tf.SymbolicTensor;
+  const contentBias = tf.layers
+    .dense({
+      units: 1,
+      biasInitializer: tf.initializers.constant({ value: c.globalMean }),
+      kernelInitializer: tf.initializers.glorotNormal({ seed: c.seed + 3 }),
+    })
+    .apply(hidden) as tf.SymbolicTensor;
+  // A user lookup as one-hot × matrix: the same as an embedding layer, but its gradient is a
+  // matmul (the wasm backend has no UnsortedSegmentSum, the gradient of Gather).
+  const userVec = tf.layers
+    .dense({
+      units: c.factors,
+      useBias: false,
+      name: "user_vector",
+      kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.05, seed: c.seed + 4 }),
+    })
+    .apply(userIn) as tf.SymbolicTensor;
+  const userBias = tf.layers
+    .dense({
+      units: 1,
+      useBias: false,
+      name: "user_bias",
+      kernelInitializer: tf.initializers.zeros(),
+    })
+    .apply(userIn) as tf.SymbolicTensor;
+  const dot = tf.layers.dot({ axes: 1 }).apply([userVec, contentVec]) as tf.SymbolicTensor;
+  const featsLin = tf.layers
+    .dense({ units: 1, useBias: false, kernelInitializer: tf.initializers.zeros() })
+    .apply(featsIn) as tf.SymbolicTensor;
+  const out = tf.layers.add().apply([dot, contentBias, userBias, featsLin]) as tf.SymbolicTensor;
+  return tf.model({ inputs: [userIn, contentIn, featsIn], outputs: out });
+}

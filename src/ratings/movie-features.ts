@@ -1,0 +1,137 @@
+import type { Movie } from "./data";
+
+/** Column names and per-movie rows of the content features (metadata, optionally + embedding). */
+export interface MovieFeatures {
+  /** Feature names, one per column. */
+  names: string[];
+  /** Row-major (movies × names.length), standardised; row order = `movieIds`. */
+  values: Float32Array;
+  movieIds: Int32Array;
+  /** Row of each movie id. */
+  rowOf: Map<number, number>;
+}
+
+/** How {@link buildMovieFeatures} turns metadata into numbers; saved with a model so that prediction repeats it. */
+export interface MovieFeatureSpec {
+  genres: string[];
+  languages: string[];
+  /** Mean and standard deviation of each numeric column, from the movies it was fitted on. */
+  scale: Record<string, [number, number]>;
+}
+
+const NUMERIC = [
+  "year",
+  "runtime",
+  "logBudget",
+  "logRevenue",
+  "logPopularity",
+  "logVoteCount",
+  "voteAverage",
+] as const;
+
+function numeric(m: Movie): Record<(typeof NUMERIC)[number], number | null> {
+  const log = (v: number | null): number | null => (v === null ? null : Math.log1p(Math.max(0, v)));
+  return {
+    year: m.releaseYear,
+    runtime: m.runtime,
+    logBudget: log(m.budget),
+    logRevenue: log(m.revenue),
+    logPopularity: log(m.popularity),
+    logVoteCount: log(m.voteCount),
+    // TMDB shows 0 for movies nobody voted on: unknown, not bad.
+    voteAverage: m.voteCount && m.voteCount > 0 ? m.voteAverage : null,
+  };
+}
+
+/**
+ * Fits the feature spec on a movie table: the genre list, the most common original languages, and
+ * the mean and spread of each numeric column. Uses metadata only, never ratings.
+ */
+export function fitMovieFeatureSpec(movies: readonly Movie[], topLanguages = 10): MovieFeatureSpec {
+  const genres = [...new Set(movies.flatMap((m) => m.genres))].sort();
+  const langCount = new Map<string, number>();
+  for (const m of movies)
+    if (m.originalLanguage)
+      langCount.set(m.originalLanguage, (langCount.get(m.originalLanguage) ?? 0) + 1);
+  const languages = [...langCount.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, topLanguages)
+    .map(([l]) => l);
+  const scale: Record<string, [number, number]> = {};
+  for (const name of NUMERIC) {
+    const xs = movies.map((m) => numeric(m)[name]).filter((v): v is number => v !== null);
+    const mean = xs.reduce((s, v) => s + v, 0) / Math.max(1, xs.length);
+    const sd = Math.sqrt(xs.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, xs.length)) || 1;
+    scale[name] = [mean, sd];
+  }
+  return { genres, languages, scale };
+}
+
+/**
+ * Content features of each movie: genre multi-hot, top original languages one-hot (+ other),
+ * standardised year, year², runtime, log budget / revenue / popularity / vote count, vote average
+ * (missing values as 0 with a missing flag), belongs-to-a-collection, and optionally the overview
+ * embedding (standardised per dimension).
+ *
+ * @example
+ * const spec = fitMovieFeatureSpec(movies);
+ * const feats = buildMovieFeatures(movies, spec, { vectors, dim: 768 });
+ */
+export function buildMovieFeatures(
+  movies: readonly Movie[],
+  spec: MovieFeatureSpec,
+  embedding?: { vectors: Float32Array; dim: number },
+): MovieFeatures {
+  const names = [
+    ...spec.genres.map((g) => `genre:${g}`),
+    ...spec.languages.map((l) => `lang:${l}`),
+    "lang:other",
+    ...NUMERIC.flatMap((n) => [n, `${n}:missing`]),
+    "year^2",
+    "inCollection",
+  ];
+  const embDim = embedding?.dim ?? 0;
+  const width = names.length + embDim;
+  for (let d = 0; d < embDim; d++) names.push(`emb:${d}`);
+  const values = new Float32Array(movies.length * width);
+  const embStats = embedding ? columnStats(embedding.vectors, embDim) : undefined;
+  movies.forEach((m, i) => {
+    const row = values.subarray(i * width, (i + 1) * width);
+    let c = 0;
+    for (const g of spec.genres) row[c++] = m.genres.includes(g) ? 1 : 0;
+    const li = m.originalLanguage ? spec.languages.indexOf(m.originalLanguage) : -1;
+    for (let l = 0; l < spec.languages.length; l++) row[c++] = l === li ? 1 : 0;
+    row[c++] = li < 0 ? 1 : 0;
+    const num = numeric(m);
+    for (const n of NUMERIC) {
+      const v = num[n];
+      const [mean, sd] = spec.scale[n];
+      row[c++] = v === null ? 0 : (v - mean) / sd;
+      row[c++] = v === null ? 1 : 0;
+    }
+    const year = num.year === null ? 0 : (num.year - spec.scale.year[0]) / spec.scale.year[1];
+    row[c++] = year * year;
+    row[c++] = m.collection ? 1 : 0;
+    if (embedding && embStats) {
+      for (let d = 0; d < embDim; d++)
+        row[c++] = (embedding.vectors[i * embDim + d] - embStats.mean[d]) / embStats.sd[d];
+    }
+  });
+  return {
+    names,
+    values,
+    movieIds: Int32Array.from(movies, (m) => m.movieId),
+    rowOf: new Map(movies.map((m, i) => [m.movieId, i])),
+  };
+}
+
+function columnStats(v: Float32Array, dim: number): { mean: Float64Array; sd: Float64Array } {
+  const n = v.length / dim;
+  const mean = new Float64Array(dim);
+  const sd = new Float64Array(dim);
+  for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) mean[d] += v[i * dim + d] / n;
+  for (let i = 0; i < n; i++)
+    for (let d = 0; d < dim; d++) sd[d] += (v[i * dim + d] - mean[d]) ** 2 / n;
+  for (let d = 0; d < dim; d++) sd[d] = Math.sqrt(sd[d]) || 1;
+  return { mean, sd };
+}

@@ -1,0 +1,299 @@
+import * as tf from "@tensorflow/tfjs";
+
+import { loadModelDir, saveModelDir } from "../io/tf-model-files";
+import { SeededRandom } from "../random/seeded";
+import { type EpochLog, trainWithEarlyStopping } from "../runtime/training-loop";
+import { assertKnownMovies, type Movie, type Ratings } from "./data";
+import { buildHybridModel, type HybridConfig } from "./hybrid-model";
+import {
+  buildMovieFeatures,
+  fitMovieFeatureSpec,
+  type MovieFeatures,
+  type MovieFeatureSpec,
+} from "./movie-features";
+import {
+  learnUserStats,
+  type MovieGroups,
+  outOfFoldUserFeatures,
+  USER_FEATURE_NAMES,
+  userFeaturesFor,
+  type UserStats,
+} from "./user-features";
+
+/** The movie table with its content features, shared by training and prediction. */
+export interface RatingContext {
+  movies: Movie[];
+  /** Genre indices and collection of each movie, for the rating-derived features. */
+  groups: MovieGroups;
+  features: MovieFeatures;
+  spec: MovieFeatureSpec;
+  /** Which embedding model made the overview features, or null when they are not used. */
+  embeddingModel: string | null;
+}
+
+/** Builds the context from `df_movies` (and overview embeddings in the same row order, if used). */
+export function buildRatingContext(
+  movies: Movie[],
+  embedding?: { vectors: Float32Array; dim: number; model: string },
+): RatingContext {
+  const spec = fitMovieFeatureSpec(movies);
+  const features = buildMovieFeatures(movies, spec, embedding);
+  const genresById = new Map(
+    movies.map((m) => [
+      m.movieId,
+      m.genres.map((g) => spec.genres.indexOf(g)).filter((g) => g >= 0),
+    ]),
+  );
+  const collectionById = new Map(movies.map((m) => [m.movieId, m.collection]));
+  return {
+    movies,
+    groups: {
+      genresOf: (id) => genresById.get(id) ?? [],
+      collectionOf: (id) => collectionById.get(id) ?? null,
+      nGenres: spec.genres.length,
+    },
+    features,
+    spec,
+    embeddingModel: embedding?.model ?? null,
+  };
+}
+
+/** Training settings of the rating model. */
+export interface RatingTrainOptions {
+  factors: number;
+  hidden: number;
+  l2: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  patience: number;
+  /** Share of the training movies held out (by movie) for early stopping. */
+  valFraction: number;
+  seed: number;
+  onEpoch?: (log: EpochLog) => void;
+}
+
+/** Defaults used by the notebook, the API and the CLI. */
+export const DEFAULT_RATING_TRAINING: RatingTrainOptions = {
+  factors: 16,
+  hidden: 64,
+  l2: 1e-5,
+  epochs: 40,
+  batchSize: 512,
+  learningRate: 2e-3,
+  patience: 4,
+  valFraction: 0.1,
+  seed: 0,
+};
+
+interface SavedState {
+  kind: "cold-start-rating";
+  config: HybridConfig;
+  userIds: number[];
+  stats: {
+    globalMean: number;
+    nGenres: number;
+    byUser: [number, number[]][];
+    byCollection: [string, [number, number]][];
+    byUserCollection: [string, [number, number]][];
+  };
+  embeddingModel: string | null;
+  featureNames: string[];
+  history: EpochLog[];
+}
+
+/** A trained cold-start rating model: hybrid network plus the user statistics it reads. */
+export class RatingModel {
+  private constructor(
+    /** The tfjs network. */
+    readonly net: tf.LayersModel,
+    private readonly userIndex: Map<number, number>,
+    private readonly stats: UserStats,
+    private readonly ctx: RatingContext,
+    /** Training history (per epoch), for learning curves. */
+    readonly history: EpochLog[],
+    private readonly config: HybridConfig,
+  ) {}
+
+  /**
+   * Trains on `ratings` (all rows, or the given `rows`): user features out-of-fold by movie,
+   * early stopping on a held-out share of the training movies; seeded and deterministic.
+   *
+   * @example
+   * const model = await RatingModel.train(readRatings(), buildRatingContext(readMovies()));
+   */
+  static async train(
+    ratings: Ratings,
+    ctx: RatingContext,
+    options: Partial<RatingTrainOptions> = {},
+    rows?: Int32Array,
+  ): Promise<RatingModel> {
+    const o = { ...DEFAULT_RATING_TRAINING, ...options };
+    const all = rows ?? Int32Array.from({ length: ratings.rating.length }, (_, i) => i);
+    assertKnownMovies(
+      Int32Array.from(all, (i) => ratings.movieId[i]),
+      new Map(ctx.movies.map((m) => [m.movieId, m])),
+      "training ratings",
+    );
+    const movieIds = [...new Set(Array.from(all, (i) => ratings.movieId[i]))].sort((a, b) => a - b);
+    const valMovies = new Set(
+      new SeededRandom(o.seed + 17).sample(movieIds, Math.round(movieIds.length * o.valFraction)),
+    );
+    const fit = all.filter((i) => !valMovies.has(ratings.movieId[i]));
+    const val = all.filter((i) => valMovies.has(ratings.movieId[i]));
+    const fitFeats = outOfFoldUserFeatures(ratings, fit, ctx.groups, 5, o.seed);
+    const fitStats = learnUserStats(ratings, fit, ctx.groups);
+    const userIds = [...new Set(Array.from(fit, (i) => ratings.userId[i]))].sort((a, b) => a - b);
+    const userIndex = new Map(userIds.map((u, k) => [u, k + 1]));
+    const config: HybridConfig = {
+      nUsers: userIds.length,
+      contentDim: ctx.features.names.length,
+      userFeatureDim: USER_FEATURE_NAMES.length,
+      factors: o.factors,
+      hidden: o.hidden,
+      l2: o.l2,
+      globalMean: fitStats.globalMean,
+      seed: o.seed * 100 + 1,
+    };
+    const net = buildHybridModel(config);
+    const model = new RatingModel(net, userIndex, fitStats, ctx, [], config);
+    const table = tf.tensor2d(ctx.features.values, [ctx.movies.length, config.contentDim]);
+    const fitUsers = tf.tensor1d(
+      Array.from(fit, (i) => userIndex.get(ratings.userId[i]) ?? 0),
+      "int32",
+    );
+    const fitRows = tf.tensor1d(
+      Array.from(fit, (i) => ctx.features.rowOf.get(ratings.movieId[i])!),
+      "int32",
+    );
+    const fitF = tf.tensor2d(fitFeats, [fit.length, config.userFeatureDim]);
+    const fitY = tf.tensor1d(Array.from(fit, (i) => ratings.rating[i]));
+    // L2 on every kernel and on the user vectors and biases (the loop adds it; see buildHybridModel).
+    const penalised = net.trainableWeights
+      .filter((w) => /kernel/.test(w.originalName))
+      .map((w) => w.read());
+    try {
+      const batchLoss = (idx: number[]): tf.Scalar => {
+        const it = tf.tensor1d(idx, "int32");
+        const pred = net.apply([
+          tf.oneHot(tf.gather(fitUsers, it), config.nUsers + 1).toFloat(),
+          tf.gather(table, tf.gather(fitRows, it)),
+          tf.gather(fitF, it),
+        ]) as tf.Tensor;
+        const mse = tf.losses.meanSquaredError(tf.gather(fitY, it), pred.reshape([-1]));
+        const l2 = penalised.reduce(
+          (s: tf.Tensor, w) => tf.add(s, tf.sum(tf.square(w))),
+          tf.scalar(0),
+        );
+        return tf.add(mse, tf.mul(l2, o.l2)) as tf.Scalar;
+      };
+      const valUsers = Int32Array.from(val, (i) => ratings.userId[i]);
+      const valMoviesIds = Int32Array.from(val, (i) => ratings.movieId[i]);
+      const validate = (): number => {
+        const p = model.predict(valUsers, valMoviesIds);
+        return (
+          p.reduce((s, v, k) => s + (v - ratings.rating[val[k]]) ** 2, 0) / Math.max(1, p.length)
+        );
+      };
+      const { history } = await trainWithEarlyStopping(net, fit.length, batchLoss, validate, {
+        ...o,
+        lrPatience: 2,
+        minLearningRate: 1e-5,
+      });
+      model.history.push(...history);
+      return model;
+    } finally {
+      tf.dispose([table, fitUsers, fitRows, fitF, fitY]);
+    }
+  }
+
+  /** Predicted ratings for (user, movie) pairs, clipped to [1, 5]; unseen users get the cold-user prediction. */
+  predict(userIds: Int32Array, movieIds: Int32Array): Float32Array {
+    assertKnownMovies(
+      movieIds,
+      new Map(this.ctx.movies.map((m) => [m.movieId, m])),
+      "prediction queries",
+    );
+    const n = userIds.length;
+    const feats = userFeaturesFor(this.stats, userIds, movieIds, this.ctx.groups);
+    const width = this.config.contentDim;
+    const content = new Float32Array(n * width);
+    for (let i = 0; i < n; i++) {
+      const r = this.ctx.features.rowOf.get(movieIds[i])!;
+      content.set(this.ctx.features.values.subarray(r * width, (r + 1) * width), i * width);
+    }
+    const out = tf.tidy(() => {
+      const users = tf
+        .oneHot(
+          tf.tensor1d(
+            Array.from(userIds, (u) => this.userIndex.get(u) ?? 0),
+            "int32",
+          ),
+          this.config.nUsers + 1,
+        )
+        .toFloat();
+      const pred = this.net.predict(
+        [
+          users,
+          tf.tensor2d(content, [n, width]),
+          tf.tensor2d(feats, [n, USER_FEATURE_NAMES.length]),
+        ],
+        { batchSize: 4096 },
+      ) as tf.Tensor;
+      return tf.clipByValue(pred.reshape([-1]), 1, 5);
+    });
+    const values = out.dataSync() as Float32Array;
+    out.dispose();
+    return values;
+  }
+
+  /** Saves network and preprocessing state in one folder, atomically (see saveModelDir). */
+  async save(dir: string): Promise<void> {
+    const state: SavedState = {
+      kind: "cold-start-rating",
+      config: this.config,
+      userIds: [...this.userIndex.keys()],
+      stats: {
+        globalMean: this.stats.globalMean,
+        nGenres: this.stats.nGenres,
+        byUser: [...this.stats.byUser].map(([u, v]) => [u, Array.from(v)]),
+        byCollection: [...this.stats.byCollection],
+        byUserCollection: [...this.stats.byUserCollection],
+      },
+      embeddingModel: this.ctx.embeddingModel,
+      featureNames: this.ctx.features.names,
+      history: this.history,
+    };
+    await saveModelDir(this.net, dir, state as unknown as Record<string, unknown>);
+  }
+
+  /** Loads a saved model; the context must be built the same way (same movies, same embedding model). */
+  static async load(dir: string, ctx: RatingContext): Promise<RatingModel> {
+    const { model, metadata } = await loadModelDir<SavedState>(dir);
+    if (metadata.kind !== "cold-start-rating")
+      throw new Error(`${dir}: not a rating model (kind ${String(metadata.kind)})`);
+    if (
+      metadata.embeddingModel !== ctx.embeddingModel ||
+      metadata.featureNames.join() !== ctx.features.names.join()
+    ) {
+      throw new Error(
+        `${dir}: saved with features of embedding model ${metadata.embeddingModel}, context has ${ctx.embeddingModel}`,
+      );
+    }
+    const stats: UserStats = {
+      globalMean: metadata.stats.globalMean,
+      nGenres: metadata.stats.nGenres,
+      byUser: new Map(metadata.stats.byUser.map(([u, v]) => [u, Float64Array.from(v)])),
+      byCollection: new Map(metadata.stats.byCollection),
+      byUserCollection: new Map(metadata.stats.byUserCollection),
+    };
+    return new RatingModel(
+      model,
+      new Map(metadata.userIds.map((u, k) => [u, k + 1])),
+      stats,
+      ctx,
+      metadata.history,
+      metadata.config,
+    );
+  }
+}

@@ -1,0 +1,178 @@
+import { SeededRandom } from "../random/seeded";
+import type { Ratings } from "./data";
+
+/** Names of the per-row features learned from ratings, in column order. */
+export const USER_FEATURE_NAMES = [
+  "userLogCount",
+  "userBias",
+  "userSpread",
+  "userGenreAffinity",
+  "collectionResidual",
+  "collectionLogCount",
+  "userCollectionResidual",
+] as const;
+
+/** Shrinkage strengths: a statistic counts like this many ratings at its prior. */
+export const SHRINK = { bias: 5, spread: 5, genre: 10, collection: 5, userCollection: 2 } as const;
+
+/** What the features need to know about movies: genre indices and collection. */
+export interface MovieGroups {
+  genresOf: (movieId: number) => readonly number[];
+  collectionOf: (movieId: number) => string | null;
+  nGenres: number;
+}
+
+/** Statistics learned from a set of ratings; serialisable as plain arrays. */
+export interface UserStats {
+  globalMean: number;
+  /** userId -> [count, shrunk bias, shrunk spread, shrunk affinity per genre...]. */
+  byUser: Map<number, Float64Array>;
+  /** collection -> [ratings, summed residual after user bias]. */
+  byCollection: Map<string, [number, number]>;
+  /** `${userId}|${collection}` -> [ratings, summed residual after user bias]. */
+  byUserCollection: Map<string, [number, number]>;
+  nGenres: number;
+}
+
+/**
+ * Learns statistics from the ratings `rows` (indices into `ratings`): per user count, bias (mean
+ * residual from the global mean, shrunk toward 0), spread, per-genre affinity (mean residual after
+ * bias on the genre's movies, shrunk); per collection and per (user, collection) the residual sums.
+ */
+export function learnUserStats(
+  ratings: Ratings,
+  rows: ArrayLike<number>,
+  groups: MovieGroups,
+): UserStats {
+  const { nGenres } = groups;
+  let sum = 0;
+  for (let k = 0; k < rows.length; k++) sum += ratings.rating[rows[k]];
+  const globalMean = sum / Math.max(1, rows.length);
+  let globalVar = 0;
+  const acc = new Map<
+    number,
+    { n: number; s: number; ss: number; gs: Float64Array; gn: Float64Array }
+  >();
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k];
+    const u = ratings.userId[i];
+    const a = acc.get(u) ?? {
+      n: 0,
+      s: 0,
+      ss: 0,
+      gs: new Float64Array(nGenres),
+      gn: new Float64Array(nGenres),
+    };
+    const r = ratings.rating[i] - globalMean;
+    a.n++;
+    a.s += r;
+    a.ss += r * r;
+    globalVar += r * r;
+    acc.set(u, a);
+  }
+  globalVar /= Math.max(1, rows.length);
+  const bias = (u: number): number => acc.get(u)!.s / (acc.get(u)!.n + SHRINK.bias);
+  const byCollection = new Map<string, [number, number]>();
+  const byUserCollection = new Map<string, [number, number]>();
+  const add = (m: Map<string, [number, number]>, key: string, v: number): void => {
+    const e = m.get(key) ?? [0, 0];
+    e[0]++;
+    e[1] += v;
+    m.set(key, e);
+  };
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k];
+    const u = ratings.userId[i];
+    const a = acc.get(u)!;
+    const resid = ratings.rating[i] - globalMean - bias(u);
+    for (const g of groups.genresOf(ratings.movieId[i])) {
+      a.gs[g] += resid;
+      a.gn[g]++;
+    }
+    const c = groups.collectionOf(ratings.movieId[i]);
+    if (c) {
+      add(byCollection, c, resid);
+      add(byUserCollection, `${u}|${c}`, resid);
+    }
+  }
+  const byUser = new Map<number, Float64Array>();
+  for (const [u, a] of acc) {
+    const v = new Float64Array(3 + nGenres);
+    const variance = Math.max(0, a.ss / a.n - (a.s / a.n) ** 2);
+    v[0] = a.n;
+    v[1] = bias(u);
+    v[2] = Math.sqrt((a.n * variance + SHRINK.spread * globalVar) / (a.n + SHRINK.spread));
+    for (let g = 0; g < nGenres; g++) v[3 + g] = a.gs[g] / (a.gn[g] + SHRINK.genre);
+    byUser.set(u, v);
+  }
+  return { globalMean, byUser, byCollection, byUserCollection, nGenres };
+}
+
+/** Writes the feature row of (user, movie) at `offset`; unknown users and movies get the priors. */
+export function userFeatureRow(
+  stats: UserStats,
+  userId: number,
+  movieId: number,
+  groups: MovieGroups,
+  out: Float32Array,
+  offset = 0,
+): void {
+  const v = stats.byUser.get(userId);
+  const genres = groups.genresOf(movieId);
+  let aff = 0;
+  if (v) for (const g of genres) aff += v[3 + g];
+  const c = groups.collectionOf(movieId);
+  const col = c ? stats.byCollection.get(c) : undefined;
+  const userCol = c ? stats.byUserCollection.get(`${userId}|${c}`) : undefined;
+  out[offset] = v ? Math.log1p(v[0]) / 5 : 0;
+  out[offset + 1] = v ? v[1] : 0;
+  out[offset + 2] = v ? v[2] : 1;
+  out[offset + 3] = v && genres.length > 0 ? aff / genres.length : 0;
+  out[offset + 4] = col ? col[1] / (col[0] + SHRINK.collection) : 0;
+  out[offset + 5] = col ? Math.log1p(col[0]) / 5 : 0;
+  out[offset + 6] = userCol ? userCol[1] / (userCol[0] + SHRINK.userCollection) : 0;
+}
+
+/** Feature rows of (user, movie) pairs to predict, from statistics learned on all training rows. */
+export function userFeaturesFor(
+  stats: UserStats,
+  userIds: ArrayLike<number>,
+  movieIds: ArrayLike<number>,
+  groups: MovieGroups,
+): Float32Array {
+  const width = USER_FEATURE_NAMES.length;
+  const out = new Float32Array(userIds.length * width);
+  for (let i = 0; i < userIds.length; i++)
+    userFeatureRow(stats, userIds[i], movieIds[i], groups, out, i * width);
+  return out;
+}
+
+/**
+ * Out-of-fold feature rows of training rows: the rows' movies are split into `folds` groups, and
+ * each row's features come from statistics learned without its fold, so no row's own rating (nor
+ * any rating of its movie, as at test time) feeds its features.
+ */
+export function outOfFoldUserFeatures(
+  ratings: Ratings,
+  rows: Int32Array,
+  groups: MovieGroups,
+  folds = 5,
+  seed = 0,
+): Float32Array {
+  const movies = [...new Set(Array.from(rows, (i) => ratings.movieId[i]))].sort((a, b) => a - b);
+  const foldOf = new Map<number, number>();
+  new SeededRandom(seed).shuffle(movies).forEach((m, k) => foldOf.set(m, k % folds));
+  const width = USER_FEATURE_NAMES.length;
+  const out = new Float32Array(rows.length * width);
+  for (let f = 0; f < folds; f++) {
+    const inFold: number[] = [];
+    const rest: number[] = [];
+    rows.forEach((i, k) => (foldOf.get(ratings.movieId[i]) === f ? inFold.push(k) : rest.push(i)));
+    const stats = learnUserStats(ratings, rest, groups);
+    for (const k of inFold) {
+      const i = rows[k];
+      userFeatureRow(stats, ratings.userId[i], ratings.movieId[i], groups, out, k * width);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { globalMeanPredictor, userMeanPredictor } from "../../src/ratings/baselines";
+import { crossValidate, movieFolds, predictiveScore } from "../../src/ratings/cross-validation";
+import { readRatings } from "../../src/ratings/data";
+
+const ratings = readRatings();
+
+test("movie-wise folds never split a movie", () => {
+  const folds = movieFolds(ratings, 5, 0);
+  const foldOfMovie = new Map<number, number>();
+  ratings.movieId.forEach((m, i) => {
+    if (foldOfMovie.has(m)) assert.equal(folds[i], foldOfMovie.get(m));
+    foldOfMovie.set(m, folds[i]);
+  });
+  assert.equal(new Set(folds).size, 5);
+});
+
+test("cross-validation of the baselines: the user mean beats the global mean", async () => {
+  const [global, user] = await crossValidate(
+    ratings,
+    { global: globalMeanPredictor(ratings), user: userMeanPredictor(ratings) },
+    5,
+    0,
+  );
+  assert.equal(global.foldMse.length, 5);
+  assert.ok(user.mean < global.mean);
+  assert.ok(Math.abs(global.score - predictiveScore(global.mean)) < 1e-12);
+});
+
+test("predictiveScore follows the challenge's formula", () => {
+  assert.equal(predictiveScore(0.5), 1);
+  assert.equal(predictiveScore(2.0), 0);
+  assert.equal(predictiveScore(5), 0);
+  assert.ok(Math.abs(predictiveScore(0.8) - 0.8) < 1e-12);
+});

@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+
+import { type Ratings, readMovies, readRatings } from "../../src/ratings/data";
+import { buildRatingContext, RatingModel } from "../../src/ratings/rating-model";
+import { initBackend } from "../../src/runtime/tf-backend";
+
+const all = readRatings();
+const ctx = buildRatingContext(readMovies());
+// A small sample: the first 40 users' ratings.
+const keep = Int32Array.from({ length: all.rating.length }, (_, i) => i).filter(
+  (i) => all.userId[i] <= 40,
+);
+const sample: Ratings = {
+  userId: keep.map((i) => all.userId[i]),
+  movieId: keep.map((i) => all.movieId[i]),
+  rating: Float32Array.from(keep, (i) => all.rating[i]),
+};
+const options = { epochs: 3, seed: 3 };
+const queries = {
+  userId: Int32Array.from([1, 2, 3, 999999]),
+  movieId: Int32Array.from([1, 2, 3, 1]),
+};
+
+test("training on a small sample is deterministic and predicts within [1, 5], cold users included", async () => {
+  await initBackend();
+  const a = await RatingModel.train(sample, ctx, options);
+  const b = await RatingModel.train(sample, ctx, options);
+  const pa = a.predict(queries.userId, queries.movieId);
+  assert.deepEqual(Array.from(pa), Array.from(b.predict(queries.userId, queries.movieId)));
+  assert.ok(pa.every((v) => v >= 1 && v <= 5));
+  const c = await RatingModel.train(sample, ctx, { ...options, seed: 4 });
+  assert.notDeepEqual(Array.from(c.predict(queries.userId, queries.movieId)), Array.from(pa));
+});
+
+test("save then load gives identical predictions", async () => {
+  await initBackend();
+  const model = await RatingModel.train(sample, ctx, options);
+  const dir = join(mkdtempSync(join(tmpdir(), "rating-")), "model");
+  await model.save(dir);
+  const loaded = await RatingModel.load(dir, ctx);
+  assert.deepEqual(
+    Array.from(loaded.predict(queries.userId, queries.movieId)),
+    Array.from(model.predict(queries.userId, queries.movieId)),
+  );
+});
+
+test("movies absent from df_movies are reported with a clear error", async () => {
+  await initBackend();
+  const bad: Ratings = {
+    userId: Int32Array.from([1, 1]),
+    movieId: Int32Array.from([1, 123456789]),
+    rating: Float32Array.from([4, 3]),
+  };
+  await assert.rejects(
+    RatingModel.train(bad, ctx, options),
+    /row 2, column movieId: movie 123456789 is not in df_movies/,
+  );
+  const model = await RatingModel.train(sample, ctx, options);
+  assert.throws(
+    () => model.predict(Int32Array.from([1]), Int32Array.from([123456789])),
+    /movie 123456789 is not in df_movies/,
+  );
+});
