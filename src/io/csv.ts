@@ -87,6 +87,11 @@ export function readCsv(path: string, schema: CsvSchema): CsvTable {
   return parseCsv(readFileSync(path, "utf8"), path, schema);
 }
 
+/** A {@link CsvError} for one cell: names the source, row and column, then what is wrong. */
+export function cellError(source: string, row: number, column: string, problem: string): CsvError {
+  return new CsvError(`${source}: row ${row}, column ${column}: ${problem}`, { row, column });
+}
+
 /** Parses an integer cell (ids); throws a {@link CsvError} naming row and column otherwise. */
 export function integerCell(
   value: string | undefined,
@@ -96,13 +101,7 @@ export function integerCell(
 ): number {
   const v = (value ?? "").trim();
   if (!/^[+-]?\d+$/.test(v) || !Number.isSafeInteger(Number(v))) {
-    throw new CsvError(
-      `${source}: row ${row}, column ${column}: ${JSON.stringify(value ?? "")} is not an integer`,
-      {
-        row,
-        column,
-      },
-    );
+    throw cellError(source, row, column, `${JSON.stringify(value ?? "")} is not an integer`);
   }
   return Number(v);
 }
@@ -117,13 +116,7 @@ export function numberCell(
   const v = (value ?? "").trim();
   const n = v === "" ? NaN : Number(v);
   if (!Number.isFinite(n)) {
-    throw new CsvError(
-      `${source}: row ${row}, column ${column}: ${JSON.stringify(value ?? "")} is not a number`,
-      {
-        row,
-        column,
-      },
-    );
+    throw cellError(source, row, column, `${JSON.stringify(value ?? "")} is not a number`);
   }
   return n;
 }

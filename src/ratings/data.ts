@@ -1,6 +1,7 @@
 import * as dfd from "danfojs-node";
 
 import {
+  cellError,
   CsvError,
   integerCell,
   numberCell,
@@ -79,10 +80,7 @@ function ratingsFromRows(rows: Record<string, string>[], source: string): Rating
     out.movieId[i] = integerCell(r.movieId, source, i + 1, "movieId");
     const rating = numberCell(r.rating, source, i + 1, "rating");
     if (rating < 1 || rating > 5) {
-      throw new CsvError(`${source}: row ${i + 1}, column rating: ${rating} is outside [1, 5]`, {
-        row: i + 1,
-        column: "rating",
-      });
+      throw cellError(source, i + 1, "rating", `${rating} is outside [1, 5]`);
     }
     out.rating[i] = rating;
   });
@@ -144,10 +142,7 @@ export function readMovies(path = `${RATINGS_DIR}/df_movies.csv`): Movie[] {
       try {
         return literalNames(r[c] ?? "");
       } catch (err) {
-        throw new CsvError(`${path}: row ${row}, column ${c}: ${(err as Error).message}`, {
-          row,
-          column: c,
-        });
+        throw cellError(path, row, c, (err as Error).message);
       }
     };
     const movieId = integerCell(r.movieId, path, row, "movieId");
@@ -195,10 +190,12 @@ export function assertKnownMovies(
     }
   });
   if (count > 0) {
-    throw new CsvError(
-      `${source}: row ${first + 1}, column movieId: movie ${movieIds[first]} is not in df_movies` +
-        (count > 1 ? ` (${count} rows name unknown movies)` : ""),
-      { row: first + 1, column: "movieId" },
+    const more = count > 1 ? ` (${count} rows name unknown movies)` : "";
+    throw cellError(
+      source,
+      first + 1,
+      "movieId",
+      `movie ${movieIds[first]} is not in df_movies${more}`,
     );
   }
 }

@@ -1,0 +1,61 @@
+/**
+ * `npm run bench:ratings`: wall time of training the rating model on all of df_train (embeddings
+ * cached, so only the first run embeds) and of predicting df_test, median of several runs.
+ * Options: --runs N (default 3).
+ */
+import { parseArgs } from "node:util";
+
+import { embedWithCache } from "../src/embeddings/embedding-cache";
+import { OverviewEmbedder } from "../src/embeddings/overview-embedder";
+import { chooseReportModel } from "../src/embeddings/report-model";
+import { readMovies, readQueries, readRatings } from "../src/ratings/data";
+import { buildRatingContext, RatingModel } from "../src/ratings/rating-model";
+import { quantile } from "../src/ratings/summary";
+import { initBackend } from "../src/runtime/tf-backend";
+
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { runs: { type: "string", default: "3" } } });
+  const runs = Number(values.runs);
+  const backend = await initBackend();
+  const ratings = readRatings();
+  const queries = readQueries();
+  const movies = readMovies();
+  const choice = chooseReportModel();
+  const embedder = await OverviewEmbedder.load({ model: choice.model });
+  const emb = await embedWithCache(
+    movies.map((m) => m.overview),
+    embedder,
+    { quiet: true },
+  );
+  const ctx = buildRatingContext(movies, {
+    vectors: emb.vectors,
+    dim: emb.dim,
+    model: embedder.model,
+  });
+  console.log(
+    `backend ${backend}; embeddings: ${choice.isTestModel ? "random-weight test model" : embedder.model} (${emb.dim} dims, ${emb.computed} computed now)`,
+  );
+  const train: number[] = [];
+  const predict: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    let t = process.hrtime.bigint();
+    const model = await RatingModel.train(ratings, ctx, { l2: 3e-4 });
+    train.push(Number(process.hrtime.bigint() - t) / 1e9);
+    t = process.hrtime.bigint();
+    model.predict(queries.userId, queries.movieId);
+    predict.push(Number(process.hrtime.bigint() - t) / 1e9);
+    console.log(
+      `run ${r + 1}: train ${train[r].toFixed(1)} s (${model.history.length} epochs), predict ${queries.userId.length} rows ${predict[r].toFixed(2)} s`,
+    );
+  }
+  console.log(
+    `median: train ${quantile(train, 0.5).toFixed(1)} s, predict ${quantile(predict, 0.5).toFixed(2)} s (${runs} runs)`,
+  );
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
