@@ -23,6 +23,8 @@ import {
 /** The movie table with its content features, shared by training and prediction. */
 export interface RatingContext {
   movies: Movie[];
+  /** The same movies by id. */
+  movieById: ReadonlyMap<number, Movie>;
   /** Genre indices and collection of each movie, for the rating-derived features. */
   groups: MovieGroups;
   features: MovieFeatures;
@@ -47,6 +49,7 @@ export function buildRatingContext(
   const collectionById = new Map(movies.map((m) => [m.movieId, m.collection]));
   return {
     movies,
+    movieById: new Map(movies.map((m) => [m.movieId, m])),
     groups: {
       genresOf: (id) => genresById.get(id) ?? [],
       collectionOf: (id) => collectionById.get(id) ?? null,
@@ -132,7 +135,7 @@ export class RatingModel {
     const all = rows ?? Int32Array.from({ length: ratings.rating.length }, (_, i) => i);
     assertKnownMovies(
       Int32Array.from(all, (i) => ratings.movieId[i]),
-      new Map(ctx.movies.map((m) => [m.movieId, m])),
+      ctx.movieById,
       "training ratings",
     );
     const movieIds = [...new Set(Array.from(all, (i) => ratings.movieId[i]))].sort((a, b) => a - b);
@@ -209,11 +212,7 @@ export class RatingModel {
 
   /** Predicted ratings for (user, movie) pairs, clipped to [1, 5]; unseen users get the cold-user prediction. */
   predict(userIds: Int32Array, movieIds: Int32Array): Float32Array {
-    assertKnownMovies(
-      movieIds,
-      new Map(this.ctx.movies.map((m) => [m.movieId, m])),
-      "prediction queries",
-    );
+    assertKnownMovies(movieIds, this.ctx.movieById, "prediction queries");
     const n = userIds.length;
     const feats = userFeaturesFor(this.stats, userIds, movieIds, this.ctx.groups);
     const width = this.config.contentDim;
