@@ -6,8 +6,12 @@ import { buildInteractionModel, type InteractionConfig } from "./interaction-lay
 import { mse, particleScore } from "./score";
 import { type EpochLog, predictFlat, type Samples, trainModel, type TrainOptions } from "./train";
 
-/** The one design used on all three data sets. */
-export const DEFAULT_DESIGN: InteractionConfig = { hidden: [16], seed: 1 };
+/**
+ * The one design used on all three data sets: a pair function with 8 hidden units (78 parameters).
+ * Measured with the CLI, [8] beat [16] (150 parameters) on every data set: validation scores
+ * 10,263 / 8,522 / 9,348 against 7,464 / 7,032 / 6,998.
+ */
+export const DEFAULT_DESIGN: InteractionConfig = { hidden: [8], seed: 1 };
 
 /** One model's result on the validation split. */
 export interface ModelResult {
