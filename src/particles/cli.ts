@@ -19,13 +19,13 @@ import {
   runInteraction,
   trainValSamples,
 } from "./experiment";
-import { predictFlat } from "./train";
+import { type EpochLog, predictFlat } from "./train";
 
 /** Epoch budget of the dense baseline: a reference point, not worth the full budget. */
 const DENSE_BASELINE_EPOCHS = 60;
 
 const USAGE = `usage: npm run train:particles -- <file.npz> [options]
-  --epochs N      maximum epochs (default 300; early stopping usually ends sooner)
+  --epochs N      maximum epochs (default 300; stops earlier after 30 epochs without progress)
   --seed N        seed of the split, initialisation and batches (default 0)
   --hidden LIST   hidden widths of the pair function, e.g. 16 or 16,16 (default ${DEFAULT_DESIGN.hidden.join(",")})
   --out DIR       output folder (default outputs/particles)
@@ -84,13 +84,7 @@ export async function main(argv: string[]): Promise<number> {
     seed,
     onEpoch: values.quiet
       ? undefined
-      : (l: {
-          epoch: number;
-          loss: number;
-          valLoss: number;
-          learningRate: number;
-          seconds: number;
-        }) =>
+      : (l: EpochLog) =>
           console.log(
             `  epoch ${l.epoch}: loss ${l.loss.toExponential(3)}  val ${l.valLoss.toExponential(3)}  lr ${l.learningRate.toExponential(1)}  ${l.seconds.toFixed(1)} s`,
           ),

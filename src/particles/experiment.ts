@@ -1,9 +1,10 @@
 import type * as tf from "@tensorflow/tfjs";
 
+import { mse } from "../math/mse";
 import { buildDenseModel, fitLinear, predictInputPosition, predictLinear } from "./baselines";
 import { type ParticleData, splitIndices, takeRows } from "./data";
 import { buildInteractionModel, type InteractionConfig } from "./interaction-layer";
-import { mse, particleScore } from "./score";
+import { particleScore } from "./score";
 import { type EpochLog, predictFlat, type Samples, trainModel, type TrainOptions } from "./train";
 
 /**

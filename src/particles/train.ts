@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 
+import { mse } from "../math/mse";
 import {
   type EpochLog,
   type LoopOptions,
@@ -72,7 +73,7 @@ export async function trainModel(
         model.apply(tf.gather(xAll, it)) as tf.Tensor,
       ) as tf.Scalar;
     };
-    const validate = (): number => mseFlat(predictFlat(model, val.x), val.y);
+    const validate = (): number => mse(predictFlat(model, val.x), val.y);
     return await trainWithEarlyStopping(model, train.n, batchLoss, validate, {
       ...DEFAULT_TRAINING,
       ...options,
@@ -81,10 +82,4 @@ export async function trainModel(
     xAll.dispose();
     yAll.dispose();
   }
-}
-
-function mseFlat(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
-  return s / a.length;
 }

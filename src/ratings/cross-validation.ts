@@ -1,3 +1,4 @@
+import { mse } from "../math/mse";
 import { SeededRandom } from "../random/seeded";
 import type { Ratings } from "./data";
 
@@ -60,9 +61,12 @@ export async function crossValidate(
       const test = all.filter((i) => folds[i] === f);
       const pred = await predict(train, test);
       test.forEach((i, j) => (predictions[i] = pred[j]));
-      const mse = pred.reduce((s, p, j) => s + (p - ratings.rating[test[j]]) ** 2, 0) / test.length;
-      foldMse.push(mse);
-      onFold?.(method, f, mse);
+      const foldError = mse(
+        pred,
+        Float32Array.from(test, (i) => ratings.rating[i]),
+      );
+      foldMse.push(foldError);
+      onFold?.(method, f, foldError);
     }
     const mean = foldMse.reduce((s, v) => s + v, 0) / k;
     const sd = Math.sqrt(foldMse.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, k - 1));

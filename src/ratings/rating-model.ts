@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 
 import { loadModelDir, saveModelDir } from "../io/tf-model-files";
+import { mse } from "../math/mse";
 import { SeededRandom } from "../random/seeded";
 import { type EpochLog, trainWithEarlyStopping } from "../runtime/training-loop";
 import { assertKnownMovies, type Movie, type Ratings } from "./data";
@@ -192,11 +193,10 @@ export class RatingModel {
       };
       const valUsers = Int32Array.from(val, (i) => ratings.userId[i]);
       const valMoviesIds = Int32Array.from(val, (i) => ratings.movieId[i]);
+      const valTargets = Float32Array.from(val, (i) => ratings.rating[i]);
       const validate = (): number => {
-        const p = model.predict(valUsers, valMoviesIds);
-        return (
-          p.reduce((s, v, k) => s + (v - ratings.rating[val[k]]) ** 2, 0) / Math.max(1, p.length)
-        );
+        if (val.length === 0) return 0;
+        return mse(model.predict(valUsers, valMoviesIds), valTargets);
       };
       const { history } = await trainWithEarlyStopping(net, fit.length, batchLoss, validate, {
         ...o,

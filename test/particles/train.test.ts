@@ -2,18 +2,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { loadParticles } from "../../src/particles/data";
-import { trainValSamples } from "../../src/particles/experiment";
+import { headSamples, trainValSamples } from "../../src/particles/experiment";
 import { buildInteractionModel } from "../../src/particles/interaction-layer";
-import { predictFlat, type Samples, trainModel } from "../../src/particles/train";
+import { predictFlat, trainModel } from "../../src/particles/train";
 import { initBackend } from "../../src/runtime/tf-backend";
 
-const slice = (s: Samples, n: number): Samples => ({
-  x: s.x.slice(0, n * 28),
-  y: s.y.slice(0, n * 12),
-  n,
-});
 const { train, val } = trainValSamples(loadParticles("data/particles/5bf4506e86.npz"), 0);
-const small = { train: slice(train, 2000), val: slice(val, 500) };
+const small = { train: headSamples(train, 2000), val: headSamples(val, 500) };
 
 async function trainSmall(
   seed: number,

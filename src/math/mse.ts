@@ -1,0 +1,13 @@
+/**
+ * Mean squared error of two equally long arrays.
+ *
+ * @example
+ * mse([1, 2], [1, 4]); // 2
+ */
+export function mse(pred: ArrayLike<number>, target: ArrayLike<number>): number {
+  if (pred.length !== target.length)
+    throw new Error(`mse: ${pred.length} predictions for ${target.length} targets`);
+  let s = 0;
+  for (let i = 0; i < pred.length; i++) s += (pred[i] - target[i]) ** 2;
+  return s / pred.length;
+}
