@@ -5,11 +5,9 @@
  */
 import { parseArgs } from "node:util";
 
-import { embedWithCache } from "../src/embeddings/embedding-cache";
-import { OverviewEmbedder } from "../src/embeddings/overview-embedder";
-import { chooseReportModel } from "../src/embeddings/report-model";
-import { readMovies, readQueries, readRatings } from "../src/ratings/data";
-import { buildRatingContext, RatingModel } from "../src/ratings/rating-model";
+import { readQueries, readRatings } from "../src/ratings/data";
+import { loadRatingContext } from "../src/ratings/rating-context-loader";
+import { RatingModel } from "../src/ratings/rating-model";
 import { quantile } from "../src/ratings/summary";
 import { initBackend } from "../src/runtime/tf-backend";
 
@@ -19,27 +17,15 @@ async function main(argv: string[]): Promise<void> {
   const backend = await initBackend();
   const ratings = readRatings();
   const queries = readQueries();
-  const movies = readMovies();
-  const choice = chooseReportModel();
-  const embedder = await OverviewEmbedder.load({ model: choice.model });
-  const emb = await embedWithCache(
-    movies.map((m) => m.overview),
-    embedder,
-    { quiet: true },
-  );
-  const ctx = buildRatingContext(movies, {
-    vectors: emb.vectors,
-    dim: emb.dim,
-    model: embedder.model,
-  });
+  const { ctx, choice, dim, computed } = await loadRatingContext({ quiet: true });
   console.log(
-    `backend ${backend}; embeddings: ${choice.isTestModel ? "random-weight test model" : embedder.model} (${emb.dim} dims, ${emb.computed} computed now)`,
+    `backend ${backend}; embeddings: ${choice.isTestModel ? "random-weight test model" : choice.model} (${dim} dims, ${computed} computed now)`,
   );
   const train: number[] = [];
   const predict: number[] = [];
   for (let r = 0; r < runs; r++) {
     let t = process.hrtime.bigint();
-    const model = await RatingModel.train(ratings, ctx, { l2: 3e-4 });
+    const model = await RatingModel.train(ratings, ctx);
     train.push(Number(process.hrtime.bigint() - t) / 1e9);
     t = process.hrtime.bigint();
     model.predict(queries.userId, queries.movieId);

@@ -1,7 +1,7 @@
 import { fitRidge } from "../math/linear-system";
 import type { Predictor } from "./cross-validation";
 import type { Ratings } from "./data";
-import type { RatingContext } from "./rating-model";
+import type { RatingContext } from "./rating-context";
 import { SHRINK } from "./user-features";
 
 const clip = (v: number): number => Math.min(5, Math.max(1, v));

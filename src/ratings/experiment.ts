@@ -1,7 +1,8 @@
 import { globalMeanPredictor, userBiasRidgePredictor, userMeanPredictor } from "./baselines";
 import type { Predictor } from "./cross-validation";
 import type { Ratings } from "./data";
-import { type RatingContext, RatingModel, type RatingTrainOptions } from "./rating-model";
+import type { RatingContext } from "./rating-context";
+import { RatingModel, type RatingTrainOptions } from "./rating-model";
 
 /**
  * The five methods the notebook compares: global mean, user mean, user bias + ridge on metadata,

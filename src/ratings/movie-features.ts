@@ -1,6 +1,6 @@
 import type { Movie } from "./data";
 
-/** Column names and per-movie rows of the content features (metadata, optionally + embedding). */
+/** Column names and per-movie rows of the content features (movie metadata). */
 export interface MovieFeatures {
   /** Feature names, one per column. */
   names: string[];
@@ -70,17 +70,15 @@ export function fitMovieFeatureSpec(movies: readonly Movie[], topLanguages = 10)
 /**
  * Content features of each movie: genre multi-hot, top original languages one-hot (+ other),
  * standardised year, year², runtime, log budget / revenue / popularity / vote count, vote average
- * (missing values as 0 with a missing flag), belongs-to-a-collection, and optionally the overview
- * embedding (standardised per dimension).
+ * (missing values as 0 with a missing flag), belongs-to-a-collection.
  *
  * @example
  * const spec = fitMovieFeatureSpec(movies);
- * const feats = buildMovieFeatures(movies, spec, { vectors, dim: 768 });
+ * const feats = buildMovieFeatures(movies, spec);
  */
 export function buildMovieFeatures(
   movies: readonly Movie[],
   spec: MovieFeatureSpec,
-  embedding?: { vectors: Float32Array; dim: number },
 ): MovieFeatures {
   const names = [
     ...spec.genres.map((g) => `genre:${g}`),
@@ -90,11 +88,8 @@ export function buildMovieFeatures(
     "year^2",
     "inCollection",
   ];
-  const embDim = embedding?.dim ?? 0;
-  const width = names.length + embDim;
-  for (let d = 0; d < embDim; d++) names.push(`emb:${d}`);
+  const width = names.length;
   const values = new Float32Array(movies.length * width);
-  const embStats = embedding ? columnStats(embedding.vectors, embDim) : undefined;
   movies.forEach((m, i) => {
     const row = values.subarray(i * width, (i + 1) * width);
     let c = 0;
@@ -112,10 +107,6 @@ export function buildMovieFeatures(
     const year = num.year === null ? 0 : (num.year - spec.scale.year[0]) / spec.scale.year[1];
     row[c++] = year * year;
     row[c++] = m.collection ? 1 : 0;
-    if (embedding && embStats) {
-      for (let d = 0; d < embDim; d++)
-        row[c++] = (embedding.vectors[i * embDim + d] - embStats.mean[d]) / embStats.sd[d];
-    }
   });
   return {
     names,
@@ -123,15 +114,4 @@ export function buildMovieFeatures(
     movieIds: Int32Array.from(movies, (m) => m.movieId),
     rowOf: new Map(movies.map((m, i) => [m.movieId, i])),
   };
-}
-
-function columnStats(v: Float32Array, dim: number): { mean: Float64Array; sd: Float64Array } {
-  const n = v.length / dim;
-  const mean = new Float64Array(dim);
-  const sd = new Float64Array(dim);
-  for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) mean[d] += v[i * dim + d] / n;
-  for (let i = 0; i < n; i++)
-    for (let d = 0; d < dim; d++) sd[d] += (v[i * dim + d] - mean[d]) ** 2 / n;
-  for (let d = 0; d < dim; d++) sd[d] = Math.sqrt(sd[d]) || 1;
-  return { mean, sd };
 }

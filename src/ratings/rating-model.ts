@@ -4,63 +4,16 @@ import { loadModelDir, saveModelDir } from "../io/tf-model-files";
 import { mse } from "../math/mse";
 import { SeededRandom } from "../random/seeded";
 import { type EpochLog, trainWithEarlyStopping } from "../runtime/training-loop";
-import { assertKnownMovies, type Movie, type Ratings } from "./data";
+import { assertKnownMovies, type Ratings } from "./data";
 import { buildHybridModel, type HybridConfig } from "./hybrid-model";
-import {
-  buildMovieFeatures,
-  fitMovieFeatureSpec,
-  type MovieFeatures,
-  type MovieFeatureSpec,
-} from "./movie-features";
+import type { RatingContext } from "./rating-context";
 import {
   learnUserStats,
-  type MovieGroups,
   outOfFoldUserFeatures,
   USER_FEATURE_NAMES,
   userFeaturesFor,
   type UserStats,
 } from "./user-features";
-
-/** The movie table with its content features, shared by training and prediction. */
-export interface RatingContext {
-  movies: Movie[];
-  /** The same movies by id. */
-  movieById: ReadonlyMap<number, Movie>;
-  /** Genre indices and collection of each movie, for the rating-derived features. */
-  groups: MovieGroups;
-  features: MovieFeatures;
-  spec: MovieFeatureSpec;
-  /** Which embedding model made the overview features, or null when they are not used. */
-  embeddingModel: string | null;
-}
-
-/** Builds the context from `df_movies` (and overview embeddings in the same row order, if used). */
-export function buildRatingContext(
-  movies: Movie[],
-  embedding?: { vectors: Float32Array; dim: number; model: string },
-): RatingContext {
-  const spec = fitMovieFeatureSpec(movies);
-  const features = buildMovieFeatures(movies, spec, embedding);
-  const genresById = new Map(
-    movies.map((m) => [
-      m.movieId,
-      m.genres.map((g) => spec.genres.indexOf(g)).filter((g) => g >= 0),
-    ]),
-  );
-  const collectionById = new Map(movies.map((m) => [m.movieId, m.collection]));
-  return {
-    movies,
-    movieById: new Map(movies.map((m) => [m.movieId, m])),
-    groups: {
-      genresOf: (id) => genresById.get(id) ?? [],
-      collectionOf: (id) => collectionById.get(id) ?? null,
-      nGenres: spec.genres.length,
-    },
-    features,
-    spec,
-    embeddingModel: embedding?.model ?? null,
-  };
-}
 
 /** Training settings of the rating model. */
 export interface RatingTrainOptions {
@@ -81,7 +34,7 @@ export interface RatingTrainOptions {
 export const DEFAULT_RATING_TRAINING: RatingTrainOptions = {
   factors: 16,
   hidden: 64,
-  l2: 1e-5,
+  l2: 3e-4,
   epochs: 40,
   batchSize: 512,
   learningRate: 2e-3,
@@ -97,6 +50,8 @@ interface SavedState {
   stats: {
     globalMean: number;
     nGenres: number;
+    textDim: number;
+    textWeights: number[] | null;
     byUser: [number, number[]][];
     byCollection: [string, [number, number]][];
     byUserCollection: [string, [number, number]][];
@@ -255,6 +210,8 @@ export class RatingModel {
       stats: {
         globalMean: this.stats.globalMean,
         nGenres: this.stats.nGenres,
+        textDim: this.stats.textDim,
+        textWeights: this.stats.textWeights ? Array.from(this.stats.textWeights) : null,
         byUser: [...this.stats.byUser].map(([u, v]) => [u, Array.from(v)]),
         byCollection: [...this.stats.byCollection],
         byUserCollection: [...this.stats.byUserCollection],
@@ -273,7 +230,8 @@ export class RatingModel {
       throw new Error(`${dir}: not a rating model (kind ${String(metadata.kind)})`);
     if (
       metadata.embeddingModel !== ctx.embeddingModel ||
-      metadata.featureNames.join() !== ctx.features.names.join()
+      metadata.featureNames.join() !== ctx.features.names.join() ||
+      metadata.stats.textDim !== (ctx.groups.textDim ?? 0)
     ) {
       throw new Error(
         `${dir}: saved with features of embedding model ${metadata.embeddingModel}, context has ${ctx.embeddingModel}`,
@@ -282,6 +240,10 @@ export class RatingModel {
     const stats: UserStats = {
       globalMean: metadata.stats.globalMean,
       nGenres: metadata.stats.nGenres,
+      textDim: metadata.stats.textDim,
+      textWeights: metadata.stats.textWeights
+        ? Float64Array.from(metadata.stats.textWeights)
+        : null,
       byUser: new Map(metadata.stats.byUser.map(([u, v]) => [u, Float64Array.from(v)])),
       byCollection: new Map(metadata.stats.byCollection),
       byUserCollection: new Map(metadata.stats.byUserCollection),

@@ -1,3 +1,4 @@
+import { fitRidge } from "../math/linear-system";
 import { SeededRandom } from "../random/seeded";
 import type { Ratings } from "./data";
 
@@ -10,34 +11,55 @@ export const USER_FEATURE_NAMES = [
   "collectionResidual",
   "collectionLogCount",
   "userCollectionResidual",
+  "textResidual",
+  "userTextAffinity",
 ] as const;
 
 /** Shrinkage strengths: a statistic counts like this many ratings at its prior. */
-export const SHRINK = { bias: 5, spread: 5, genre: 10, collection: 5, userCollection: 2 } as const;
+export const SHRINK = {
+  bias: 5,
+  spread: 5,
+  genre: 10,
+  collection: 5,
+  userCollection: 2,
+  movieText: 5,
+  userText: 20,
+} as const;
 
-/** What the features need to know about movies: genre indices and collection. */
+/** Ridge penalty of the regression from a movie's text components to its residual rating. */
+export const TEXT_RIDGE_LAMBDA = 0.05;
+
+/** What the features need to know about movies: genre indices, collection, text components. */
 export interface MovieGroups {
   genresOf: (movieId: number) => readonly number[];
   collectionOf: (movieId: number) => string | null;
   nGenres: number;
+  /** Whitened principal components of the overview embedding (see textComponents), if used. */
+  textOf?: (movieId: number) => Float32Array | undefined;
+  /** Length of `textOf`'s vectors; 0 without an embedding. */
+  textDim?: number;
 }
 
 /** Statistics learned from a set of ratings; serialisable as plain arrays. */
 export interface UserStats {
   globalMean: number;
-  /** userId -> [count, shrunk bias, shrunk spread, shrunk affinity per genre...]. */
+  /** userId -> [count, shrunk bias, shrunk spread, shrunk affinity per genre..., per text component...]. */
   byUser: Map<number, Float64Array>;
   /** collection -> [ratings, summed residual after user bias]. */
   byCollection: Map<string, [number, number]>;
   /** `${userId}|${collection}` -> [ratings, summed residual after user bias]. */
   byUserCollection: Map<string, [number, number]>;
   nGenres: number;
+  textDim: number;
+  /** Ridge weights (then intercept) from text components to a movie's shrunk residual, or null. */
+  textWeights: Float64Array | null;
 }
 
 /**
  * Learns statistics from the ratings `rows` (indices into `ratings`): per user count, bias (mean
  * residual from the global mean, shrunk toward 0), spread, per-genre affinity (mean residual after
- * bias on the genre's movies, shrunk); per collection and per (user, collection) the residual sums.
+ * bias on the genre's movies, shrunk) and per text component; per collection and per (user,
+ * collection) the residual sums; and a ridge regression from text components to movie residuals.
  */
 export function learnUserStats(
   ratings: Ratings,
@@ -45,13 +67,14 @@ export function learnUserStats(
   groups: MovieGroups,
 ): UserStats {
   const { nGenres } = groups;
+  const textDim = groups.textOf ? (groups.textDim ?? 0) : 0;
   let sum = 0;
   for (let k = 0; k < rows.length; k++) sum += ratings.rating[rows[k]];
   const globalMean = sum / Math.max(1, rows.length);
   let globalVar = 0;
   const acc = new Map<
     number,
-    { n: number; s: number; ss: number; gs: Float64Array; gn: Float64Array }
+    { n: number; s: number; ss: number; gs: Float64Array; gn: Float64Array; ts: Float64Array }
   >();
   for (let k = 0; k < rows.length; k++) {
     const i = rows[k];
@@ -62,6 +85,7 @@ export function learnUserStats(
       ss: 0,
       gs: new Float64Array(nGenres),
       gn: new Float64Array(nGenres),
+      ts: new Float64Array(textDim),
     };
     const r = ratings.rating[i] - globalMean;
     a.n++;
@@ -74,7 +98,8 @@ export function learnUserStats(
   const bias = (u: number): number => acc.get(u)!.s / (acc.get(u)!.n + SHRINK.bias);
   const byCollection = new Map<string, [number, number]>();
   const byUserCollection = new Map<string, [number, number]>();
-  const add = (m: Map<string, [number, number]>, key: string, v: number): void => {
+  const byMovie = new Map<number, [number, number]>();
+  const add = <K>(m: Map<K, [number, number]>, key: K, v: number): void => {
     const e = m.get(key) ?? [0, 0];
     e[0]++;
     e[1] += v;
@@ -94,18 +119,41 @@ export function learnUserStats(
       add(byCollection, c, resid);
       add(byUserCollection, `${u}|${c}`, resid);
     }
+    const text = textDim > 0 ? groups.textOf!(ratings.movieId[i]) : undefined;
+    if (text) {
+      for (let d = 0; d < textDim; d++) a.ts[d] += resid * text[d];
+      add(byMovie, ratings.movieId[i], resid);
+    }
   }
   const byUser = new Map<number, Float64Array>();
   for (const [u, a] of acc) {
-    const v = new Float64Array(3 + nGenres);
+    const v = new Float64Array(3 + nGenres + textDim);
     const variance = Math.max(0, a.ss / a.n - (a.s / a.n) ** 2);
     v[0] = a.n;
     v[1] = bias(u);
     v[2] = Math.sqrt((a.n * variance + SHRINK.spread * globalVar) / (a.n + SHRINK.spread));
     for (let g = 0; g < nGenres; g++) v[3 + g] = a.gs[g] / (a.gn[g] + SHRINK.genre);
+    for (let d = 0; d < textDim; d++) v[3 + nGenres + d] = a.ts[d] / (a.n + SHRINK.userText);
     byUser.set(u, v);
   }
-  return { globalMean, byUser, byCollection, byUserCollection, nGenres };
+  const textWeights = byMovie.size > 0 ? fitTextRidge(byMovie, groups, textDim) : null;
+  return { globalMean, byUser, byCollection, byUserCollection, nGenres, textDim, textWeights };
+}
+
+/** Ridge regression from the movies' text components to their shrunk mean residuals. */
+function fitTextRidge(
+  byMovie: Map<number, [number, number]>,
+  groups: MovieGroups,
+  textDim: number,
+): Float64Array {
+  const x = new Float64Array(byMovie.size * textDim);
+  const y = new Float64Array(byMovie.size);
+  let k = 0;
+  for (const [movieId, [n, s]] of byMovie) {
+    x.set(groups.textOf!(movieId)!, k * textDim);
+    y[k++] = s / (n + SHRINK.movieText);
+  }
+  return fitRidge(x, y, byMovie.size, textDim, TEXT_RIDGE_LAMBDA);
 }
 
 /** Writes the feature row of (user, movie) at `offset`; unknown users and movies get the priors. */
@@ -124,6 +172,15 @@ export function userFeatureRow(
   const c = groups.collectionOf(movieId);
   const col = c ? stats.byCollection.get(c) : undefined;
   const userCol = c ? stats.byUserCollection.get(`${userId}|${c}`) : undefined;
+  const text = stats.textDim > 0 ? groups.textOf?.(movieId) : undefined;
+  let textResidual = 0;
+  let userText = 0;
+  if (text && stats.textWeights) {
+    textResidual = stats.textWeights[stats.textDim];
+    for (let d = 0; d < stats.textDim; d++) textResidual += stats.textWeights[d] * text[d];
+  }
+  if (text && v)
+    for (let d = 0; d < stats.textDim; d++) userText += v[3 + stats.nGenres + d] * text[d];
   out[offset] = v ? Math.log1p(v[0]) / 5 : 0;
   out[offset + 1] = v ? v[1] : 0;
   out[offset + 2] = v ? v[2] : 1;
@@ -131,6 +188,8 @@ export function userFeatureRow(
   out[offset + 4] = col ? col[1] / (col[0] + SHRINK.collection) : 0;
   out[offset + 5] = col ? Math.log1p(col[0]) / 5 : 0;
   out[offset + 6] = userCol ? userCol[1] / (userCol[0] + SHRINK.userCollection) : 0;
+  out[offset + 7] = textResidual;
+  out[offset + 8] = userText;
 }
 
 /** Feature rows of (user, movie) pairs to predict, from statistics learned on all training rows. */

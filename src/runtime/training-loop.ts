@@ -69,6 +69,8 @@ export async function trainWithEarlyStopping(
         });
         lossSum.dispose();
         lossSum = next;
+        // Let the event loop run between batches, so that a server stays responsive while it trains.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
       const loss = (await lossSum.data())[0] / n;
       lossSum.dispose();

@@ -8,15 +8,11 @@ import { toSubmission } from "../../src/ratings/submission";
 const movies = readMovies();
 const spec = fitMovieFeatureSpec(movies);
 
-test("content features: genre flags, missing flags, standardised numbers, embedding columns", () => {
-  const emb = {
-    vectors: Float32Array.from({ length: movies.length * 2 }, (_, i) => i % 7),
-    dim: 2,
-  };
-  const f = buildMovieFeatures(movies, spec, emb);
+test("content features: genre flags, missing flags, standardised numbers", () => {
+  const f = buildMovieFeatures(movies, spec);
   const width = f.names.length;
   assert.equal(f.values.length, movies.length * width);
-  assert.deepEqual(f.names.slice(-2), ["emb:0", "emb:1"]);
+  assert.equal(f.names.at(-1), "inCollection");
   const row = f.values.subarray(f.rowOf.get(1)! * width, (f.rowOf.get(1)! + 1) * width);
   const col = (name: string): number => row[f.names.indexOf(name)];
   assert.equal(col("genre:Animation"), 1);

@@ -5,11 +5,19 @@ import { join } from "node:path";
 import { test } from "node:test";
 
 import { type Ratings, readMovies, readRatings } from "../../src/ratings/data";
-import { buildRatingContext, RatingModel } from "../../src/ratings/rating-model";
+import { buildRatingContext } from "../../src/ratings/rating-context";
+import { RatingModel } from "../../src/ratings/rating-model";
 import { initBackend } from "../../src/runtime/tf-backend";
 
 const all = readRatings();
-const ctx = buildRatingContext(readMovies());
+const movies = readMovies();
+const ctx = buildRatingContext(movies);
+// A context with an 8-dimensional stand-in embedding, so that save/load covers the text features.
+const textCtx = buildRatingContext(movies, {
+  vectors: Float32Array.from({ length: movies.length * 8 }, (_, k) => Math.sin(k * 0.37)),
+  dim: 8,
+  model: "stand-in",
+});
 // A small sample: the first 40 users' ratings.
 const keep = Int32Array.from({ length: all.rating.length }, (_, i) => i).filter(
   (i) => all.userId[i] <= 40,
@@ -36,16 +44,17 @@ test("training on a small sample is deterministic and predicts within [1, 5], co
   assert.notDeepEqual(Array.from(c.predict(queries.userId, queries.movieId)), Array.from(pa));
 });
 
-test("save then load gives identical predictions", async () => {
+test("save then load gives identical predictions, text features included", async () => {
   await initBackend();
-  const model = await RatingModel.train(sample, ctx, options);
+  const model = await RatingModel.train(sample, textCtx, options);
   const dir = join(mkdtempSync(join(tmpdir(), "rating-")), "model");
   await model.save(dir);
-  const loaded = await RatingModel.load(dir, ctx);
+  const loaded = await RatingModel.load(dir, textCtx);
   assert.deepEqual(
     Array.from(loaded.predict(queries.userId, queries.movieId)),
     Array.from(model.predict(queries.userId, queries.movieId)),
   );
+  await assert.rejects(RatingModel.load(dir, ctx), /embedding model stand-in, context has null/);
 });
 
 test("movies absent from df_movies are reported with a clear error", async () => {

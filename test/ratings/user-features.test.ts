@@ -9,11 +9,14 @@ import {
   USER_FEATURE_NAMES,
 } from "../../src/ratings/user-features";
 
-// Two users, six movies in two collections; genres by movie id parity.
+// Two users, six movies in two collections; genres by movie id parity; two text components.
+const text = (m: number): Float32Array => Float32Array.of(Math.cos(m), Math.sin(2 * m));
 const groups: MovieGroups = {
   genresOf: (m) => [m % 2],
   collectionOf: (m) => (m <= 3 ? "A" : "B"),
   nGenres: 2,
+  textOf: text,
+  textDim: 2,
 };
 const ratings: Ratings = {
   userId: Int32Array.from([1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2]),
@@ -51,4 +54,25 @@ test("learned statistics: bias sign, collection residuals, shrinkage toward the 
   assert.ok(a[1] > 0 && b[1] < 0, "collection A is rated above the users' biases, B below");
   const userA = stats.byUserCollection.get("1|A")!;
   assert.equal(userA[0], 3);
+});
+
+test("the text ridge finds a residual planted along one text component", () => {
+  // 300 movies, one user each rating all; the rating rises with the first text component only.
+  const n = 300;
+  const comp = (m: number): Float32Array => Float32Array.of(Math.cos(m * 1.7), Math.sin(m * 0.9));
+  const planted: Ratings = {
+    userId: new Int32Array(n).fill(1),
+    movieId: Int32Array.from({ length: n }, (_, m) => m),
+    rating: Float32Array.from({ length: n }, (_, m) => 3 + comp(m)[0]),
+  };
+  const g: MovieGroups = { genresOf: () => [], collectionOf: () => null, nGenres: 0 };
+  const stats = learnUserStats(
+    planted,
+    Int32Array.from({ length: n }, (_, i) => i),
+    { ...g, textOf: comp, textDim: 2 },
+  );
+  const [w0, w1] = stats.textWeights!;
+  assert.ok(w0 > 0.1, `weight on the planted component ${w0}`);
+  assert.ok(Math.abs(w1) < 0.05 * w0, `weight on the other component ${w1}`);
+  assert.equal(learnUserStats(planted, Int32Array.of(0, 1), g).textWeights, null);
 });

@@ -1,0 +1,41 @@
+import { embedWithCache } from "../embeddings/embedding-cache";
+import { OverviewEmbedder } from "../embeddings/overview-embedder";
+import { chooseReportModel, type ReportModel } from "../embeddings/report-model";
+import { readMovies } from "./data";
+import { buildRatingContext, type RatingContext } from "./rating-context";
+
+/** A rating context with overview embeddings, and what made them. */
+export interface LoadedRatingContext {
+  ctx: RatingContext;
+  /** The embedding model chosen (see chooseReportModel) and why. */
+  choice: ReportModel;
+  /** Embedding width, and how many overviews were embedded now rather than read from the cache. */
+  dim: number;
+  computed: number;
+}
+
+/**
+ * Reads `df_movies`, chooses the embedding model, embeds every overview through the cache and
+ * builds the rating context: the one way the notebook, the API and the benchmarks get it.
+ *
+ * @example
+ * const { ctx, choice } = await loadRatingContext({ quiet: true });
+ */
+export async function loadRatingContext(
+  options: { moviesPath?: string; quiet?: boolean } = {},
+): Promise<LoadedRatingContext> {
+  const movies = readMovies(options.moviesPath);
+  const choice = chooseReportModel();
+  const embedder = await OverviewEmbedder.load({ model: choice.model });
+  const emb = await embedWithCache(
+    movies.map((m) => m.overview),
+    embedder,
+    { batchSize: 32, quiet: options.quiet },
+  );
+  const ctx = buildRatingContext(movies, {
+    vectors: emb.vectors,
+    dim: emb.dim,
+    model: embedder.model,
+  });
+  return { ctx, choice, dim: emb.dim, computed: emb.computed };
+}
