@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes this checkout ready to run: Node dependencies (npm ci), Jupyter with nbconvert (Debian
 # packages, since PyPI is out of reach) and the project's tslab kernel spec in .jupyter/.
-# Idempotent and quick when everything is already in place. Set SETUP_QUIET=1 to hush it.
+# Idempotent and quick when everything is already in place. Set SETUP_QUIET=1 to hush it;
+# pass --node-only to stop after the Node dependencies.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -12,6 +13,9 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   say "installing Node dependencies (npm ci)"
   ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund >&2
 fi
+
+# `--node-only`: what the server, the CLIs and the benchmarks need stops here.
+[ "${1:-}" = --node-only ] && exit 0
 
 # 2. Jupyter + nbconvert + nbclient from Debian, run by /usr/bin/python3.
 PY=/usr/bin/python3

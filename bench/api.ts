@@ -1,0 +1,68 @@
+/**
+ * `npm run bench:api`: the rating API over a real socket, in process: time of POST /ratings/train
+ * with df_train.csv (embeddings cached) and latency of POST /ratings/predict with df_test.csv,
+ * medians of several runs. Options: --train-runs N (default 3), --predict-runs N (default 10).
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+
+import { RATINGS_DIR } from "../src/ratings/data";
+import { loadRatingContext } from "../src/ratings/rating-context-loader";
+import { quantile } from "../src/ratings/summary";
+import { initBackend } from "../src/runtime/tf-backend";
+import { buildApp, DEFAULT_BODY_LIMIT } from "../src/server/app";
+import { postCsv } from "../src/server/challenge";
+import { RatingService } from "../src/server/rating-service";
+
+async function timed(run: () => Promise<unknown>): Promise<number> {
+  const t = process.hrtime.bigint();
+  await run();
+  return Number(process.hrtime.bigint() - t) / 1e9;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      "train-runs": { type: "string", default: "3" },
+      "predict-runs": { type: "string", default: "10" },
+    },
+  });
+  const backend = await initBackend();
+  const { ctx, choice, dim } = await loadRatingContext({ quiet: true });
+  const dir = join(mkdtempSync(join(tmpdir(), "bench-api-")), "model");
+  const service = await RatingService.open(ctx, dir);
+  const app = await buildApp(service, { bodyLimit: DEFAULT_BODY_LIMIT, logger: false, backend });
+  const base = await app.listen({ host: "127.0.0.1", port: 0 });
+  console.log(
+    `backend ${backend}; embeddings ${choice.isTestModel ? "random-weight test model" : choice.model} (${dim} dims)`,
+  );
+  try {
+    const train: number[] = [];
+    for (let r = 0; r < Number(values["train-runs"]); r++) {
+      train.push(
+        await timed(() => postCsv(`${base}/ratings/train`, `${RATINGS_DIR}/df_train.csv`)),
+      );
+      console.log(`train run ${r + 1}: ${train[r].toFixed(1)} s`);
+    }
+    const predict: number[] = [];
+    for (let r = 0; r < Number(values["predict-runs"]); r++)
+      predict.push(
+        await timed(() => postCsv(`${base}/ratings/predict`, `${RATINGS_DIR}/df_test.csv`)),
+      );
+    console.log(
+      `median: POST /ratings/train ${quantile(train, 0.5).toFixed(1)} s (${train.length} runs); POST /ratings/predict (df_test) ${(quantile(predict, 0.5) * 1000).toFixed(0)} ms (${predict.length} runs, max ${(Math.max(...predict) * 1000).toFixed(0)} ms)`,
+    );
+  } finally {
+    await app.close();
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,122 @@
+import multipart from "@fastify/multipart";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance } from "fastify";
+
+import { readCsvUpload } from "./csv-upload";
+import { ERROR_RESPONSES, OPENAPI_INFO, withCsvBodies } from "./openapi";
+import type { RatingService } from "./rating-service";
+import { errorAnswer } from "./service-error";
+
+/** Settings of {@link buildApp}. */
+export interface AppOptions {
+  /** Largest accepted upload or body, in bytes. */
+  bodyLimit: number;
+  /** Fastify's logger setting: `false` in tests, `true` for the server. */
+  logger: boolean;
+  /** Which tfjs backend runs the model, reported by `/health`. */
+  backend: string;
+}
+
+/** Default upload limit: 32 MiB, thirty times df_train.csv. */
+export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
+
+/**
+ * The HTTP API around a {@link RatingService}: `POST /ratings/train`, `POST /ratings/predict`,
+ * `GET /health`, and OpenAPI docs with a try-it page at `/docs`. Every error is JSON.
+ *
+ * @example
+ * const app = await buildApp(service, { bodyLimit: DEFAULT_BODY_LIMIT, logger: false, backend: "wasm" });
+ * await app.listen({ host: "127.0.0.1", port: 9876 });
+ */
+export async function buildApp(
+  service: RatingService,
+  options: AppOptions,
+): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger, bodyLimit: options.bodyLimit });
+  app.addContentTypeParser(
+    ["text/csv", "text/plain"],
+    { parseAs: "string", bodyLimit: options.bodyLimit },
+    (_req, body, done) => done(null, body),
+  );
+  await app.register(multipart, {
+    limits: { fileSize: options.bodyLimit, files: 1, fields: 10 },
+  });
+  await app.register(swagger, {
+    openapi: { info: OPENAPI_INFO },
+    transformObject: (doc) =>
+      "openapiObject" in doc ? withCsvBodies(doc.openapiObject as never) : doc.swaggerObject,
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  app.setErrorHandler((err, request, reply) => {
+    const { status, body } = errorAnswer(err);
+    if (status >= 500) request.log.error(err);
+    void reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({
+      error: "not_found",
+      message: `no route ${request.method} ${request.url}; see /docs`,
+    });
+  });
+
+  app.get("/", { schema: { hide: true } }, (_req, reply) => reply.redirect("/docs"));
+  app.get(
+    "/health",
+    {
+      schema: {
+        summary: "Liveness and model status",
+        response: { 200: { type: "object", additionalProperties: true } },
+      },
+    },
+    () => ({
+      status: "ok",
+      backend: options.backend,
+      embeddingModel: service.ctx.embeddingModel,
+      movies: service.ctx.movies.length,
+      ...service.status(),
+    }),
+  );
+  app.post(
+    "/ratings/train",
+    {
+      schema: {
+        summary: "Train the model on a ratings CSV (userId,rating,movieId)",
+        description:
+          "Trains, saves the model atomically and serves it from then on. A second request while one trains gets 409. Duplicate (userId, movieId) rows: the last one counts, and the answer says how many.",
+        response: {
+          200: {
+            type: "object",
+            additionalProperties: true,
+            description:
+              "Rows, users, movies, epochs, seconds, training and validation MSE, warnings.",
+          },
+          ...ERROR_RESPONSES,
+        },
+      },
+    },
+    async (request) => {
+      const { text, source } = await readCsvUpload(request);
+      return service.train(text, source);
+    },
+  );
+  app.post(
+    "/ratings/predict",
+    {
+      schema: {
+        summary: "Predict ratings for a CSV of (userId, movieId) pairs",
+        description:
+          'Answers `{"0": r0, "1": r1, ...}` in the CSV\'s row order, from the last trained model. Users unseen in training get the cold-user prediction.',
+        response: {
+          200: { type: "object", additionalProperties: { type: "number" } },
+          ...ERROR_RESPONSES,
+        },
+      },
+    },
+    async (request) => {
+      const { text, source } = await readCsvUpload(request);
+      return service.predict(text, source);
+    },
+  );
+  return app;
+}

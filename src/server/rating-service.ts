@@ -1,0 +1,128 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+
+import { mse } from "../math/mse";
+import { assertKnownMovies, parseQueriesCsv, parseRatingsCsv } from "../ratings/data";
+import { keepLastRatings } from "../ratings/duplicate-ratings";
+import type { RatingContext } from "../ratings/rating-context";
+import { RatingModel, type RatingTrainOptions } from "../ratings/rating-model";
+import { toSubmission } from "../ratings/submission";
+import { ServiceError } from "./service-error";
+
+/** What `POST /ratings/train` answers. */
+export interface TrainSummary {
+  rows: number;
+  /** Rows dropped because a later row rates the same (user, movie) pair. */
+  duplicatesDropped: number;
+  users: number;
+  movies: number;
+  epochs: number;
+  seconds: number;
+  /** MSE of the trained model on its own training rows. */
+  trainingMse: number;
+  /** Best MSE on the held-out training movies (early stopping). */
+  validationMse: number;
+  embeddingModel: string | null;
+  /** Problems that did not stop training, e.g. duplicate rows. */
+  warnings: string[];
+}
+
+/**
+ * The rating model behind the API: trains from CSV text, saves every trained model atomically to
+ * `modelDir`, predicts with the last one, and refuses a second training while one runs (409); the
+ * previous model keeps answering predictions meanwhile.
+ *
+ * @example
+ * const service = await RatingService.open(ctx, "models/ratings");
+ * await service.train("userId,rating,movieId\n1,4,31\n", "upload.csv");
+ */
+export class RatingService {
+  private model: RatingModel | null;
+  private training = false;
+
+  private constructor(
+    /** Movies and their features. */
+    readonly ctx: RatingContext,
+    /** Where the trained model is saved and found again after a restart. */
+    readonly modelDir: string,
+    model: RatingModel | null,
+    private readonly options: Partial<RatingTrainOptions>,
+    /** Why a model saved in `modelDir` could not be loaded, if so. */
+    readonly loadError: string | null,
+  ) {
+    this.model = model;
+  }
+
+  /** Opens the service, loading the model saved in `modelDir` if there is one. */
+  static async open(
+    ctx: RatingContext,
+    modelDir: string,
+    options: Partial<RatingTrainOptions> = {},
+  ): Promise<RatingService> {
+    let model: RatingModel | null = null;
+    let loadError: string | null = null;
+    if (existsSync(join(modelDir, "model.json"))) {
+      try {
+        model = await RatingModel.load(modelDir, ctx);
+      } catch (err) {
+        loadError = (err as Error).message;
+      }
+    }
+    return new RatingService(ctx, modelDir, model, options, loadError);
+  }
+
+  /** Whether a model is ready, and whether one is being trained. */
+  status(): { trained: boolean; training: boolean; loadError: string | null } {
+    return { trained: this.model !== null, training: this.training, loadError: this.loadError };
+  }
+
+  /** Trains on a `userId,rating,movieId` CSV, saves the model, then serves it. */
+  async train(csv: string, source: string): Promise<TrainSummary> {
+    if (this.training)
+      throw new ServiceError(
+        409,
+        "training_in_progress",
+        "a model is being trained; try again when it is done",
+      );
+    const parsed = parseRatingsCsv(csv, source);
+    assertKnownMovies(parsed.movieId, this.ctx.movieById, source);
+    const { ratings, duplicates, examples } = keepLastRatings(parsed);
+    this.training = true;
+    try {
+      const started = process.hrtime.bigint();
+      const model = await RatingModel.train(ratings, this.ctx, this.options);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      await model.save(this.modelDir);
+      this.model = model;
+      return {
+        rows: parsed.rating.length,
+        duplicatesDropped: duplicates,
+        users: new Set(ratings.userId).size,
+        movies: new Set(ratings.movieId).size,
+        epochs: model.history.length,
+        seconds,
+        trainingMse: mse(model.predict(ratings.userId, ratings.movieId), ratings.rating),
+        validationMse: Math.min(...model.history.map((h) => h.valLoss)),
+        embeddingModel: this.ctx.embeddingModel,
+        warnings:
+          duplicates > 0
+            ? [
+                `${source}: ${duplicates} duplicate (userId, movieId) row${duplicates > 1 ? "s" : ""} (rows ${examples.join(", ")}${duplicates > examples.length ? ", ..." : ""}) overridden by a later row: trained on the last rating of each pair`,
+              ]
+            : [],
+      };
+    } finally {
+      this.training = false;
+    }
+  }
+
+  /** Predicts a `userId,movieId` CSV as `{"0": r0, "1": r1, ...}` in row order. */
+  predict(csv: string, source: string): Record<string, number> {
+    const model = this.model;
+    if (!model)
+      throw new ServiceError(409, "not_trained", "no trained model yet: POST /ratings/train first");
+    const queries = parseQueriesCsv(csv, source);
+    assertKnownMovies(queries.movieId, this.ctx.movieById, source);
+    return toSubmission(model.predict(queries.userId, queries.movieId));
+  }
+}

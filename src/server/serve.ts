@@ -1,0 +1,71 @@
+/**
+ * `npm run serve`: the rating API. Environment: HOST (127.0.0.1), PORT (9876), MOVIES_CSV
+ * (data/ratings/df_movies.csv), MODEL_DIR (models/ratings), MAX_UPLOAD_MB (32), EMBEDDING_MODEL.
+ */
+import type { FastifyInstance } from "fastify";
+
+import { RATINGS_DIR } from "../ratings/data";
+import { loadRatingContext } from "../ratings/rating-context-loader";
+import { initBackend } from "../runtime/tf-backend";
+import { buildApp } from "./app";
+import { RatingService } from "./rating-service";
+
+/** Where the server listens and what it reads, from the environment. */
+export interface ServeConfig {
+  host: string;
+  port: number;
+  moviesCsv: string;
+  modelDir: string;
+  bodyLimit: number;
+}
+
+/** Reads {@link ServeConfig} from environment variables, with the defaults above; rejects bad values. */
+export function serveConfig(env: NodeJS.ProcessEnv = process.env): ServeConfig {
+  const port = Number(env.PORT ?? 9876);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be an integer in [0, 65535], got ${env.PORT}`);
+  const mb = Number(env.MAX_UPLOAD_MB ?? 32);
+  if (!(mb > 0))
+    throw new Error(`MAX_UPLOAD_MB must be a positive number, got ${env.MAX_UPLOAD_MB}`);
+  return {
+    host: env.HOST ?? "127.0.0.1",
+    port,
+    moviesCsv: env.MOVIES_CSV ?? `${RATINGS_DIR}/df_movies.csv`,
+    modelDir: env.MODEL_DIR ?? "models/ratings",
+    bodyLimit: Math.round(mb * 1024 * 1024),
+  };
+}
+
+/** Loads movies and embeddings, opens the service (with the last saved model) and listens. */
+export async function startServer(config: ServeConfig): Promise<FastifyInstance> {
+  const backend = await initBackend();
+  const { ctx, choice, dim, computed } = await loadRatingContext({ moviesPath: config.moviesCsv });
+  const service = await RatingService.open(ctx, config.modelDir);
+  const app = await buildApp(service, { bodyLimit: config.bodyLimit, logger: true, backend });
+  app.log.info(
+    `tfjs backend ${backend}; ${ctx.movies.length} movies from ${config.moviesCsv}; embeddings: ${choice.model}${choice.isTestModel ? " (random-weight TEST model: " + choice.reason + ")" : ""}, ${dim} dims, ${computed} computed now`,
+  );
+  const { trained, loadError } = service.status();
+  if (trained) app.log.info(`serving the model saved in ${config.modelDir}`);
+  else if (loadError) app.log.warn(`could not load the saved model: ${loadError}; train one`);
+  else app.log.info("no saved model yet: POST /ratings/train first");
+  await app.listen({ host: config.host, port: config.port });
+  return app;
+}
+
+async function main(): Promise<void> {
+  const app = await startServer(serveConfig());
+  const stop = (signal: string): void => {
+    app.log.info(`${signal}: closing`);
+    void app.close().then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

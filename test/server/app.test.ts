@@ -1,0 +1,257 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+
+import type { FastifyInstance } from "fastify";
+
+import { readMovies, readRatings } from "../../src/ratings/data";
+import { buildRatingContext } from "../../src/ratings/rating-context";
+import { initBackend } from "../../src/runtime/tf-backend";
+import { buildApp, DEFAULT_BODY_LIMIT } from "../../src/server/app";
+import { RatingService } from "../../src/server/rating-service";
+
+// Metadata-only context and a small sample keep these tests fast; the model code is the real one.
+const ctx = buildRatingContext(readMovies());
+const all = readRatings();
+const csvOf = (pick: (u: number) => boolean): string =>
+  "userId,rating,movieId\n" +
+  Array.from(all.userId.keys())
+    .filter((i) => pick(all.userId[i]))
+    .map((i) => `${all.userId[i]},${all.rating[i]},${all.movieId[i]}`)
+    .join("\n") +
+  "\n";
+const trainCsv = csvOf((u) => u <= 30);
+const otherCsv = csvOf((u) => u > 30 && u <= 70);
+const queryCsv = "userId,movieId\n1,1\n2,2\n999999,3\n";
+const options = { epochs: 2, seed: 5 };
+
+async function openApp(
+  dir: string,
+  bodyLimit = DEFAULT_BODY_LIMIT,
+): Promise<{ app: FastifyInstance; service: RatingService }> {
+  const backend = await initBackend();
+  const service = await RatingService.open(ctx, dir, options);
+  return { app: await buildApp(service, { bodyLimit, logger: false, backend }), service };
+}
+const post = (app: FastifyInstance, url: string, payload: string, type = "text/csv") =>
+  app.inject({ method: "POST", url, payload, headers: { "content-type": type } });
+const freshDir = (): string => join(mkdtempSync(join(tmpdir(), "rating-api-")), "model");
+
+test("over a real socket: multipart train, text/csv predict, health and docs", async () => {
+  const { app } = await openApp(freshDir());
+  try {
+    const base = await app.listen({ host: "127.0.0.1", port: 0 });
+    const form = new FormData();
+    form.append("file", new Blob([trainCsv], { type: "text/csv" }), "df_train.csv");
+    const trained = await fetch(`${base}/ratings/train`, { method: "POST", body: form });
+    const summary = (await trained.json()) as Record<string, unknown>;
+    assert.equal(trained.status, 200, JSON.stringify(summary));
+    assert.equal(summary.rows, trainCsv.trim().split("\n").length - 1);
+    assert.equal(summary.users, 30);
+    assert.ok((summary.trainingMse as number) > 0 && (summary.trainingMse as number) < 2);
+    const predicted = await fetch(`${base}/ratings/predict`, {
+      method: "POST",
+      headers: { "content-type": "text/csv" },
+      body: queryCsv,
+    });
+    const answer = (await predicted.json()) as Record<string, number>;
+    assert.deepEqual(Object.keys(answer), ["0", "1", "2"]);
+    assert.ok(
+      Object.values(answer).every((r) => r >= 1 && r <= 5),
+      JSON.stringify(answer),
+    );
+    const health = (await (await fetch(`${base}/health`)).json()) as Record<string, unknown>;
+    assert.equal(health.trained, true);
+    assert.equal(health.training, false);
+    const docs = await fetch(`${base}/docs`);
+    assert.equal(docs.status, 200);
+    assert.match(await docs.text(), /swagger/i);
+    const spec = (await (await fetch(`${base}/docs/json`)).json()) as {
+      paths: Record<string, { post?: { requestBody?: { content: Record<string, unknown> } } }>;
+    };
+    assert.ok(spec.paths["/ratings/train"].post!.requestBody!.content["multipart/form-data"]);
+  } finally {
+    await app.close();
+  }
+});
+
+test("bad input gets a JSON error naming the problem, and the saved model does not change", async () => {
+  const dir = freshDir();
+  const { app } = await openApp(dir);
+  try {
+    const before409 = await post(app, "/ratings/predict", queryCsv);
+    assert.equal(before409.statusCode, 409);
+    assert.equal(before409.json().error, "not_trained");
+    assert.equal((await post(app, "/ratings/train", trainCsv)).statusCode, 200);
+    const saved = readFileSync(join(dir, "weights.bin"));
+    const savedAt = statSync(join(dir, "metadata.json")).mtimeMs;
+    const cases: [string, string, string, RegExp, { row?: number; column?: string }][] = [
+      [
+        "/ratings/train",
+        "userId,movieId\n1,1\n",
+        "missing column",
+        /missing column rating/,
+        { column: "rating" },
+      ],
+      [
+        "/ratings/train",
+        "userId,rating,movieId,extra\n1,4,1,x\n",
+        "extra column",
+        /unexpected column extra/,
+        { column: "extra" },
+      ],
+      ["/ratings/train", "", "empty file", /empty/, {}],
+      ["/ratings/train", "userId,rating,movieId\n", "header only", /no rows/, {}],
+      [
+        "/ratings/train",
+        "userId,rating,movieId\n1,4,1\n1,good,2\n",
+        "non-numeric rating",
+        /row 2, column rating/,
+        { row: 2, column: "rating" },
+      ],
+      [
+        "/ratings/train",
+        "userId,rating,movieId\n1,4,1\n1,7,2\n",
+        "out-of-range rating",
+        /7 is outside \[1, 5\]/,
+        { row: 2, column: "rating" },
+      ],
+      [
+        "/ratings/train",
+        "userId,rating,movieId\n1.5,4,1\n",
+        "non-integer id",
+        /row 1, column userId/,
+        { row: 1, column: "userId" },
+      ],
+      [
+        "/ratings/train",
+        "userId,rating,movieId\n1,4,1\n1,4,987654321\n",
+        "unknown movie",
+        /movie 987654321 is not in df_movies/,
+        { row: 2, column: "movieId" },
+      ],
+      [
+        "/ratings/predict",
+        "userId,movieId\n1,1\n1,x\n",
+        "non-integer movie",
+        /row 2, column movieId/,
+        { row: 2, column: "movieId" },
+      ],
+      [
+        "/ratings/predict",
+        "userId,movieId\n1,1\n1,987654321\n",
+        "unknown movie",
+        /not in df_movies/,
+        { row: 2, column: "movieId" },
+      ],
+      [
+        "/ratings/predict",
+        "movieId\n1\n",
+        "missing column",
+        /missing column userId/,
+        { column: "userId" },
+      ],
+    ];
+    for (const [url, body, what, message, where] of cases) {
+      const res = await post(app, url, body);
+      assert.equal(res.statusCode, 400, `${what}: ${res.body}`);
+      const err = res.json();
+      assert.match(err.message, message, what);
+      assert.equal(err.row, where.row, `${what}: row`);
+      assert.equal(err.column, where.column, `${what}: column`);
+    }
+    const wrongType = await post(app, "/ratings/train", "{}", "application/json");
+    assert.equal(wrongType.statusCode, 415, wrongType.body);
+    assert.deepEqual(readFileSync(join(dir, "weights.bin")), saved);
+    assert.equal(statSync(join(dir, "metadata.json")).mtimeMs, savedAt);
+  } finally {
+    await app.close();
+  }
+});
+
+test("columns in another order are accepted; duplicate rows are counted and the last one counts", async () => {
+  const { app } = await openApp(freshDir());
+  try {
+    // The same rows with the columns as movieId,userId,rating, and the first row repeated at the end.
+    const rows = trainCsv
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((r) => {
+        const [u, rating, m] = r.split(",");
+        return `${m},${u},${rating}`;
+      });
+    const body = ["movieId,userId,rating", ...rows, rows[0]];
+    const res = await post(app, "/ratings/train", body.join("\n") + "\n");
+    assert.equal(res.statusCode, 200, res.body);
+    const summary = res.json();
+    assert.equal(summary.duplicatesDropped, 1);
+    assert.match(summary.warnings[0], /1 duplicate \(userId, movieId\) row \(rows 1\)/);
+  } finally {
+    await app.close();
+  }
+});
+
+test("uploads over the size limit get 413, as multipart and as a body", async () => {
+  const { app } = await openApp(freshDir(), 1024);
+  try {
+    const big = await post(app, "/ratings/train", trainCsv);
+    assert.equal(big.statusCode, 413, big.body);
+    assert.equal(big.json().error, "too_large");
+    const base = await app.listen({ host: "127.0.0.1", port: 0 });
+    const form = new FormData();
+    form.append("file", new Blob([trainCsv], { type: "text/csv" }), "df_train.csv");
+    const res = await fetch(`${base}/ratings/train`, { method: "POST", body: form });
+    assert.equal(res.status, 413, await res.clone().text());
+    assert.equal(((await res.json()) as { error: string }).error, "too_large");
+  } finally {
+    await app.close();
+  }
+});
+
+test("a second training while one runs gets 409; predictions meanwhile use the previous model", async () => {
+  const { app, service } = await openApp(freshDir());
+  try {
+    assert.equal((await post(app, "/ratings/train", trainCsv)).statusCode, 200);
+    const previous = (await post(app, "/ratings/predict", queryCsv)).json();
+    const running = post(app, "/ratings/train", otherCsv);
+    while (!service.status().training) await new Promise((r) => setImmediate(r));
+    const second = await post(app, "/ratings/train", trainCsv);
+    assert.equal(second.statusCode, 409);
+    assert.equal(second.json().error, "training_in_progress");
+    const during = await post(app, "/ratings/predict", queryCsv);
+    assert.ok(service.status().training, "the first training was still running");
+    assert.deepEqual(during.json(), previous);
+    assert.equal((await running).statusCode, 200);
+    assert.notDeepEqual((await post(app, "/ratings/predict", queryCsv)).json(), previous);
+  } finally {
+    await app.close();
+  }
+});
+
+test("a restarted server predicts with the last saved model; an unreadable one is reported", async () => {
+  const dir = freshDir();
+  const first = await openApp(dir);
+  assert.equal((await post(first.app, "/ratings/train", trainCsv)).statusCode, 200);
+  const expected = (await post(first.app, "/ratings/predict", queryCsv)).json();
+  await first.app.close();
+  const second = await openApp(dir);
+  try {
+    assert.equal((await second.app.inject({ url: "/health" })).json().trained, true);
+    assert.deepEqual((await post(second.app, "/ratings/predict", queryCsv)).json(), expected);
+  } finally {
+    await second.app.close();
+  }
+  writeFileSync(join(dir, "metadata.json"), '{"kind": "something else"}');
+  const third = await openApp(dir);
+  try {
+    const health = (await third.app.inject({ url: "/health" })).json();
+    assert.equal(health.trained, false);
+    assert.match(health.loadError, /not a rating model/);
+    assert.equal((await post(third.app, "/ratings/predict", queryCsv)).statusCode, 409);
+  } finally {
+    await third.app.close();
+  }
+});

@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+
+import { readRatings } from "../../src/ratings/data";
+import { scoreAgainstLabels } from "../../src/server/challenge";
+
+const dir = mkdtempSync(join(tmpdir(), "challenge-"));
+const all = readRatings();
+const rows = Array.from(all.userId.keys()).filter((i) => all.userId[i] <= 25);
+const fit = rows.filter((i) => all.movieId[i] % 5 !== 0);
+const held = rows.filter((i) => all.movieId[i] % 5 === 0);
+const write = (
+  name: string,
+  header: string,
+  line: (i: number) => string,
+  idx: number[],
+): string => {
+  const path = join(dir, name);
+  writeFileSync(path, [header, ...idx.map(line)].join("\n") + "\n");
+  return path;
+};
+const trainPath = write(
+  "train.csv",
+  "userId,rating,movieId",
+  (i) => `${all.userId[i]},${all.rating[i]},${all.movieId[i]}`,
+  fit,
+);
+const testPath = write(
+  "test.csv",
+  "userId,movieId",
+  (i) => `${all.userId[i]},${all.movieId[i]}`,
+  held,
+);
+const labelsPath = write(
+  "labels.csv",
+  "userId,movieId,rating",
+  (i) => `${all.userId[i]},${all.movieId[i]},${all.rating[i]}`,
+  held,
+);
+
+test("scoreAgainstLabels matches predictions to labels by (user, movie) and names a missing one", () => {
+  const queries = {
+    userId: Int32Array.of(all.userId[held[1]], all.userId[held[0]]),
+    movieId: Int32Array.of(all.movieId[held[1]], all.movieId[held[0]]),
+  };
+  const exact = { "0": all.rating[held[1]], "1": all.rating[held[0]] };
+  assert.equal(scoreAgainstLabels(exact, queries, labelsPath), 0);
+  assert.equal(
+    scoreAgainstLabels({ "0": exact["0"] + 1, "1": exact["1"] }, queries, labelsPath),
+    0.5,
+  );
+  assert.throws(
+    () =>
+      scoreAgainstLabels(
+        exact,
+        { userId: Int32Array.of(1), movieId: Int32Array.of(-5) },
+        labelsPath,
+      ),
+    /no label for query row 1 \(user 1, movie -5\)/,
+  );
+});
+
+test("npm run challenge: serves, trains, predicts, writes the submission, stops the server, scores", async () => {
+  const port = await new Promise<number>((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const out = join(dir, "submission.json");
+  const run = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "src/server/challenge.ts",
+      "--train",
+      trainPath,
+      "--test",
+      testPath,
+      "--labels",
+      labelsPath,
+      "--out",
+      out,
+      "--port",
+      String(port),
+    ],
+    {
+      encoding: "utf8",
+      env: { ...process.env, MODEL_DIR: join(dir, "model") },
+      timeout: 600_000,
+    },
+  );
+  assert.equal(run.status, 0, run.stderr + run.stdout);
+  const submission = JSON.parse(readFileSync(out, "utf8")) as Record<string, number>;
+  assert.equal(Object.keys(submission).length, held.length);
+  assert.match(run.stdout, /server stopped/);
+  assert.match(run.stdout, /code-quality score \(geometric mean\)\s+score 0\.\d{3}/);
+  const mse = Number(/MSE (\d+\.\d+)/.exec(run.stdout)![1]);
+  assert.ok(mse > 0.3 && mse < 2, `MSE ${mse}`);
+  assert.match(run.stdout, /total score .*: 0\.\d{3}/);
+  // The server is gone: nothing answers on its port.
+  await assert.rejects(fetch(`http://127.0.0.1:${port}/health`));
+  // A step that fails still stops the server, and the run fails with the server's message.
+  const bad = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "src/server/challenge.ts",
+      "--train",
+      testPath,
+      "--test",
+      testPath,
+      "--out",
+      join(dir, "never.json"),
+      "--port",
+      String(port),
+    ],
+    { encoding: "utf8", env: { ...process.env, MODEL_DIR: join(dir, "model") }, timeout: 600_000 },
+  );
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /HTTP 400.*missing column rating/);
+  assert.match(bad.stdout, /server stopped/);
+  await assert.rejects(fetch(`http://127.0.0.1:${port}/health`));
+});
