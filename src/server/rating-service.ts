@@ -20,7 +20,7 @@ export interface TrainSummary {
   seconds: number;
   /** MSE of the trained model on its own training rows. */
   trainingMse: number;
-  /** Best MSE on the held-out training movies (early stopping). */
+  /** Best MSE on the held-out training movies (early stopping); 0 when too few movies to hold any out. */
   validationMse: number;
   embeddingModel: string | null;
   /** Problems that did not stop training, e.g. duplicate rows. */

@@ -9,8 +9,16 @@ test("serveConfig: the challenge's defaults, overridable, bad values named", () 
   assert.equal(d.port, 9876);
   assert.equal(d.moviesCsv, "data/ratings/df_movies.csv");
   assert.equal(d.bodyLimit, 32 * 1024 * 1024);
-  const c = serveConfig({ HOST: "0.0.0.0", PORT: "8000", MAX_UPLOAD_MB: "1", MODEL_DIR: "/tmp/m" });
-  assert.deepEqual([c.host, c.port, c.bodyLimit, c.modelDir], ["0.0.0.0", 8000, 1048576, "/tmp/m"]);
+  const c = serveConfig({
+    HOST: "0.0.0.0",
+    PORT: "8000",
+    MAX_UPLOAD_MB: "1",
+    MODEL_DIR: "elsewhere/models",
+  });
+  assert.deepEqual(
+    [c.host, c.port, c.bodyLimit, c.modelDir],
+    ["0.0.0.0", 8000, 1048576, "elsewhere/models"],
+  );
   assert.throws(
     () => serveConfig({ PORT: "http" }),
     /PORT must be an integer in \[0, 65535\], got http/,
