@@ -11,11 +11,11 @@ import { basename } from "node:path";
 import { parseArgs } from "node:util";
 
 import { writeFileAtomic } from "../io/atomic-write";
-import { integerCell, numberCell, readCsv } from "../io/csv";
+import { mse } from "../math/mse";
 import { formatQuality } from "../quality/cli";
 import { measureCodeQuality } from "../quality/code-quality";
 import { predictiveScore } from "../ratings/cross-validation";
-import { RATINGS_DIR, readQueries } from "../ratings/data";
+import { RATINGS_DIR, readQueries, readRatings } from "../ratings/data";
 
 /** Posts a CSV file as multipart field `file` and returns the JSON answer; non-2xx throws. */
 export async function postCsv(url: string, path: string): Promise<unknown> {
@@ -67,14 +67,13 @@ export function scoreAgainstLabels(
   queries: { userId: Int32Array; movieId: Int32Array },
   labelsPath: string,
 ): number {
-  const { rows } = readCsv(labelsPath, { required: ["userId", "movieId", "rating"] });
+  const labels = readRatings(labelsPath);
   const label = new Map<string, number>();
-  rows.forEach((r, i) => {
-    const key = `${integerCell(r.userId, labelsPath, i + 1, "userId")}|${integerCell(r.movieId, labelsPath, i + 1, "movieId")}`;
-    label.set(key, numberCell(r.rating, labelsPath, i + 1, "rating"));
-  });
-  let sum = 0;
-  for (let i = 0; i < queries.userId.length; i++) {
+  labels.userId.forEach((u, i) => label.set(`${u}|${labels.movieId[i]}`, labels.rating[i]));
+  const n = queries.userId.length;
+  const predicted = new Float64Array(n);
+  const target = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
     const y = label.get(`${queries.userId[i]}|${queries.movieId[i]}`);
     if (y === undefined)
       throw new Error(
@@ -82,9 +81,10 @@ export function scoreAgainstLabels(
       );
     const p = answer[String(i)];
     if (typeof p !== "number") throw new Error(`the answer has no prediction "${i}"`);
-    sum += (p - y) ** 2;
+    predicted[i] = p;
+    target[i] = y;
   }
-  return sum / queries.userId.length;
+  return mse(predicted, target);
 }
 
 async function main(argv: string[]): Promise<void> {
