@@ -15,12 +15,7 @@ import { initBackend } from "../src/runtime/tf-backend";
 import { buildApp, DEFAULT_BODY_LIMIT } from "../src/server/app";
 import { postCsv } from "../src/server/challenge";
 import { RatingService } from "../src/server/rating-service";
-
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  const t = process.hrtime.bigint();
-  await run();
-  return Number(process.hrtime.bigint() - t) / 1e9;
-}
+import { timed } from "./timing";
 
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -43,14 +38,16 @@ async function main(argv: string[]): Promise<void> {
     const train: number[] = [];
     for (let r = 0; r < Number(values["train-runs"]); r++) {
       train.push(
-        await timed(() => postCsv(`${base}/ratings/train`, `${RATINGS_DIR}/df_train.csv`)),
+        (await timed(() => postCsv(`${base}/ratings/train`, `${RATINGS_DIR}/df_train.csv`)))
+          .seconds,
       );
       console.log(`train run ${r + 1}: ${train[r].toFixed(1)} s`);
     }
     const predict: number[] = [];
     for (let r = 0; r < Number(values["predict-runs"]); r++)
       predict.push(
-        await timed(() => postCsv(`${base}/ratings/predict`, `${RATINGS_DIR}/df_test.csv`)),
+        (await timed(() => postCsv(`${base}/ratings/predict`, `${RATINGS_DIR}/df_test.csv`)))
+          .seconds,
       );
     console.log(
       `median: POST /ratings/train ${quantile(train, 0.5).toFixed(1)} s (${train.length} runs); POST /ratings/predict (df_test) ${(quantile(predict, 0.5) * 1000).toFixed(0)} ms (${predict.length} runs, max ${(Math.max(...predict) * 1000).toFixed(0)} ms)`,

@@ -18,6 +18,7 @@ import { writeFileAtomic } from "../src/io/atomic-write";
 import { SeededRandom } from "../src/random/seeded";
 import { readMovies } from "../src/ratings/data";
 import { quantile } from "../src/ratings/summary";
+import { timed } from "./timing";
 
 const MODEL_DIR = join(MODEL_CACHE_DIR, "distilbert-full-random");
 const BATCHES = [1, 8, 32];
@@ -41,9 +42,8 @@ async function child(dtype: EmbeddingDtype, nTexts: number, runs: number): Promi
   for (const batch of BATCHES) {
     const speeds: number[] = [];
     for (let r = 0; r < runs; r++) {
-      const t0 = process.hrtime.bigint();
-      await embedder.embed(texts, { batchSize: batch });
-      speeds.push(texts.length / (Number(process.hrtime.bigint() - t0) / 1e9));
+      const { seconds } = await timed(() => embedder.embed(texts, { batchSize: batch }));
+      speeds.push(texts.length / seconds);
     }
     rows.push({ batch, medianTextsPerSecond: quantile(speeds, 0.5), runs: speeds });
   }

@@ -10,6 +10,7 @@ import { loadRatingContext } from "../src/ratings/rating-context-loader";
 import { RatingModel } from "../src/ratings/rating-model";
 import { quantile } from "../src/ratings/summary";
 import { initBackend } from "../src/runtime/tf-backend";
+import { timed } from "./timing";
 
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { runs: { type: "string", default: "3" } } });
@@ -24,12 +25,9 @@ async function main(argv: string[]): Promise<void> {
   const train: number[] = [];
   const predict: number[] = [];
   for (let r = 0; r < runs; r++) {
-    let t = process.hrtime.bigint();
-    const model = await RatingModel.train(ratings, ctx);
-    train.push(Number(process.hrtime.bigint() - t) / 1e9);
-    t = process.hrtime.bigint();
-    model.predict(queries.userId, queries.movieId);
-    predict.push(Number(process.hrtime.bigint() - t) / 1e9);
+    const { value: model, seconds } = await timed(() => RatingModel.train(ratings, ctx));
+    train.push(seconds);
+    predict.push((await timed(() => model.predict(queries.userId, queries.movieId))).seconds);
     console.log(
       `run ${r + 1}: train ${train[r].toFixed(1)} s (${model.history.length} epochs), predict ${queries.userId.length} rows ${predict[r].toFixed(2)} s`,
     );
