@@ -8,12 +8,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
-import { RATINGS_DIR } from "../src/ratings/data";
+import { postCsv } from "../src/challenge/http-client";
+import { RATINGS_DIR } from "../src/io/project-paths";
+import { quantile } from "../src/math/statistics";
 import { loadRatingContext } from "../src/ratings/rating-context-loader";
-import { quantile } from "../src/ratings/summary";
+import { runMain } from "../src/runtime/run-main";
 import { initBackend } from "../src/runtime/tf-backend";
 import { buildApp, DEFAULT_BODY_LIMIT } from "../src/server/app";
-import { postCsv } from "../src/server/challenge";
 import { RatingService } from "../src/server/rating-service";
 import { timed } from "./timing";
 
@@ -26,7 +27,7 @@ async function main(argv: string[]): Promise<void> {
     },
   });
   const backend = await initBackend();
-  const { ctx, choice, dim } = await loadRatingContext({ quiet: true });
+  const { ctx, choice, dim } = await loadRatingContext({ quiet: true, testModelIfMissing: true });
   const dir = join(mkdtempSync(join(tmpdir(), "bench-api-")), "model");
   const service = await RatingService.open(ctx, dir);
   const app = await buildApp(service, { bodyLimit: DEFAULT_BODY_LIMIT, logger: false, backend });
@@ -38,7 +39,7 @@ async function main(argv: string[]): Promise<void> {
     const train: number[] = [];
     for (let r = 0; r < Number(values["train-runs"]); r++) {
       train.push(
-        (await timed(() => postCsv(`${base}/ratings/train`, `${RATINGS_DIR}/df_train.csv`)))
+        (await timed(() => postCsv(`${base}/ratings/train`, join(RATINGS_DIR, "df_train.csv"))))
           .seconds,
       );
       console.log(`train run ${r + 1}: ${train[r].toFixed(1)} s`);
@@ -46,7 +47,7 @@ async function main(argv: string[]): Promise<void> {
     const predict: number[] = [];
     for (let r = 0; r < Number(values["predict-runs"]); r++)
       predict.push(
-        (await timed(() => postCsv(`${base}/ratings/predict`, `${RATINGS_DIR}/df_test.csv`)))
+        (await timed(() => postCsv(`${base}/ratings/predict`, join(RATINGS_DIR, "df_test.csv"))))
           .seconds,
       );
     console.log(
@@ -57,9 +58,4 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
-}
+runMain(module, main);

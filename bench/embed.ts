@@ -13,11 +13,13 @@ import { parseArgs } from "node:util";
 
 import { FULL_DISTILBERT, writeRandomDistilBert } from "../src/embeddings/distilbert-onnx";
 import { type EmbeddingDtype, OverviewEmbedder } from "../src/embeddings/overview-embedder";
-import { countTokens, MODEL_CACHE_DIR } from "../src/embeddings/tokenizer";
+import { countTokens } from "../src/embeddings/tokenizer";
 import { writeFileAtomic } from "../src/io/atomic-write";
+import { MODEL_CACHE_DIR } from "../src/io/project-paths";
+import { quantile } from "../src/math/statistics";
 import { SeededRandom } from "../src/random/seeded";
 import { readMovies } from "../src/ratings/data";
-import { quantile } from "../src/ratings/summary";
+import { runMain } from "../src/runtime/run-main";
 import { timed } from "./timing";
 
 const MODEL_DIR = join(MODEL_CACHE_DIR, "distilbert-full-random");
@@ -148,9 +150,4 @@ async function main(argv: string[]): Promise<void> {
   console.log("wrote outputs/bench/embed.json");
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
-}
+runMain(module, main);

@@ -5,10 +5,11 @@
  */
 import { parseArgs } from "node:util";
 
+import { quantile } from "../src/math/statistics";
 import { readQueries, readRatings } from "../src/ratings/data";
 import { loadRatingContext } from "../src/ratings/rating-context-loader";
 import { RatingModel } from "../src/ratings/rating-model";
-import { quantile } from "../src/ratings/summary";
+import { runMain } from "../src/runtime/run-main";
 import { initBackend } from "../src/runtime/tf-backend";
 import { timed } from "./timing";
 
@@ -18,7 +19,10 @@ async function main(argv: string[]): Promise<void> {
   const backend = await initBackend();
   const ratings = readRatings();
   const queries = readQueries();
-  const { ctx, choice, dim, computed } = await loadRatingContext({ quiet: true });
+  const { ctx, choice, dim, computed } = await loadRatingContext({
+    quiet: true,
+    testModelIfMissing: true,
+  });
   console.log(
     `backend ${backend}; embeddings: ${choice.isTestModel ? "random-weight test model" : choice.model} (${dim} dims, ${computed} computed now)`,
   );
@@ -37,9 +41,4 @@ async function main(argv: string[]): Promise<void> {
   );
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
-}
+runMain(module, main);

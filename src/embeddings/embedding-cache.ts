@@ -4,11 +4,9 @@ import { join, resolve } from "node:path";
 
 import { writeFileAtomic } from "../io/atomic-write";
 import { readNpy, writeNpy } from "../io/npz";
+import { EMBEDDING_CACHE_DIR } from "../io/project-paths";
 import { progress } from "../runtime/progress";
 import type { OverviewEmbedder } from "./overview-embedder";
-
-/** Where embeddings are cached (gitignored). */
-export const EMBEDDING_CACHE_DIR = resolve(".cache", "embeddings");
 
 /** What {@link embedWithCache} returns. */
 export interface CachedEmbeddings {

@@ -3,20 +3,20 @@ import { basename, dirname, join, resolve } from "node:path";
 
 import { env, type FeatureExtractionPipeline, pipeline } from "@huggingface/transformers";
 
-import { MODEL_CACHE_DIR } from "./tokenizer";
-
-/** The model the project embeds overviews with: the ONNX export of distilbert-base-uncased. */
-export const DEFAULT_EMBEDDING_MODEL = "Xenova/distilbert-base-uncased";
-
-/** Environment variable naming another hub id or a local model folder. */
-export const EMBEDDING_MODEL_ENV = "EMBEDDING_MODEL";
+import { MODEL_CACHE_DIR } from "../io/project-paths";
+import {
+  chooseEmbeddingModel,
+  DEFAULT_EMBEDDING_MODEL,
+  EMBEDDING_MODEL_ENV,
+  TEST_MODEL_CHOICE,
+} from "./embedding-model-choice";
 
 /** Weights to run: full precision, or int8 with dynamic activation quantization. */
 export type EmbeddingDtype = "fp32" | "q8";
 
 /** How to load an {@link OverviewEmbedder}. */
 export interface EmbedderOptions {
-  /** Hub id or local folder; default `$EMBEDDING_MODEL`, else {@link DEFAULT_EMBEDDING_MODEL}. */
+  /** Hub id or local folder; default: {@link chooseEmbeddingModel}'s choice (distilbert-base-uncased unless `$EMBEDDING_MODEL` says otherwise). */
   model?: string;
   /** Default `$EMBEDDING_DTYPE`, else `fp32`. */
   dtype?: EmbeddingDtype;
@@ -56,7 +56,7 @@ export class OverviewEmbedder {
 
   /** Loads (or reuses) the pipeline; throws {@link EmbeddingModelError} when the model is not available. */
   static async load(options: EmbedderOptions = {}): Promise<OverviewEmbedder> {
-    const model = options.model ?? process.env[EMBEDDING_MODEL_ENV] ?? DEFAULT_EMBEDDING_MODEL;
+    const model = options.model ?? chooseEmbeddingModel().model;
     const dtype =
       options.dtype ?? (process.env.EMBEDDING_DTYPE as EmbeddingDtype | undefined) ?? "fp32";
     const offline = options.offline ?? process.env.HF_HUB_OFFLINE === "1";
@@ -128,7 +128,8 @@ async function openPipeline(
         `  looked in: ${places}\n` +
         `  to provide it: copy the model folder (config.json, tokenizer.json, tokenizer_config.json, ` +
         `onnx/model${dtype === "q8" ? "_quantized" : ""}.onnx) to ${join(MODEL_CACHE_DIR, DEFAULT_EMBEDDING_MODEL)}, ` +
-        `or set ${EMBEDDING_MODEL_ENV}=/path/to/folder, or run once where the hub is reachable.`,
+        `or set ${EMBEDDING_MODEL_ENV}=/path/to/folder, or run once where the hub is reachable. ` +
+        `(${EMBEDDING_MODEL_ENV}=${TEST_MODEL_CHOICE} runs a random-weight test model instead: the pipeline is real, the embeddings mean nothing.)`,
     );
   }
 }

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 
+import { MODEL_CACHE_DIR } from "../io/project-paths";
 import { TINY_DISTILBERT, writeRandomDistilBert } from "./distilbert-onnx";
-import { MODEL_CACHE_DIR } from "./tokenizer";
 
 /** Folder of the tiny random-weight DistilBERT that tests and CI use instead of the hub model. */
 export const TINY_MODEL_DIR = join(MODEL_CACHE_DIR, "distilbert-tiny-random");

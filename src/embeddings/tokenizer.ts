@@ -1,11 +1,9 @@
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 
 import { AutoTokenizer, env, type PreTrainedTokenizer } from "@huggingface/transformers";
 
+import { MODEL_CACHE_DIR } from "../io/project-paths";
 import { BERT_MAX_LENGTH, writeBertTokenizerFiles } from "./bert-tokenizer-files";
-
-/** Folder for generated model and tokenizer files (gitignored). */
-export const MODEL_CACHE_DIR = resolve(".cache", "models");
 
 let bertTokenizer: Promise<PreTrainedTokenizer> | undefined;
 

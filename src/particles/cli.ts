@@ -9,9 +9,11 @@ import { parseArgs } from "node:util";
 
 import { writeFileAtomic } from "../io/atomic-write";
 import { writeNpz } from "../io/npz";
+import { OUTPUTS_DIR } from "../io/project-paths";
 import { saveModelDir } from "../io/tf-model-files";
+import { runMain } from "../runtime/run-main";
 import { initBackend } from "../runtime/tf-backend";
-import { loadParticles, N_OUT, N_PARTICLES } from "./data";
+import { loadParticles, N_IN, N_OUT, N_PARTICLES } from "./data";
 import {
   DEFAULT_DESIGN,
   type ModelResult,
@@ -48,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
       epochs: { type: "string", default: "300" },
       seed: { type: "string", default: "0" },
       hidden: { type: "string", default: DEFAULT_DESIGN.hidden.join(",") },
-      out: { type: "string", default: "outputs/particles" },
+      out: { type: "string", default: join(OUTPUTS_DIR, "particles") },
       baselines: { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
@@ -76,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
   const backend = await initBackend();
   const data = loadParticles(file);
   console.log(
-    `${file}: train_x (${data.nTrain}, 4, 7), train_y (${data.nTrain}, 4, 3), test_x (${data.nTest}, 4, 7); tfjs backend: ${backend}`,
+    `${file}: train_x (${data.nTrain}, ${N_PARTICLES}, ${N_IN}), train_y (${data.nTrain}, ${N_PARTICLES}, ${N_OUT}), test_x (${data.nTest}, ${N_PARTICLES}, ${N_IN}); tfjs backend: ${backend}`,
   );
   const { train, val } = trainValSamples(data, seed);
   const options = {
@@ -139,12 +141,4 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-      process.exit(1);
-    },
-  );
-}
+runMain(module, main, "error: ");

@@ -7,6 +7,10 @@ export const N_PARTICLES = 4;
 export const N_IN = 7;
 /** Raw values per particle out: the predicted position (3). */
 export const N_OUT = 3;
+/** Values per sample in: N_PARTICLES × N_IN. */
+export const SAMPLE_IN = N_PARTICLES * N_IN;
+/** Values per sample out: N_PARTICLES × N_OUT. */
+export const SAMPLE_OUT = N_PARTICLES * N_OUT;
 
 /** One particle data set: flat row-major float32 arrays plus their sample counts. */
 export interface ParticleData {

@@ -2,7 +2,7 @@ import type * as tf from "@tensorflow/tfjs";
 
 import { mse } from "../math/mse";
 import { buildDenseModel, fitLinear, predictInputPosition, predictLinear } from "./baselines";
-import { type ParticleData, splitIndices, takeRows } from "./data";
+import { type ParticleData, SAMPLE_IN, SAMPLE_OUT, splitIndices, takeRows } from "./data";
 import { buildInteractionModel, type InteractionConfig } from "./interaction-layer";
 import { particleScore } from "./score";
 import { type EpochLog, predictFlat, type Samples, trainModel, type TrainOptions } from "./train";
@@ -30,8 +30,8 @@ export interface ModelResult {
 export function trainValSamples(data: ParticleData, seed = 0): { train: Samples; val: Samples } {
   const split = splitIndices(data.nTrain, 0.1, seed);
   const take = (idx: Int32Array): Samples => ({
-    x: takeRows(data.trainX, idx, 28),
-    y: takeRows(data.trainY, idx, 12),
+    x: takeRows(data.trainX, idx, SAMPLE_IN),
+    y: takeRows(data.trainY, idx, SAMPLE_OUT),
     n: idx.length,
   });
   return { train: take(split.train), val: take(split.val) };
@@ -40,7 +40,7 @@ export function trainValSamples(data: ParticleData, seed = 0): { train: Samples;
 /** The first `n` samples (quick mode and tests use small slices). */
 export function headSamples(s: Samples, n: number): Samples {
   const k = Math.min(n, s.n);
-  return { x: s.x.slice(0, k * 28), y: s.y.slice(0, k * 12), n: k };
+  return { x: s.x.slice(0, k * SAMPLE_IN), y: s.y.slice(0, k * SAMPLE_OUT), n: k };
 }
 
 /** Trains the interaction network; resolves with the trained model and its validation result. */

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 
-import { N_OUT, N_PARTICLES } from "./data";
+import { N_IN, N_OUT, N_PARTICLES } from "./data";
 
 /** Settings of {@link InteractionLayer}. */
 export interface InteractionConfig {
@@ -131,7 +131,7 @@ export function interactionParamCount(config: Pick<InteractionConfig, "hidden">)
 /** Builds the particle network: one {@link InteractionLayer} on (batch, 4, 7) inputs. */
 export function buildInteractionModel(config: InteractionConfig): tf.LayersModel {
   const model = tf.sequential();
-  model.add(tf.layers.inputLayer({ inputShape: [N_PARTICLES, 7] }));
+  model.add(tf.layers.inputLayer({ inputShape: [N_PARTICLES, N_IN] }));
   model.add(new InteractionLayer(config));
   return model;
 }

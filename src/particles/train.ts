@@ -7,7 +7,7 @@ import {
   type LoopResult,
   trainWithEarlyStopping,
 } from "../runtime/training-loop";
-import { N_IN, N_OUT, N_PARTICLES } from "./data";
+import { N_IN, N_OUT, N_PARTICLES, SAMPLE_IN, SAMPLE_OUT } from "./data";
 
 /** Samples as flat arrays: `x` is (n, 4, 7) and `y` (n, 4, 3), row-major. */
 export interface Samples {
@@ -35,19 +35,15 @@ export const DEFAULT_TRAINING: TrainOptions = {
 
 /** Predicts (n, 4, 3) outputs for (n, 4, 7) inputs in chunks, as a flat array. */
 export function predictFlat(model: tf.LayersModel, x: Float32Array, chunk = 8192): Float32Array {
-  const n = x.length / (N_PARTICLES * N_IN);
-  const out = new Float32Array(n * N_PARTICLES * N_OUT);
+  const n = x.length / SAMPLE_IN;
+  const out = new Float32Array(n * SAMPLE_OUT);
   for (let s = 0; s < n; s += chunk) {
     const e = Math.min(n, s + chunk);
     const pred = tf.tidy(() => {
-      const xb = tf.tensor3d(x.subarray(s * N_PARTICLES * N_IN, e * N_PARTICLES * N_IN), [
-        e - s,
-        N_PARTICLES,
-        N_IN,
-      ]);
+      const xb = tf.tensor3d(x.subarray(s * SAMPLE_IN, e * SAMPLE_IN), [e - s, N_PARTICLES, N_IN]);
       return model.predict(xb) as tf.Tensor;
     });
-    out.set(pred.dataSync(), s * N_PARTICLES * N_OUT);
+    out.set(pred.dataSync(), s * SAMPLE_OUT);
     pred.dispose();
   }
   return out;

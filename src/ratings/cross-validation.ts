@@ -1,6 +1,8 @@
 import { mse } from "../math/mse";
-import { SeededRandom } from "../random/seeded";
+import { mean, standardDeviation } from "../math/statistics";
 import type { Ratings } from "./data";
+import { assignMovieFolds } from "./movie-folds";
+import { predictiveScore } from "./predictive-score";
 
 /** Predicts the ratings of `testRows` after learning from `trainRows` (indices into the ratings). */
 export type Predictor = (
@@ -22,16 +24,9 @@ export interface CvResult {
   predictions: Float32Array;
 }
 
-/** The challenge's predictive score: `max(0, 1 - min(mse - 0.5, 1.5) / 1.5)`. */
-export function predictiveScore(mse: number): number {
-  return Math.max(0, 1 - Math.min(mse - 0.5, 1.5) / 1.5);
-}
-
 /** Assigns every row a fold by its movie: all ratings of a movie share a fold (seeded). */
 export function movieFolds(ratings: Ratings, k: number, seed = 0): Int32Array {
-  const movies = [...new Set(ratings.movieId)].sort((a, b) => a - b);
-  const foldOf = new Map<number, number>();
-  new SeededRandom(seed).shuffle(movies).forEach((m, i) => foldOf.set(m, i % k));
+  const foldOf = assignMovieFolds(ratings.movieId, k, seed);
   return Int32Array.from(ratings.movieId, (m) => foldOf.get(m)!);
 }
 
@@ -68,14 +63,13 @@ export async function crossValidate(
       foldMse.push(foldError);
       onFold?.(method, f, foldError);
     }
-    const mean = foldMse.reduce((s, v) => s + v, 0) / k;
-    const sd = Math.sqrt(foldMse.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, k - 1));
+    const meanMse = mean(foldMse);
     out.push({
       method,
       foldMse,
-      mean,
-      sd,
-      score: predictiveScore(mean),
+      mean: meanMse,
+      sd: standardDeviation(foldMse, { sample: true }),
+      score: predictiveScore(meanMse),
       seconds: (Date.now() - started) / 1000,
       predictions,
     });

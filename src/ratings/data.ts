@@ -1,4 +1,4 @@
-import * as dfd from "danfojs-node";
+import { join } from "node:path";
 
 import {
   cellError,
@@ -9,6 +9,7 @@ import {
   parseCsv,
   readCsv,
 } from "../io/csv";
+import { RATINGS_DIR } from "../io/project-paths";
 import { literalNames } from "./python-literal";
 
 /** Ratings as columns: one entry per (user, movie, rating) row, in file order. */
@@ -44,9 +45,6 @@ export interface Movie {
   collection: string | null;
 }
 
-/** Where the project keeps the rating data. */
-export const RATINGS_DIR = "data/ratings";
-
 /** Columns of a training CSV, as the challenge's `POST /ratings/train` takes it. */
 export const TRAIN_COLUMNS = ["userId", "rating", "movieId"] as const;
 /** Columns of a prediction CSV, as `POST /ratings/predict` takes it. */
@@ -64,7 +62,7 @@ export function parseRatingsCsv(text: string, source: string): Ratings {
 }
 
 /** Reads training ratings from a CSV file (see {@link parseRatingsCsv}). */
-export function readRatings(path = `${RATINGS_DIR}/df_train.csv`): Ratings {
+export function readRatings(path = join(RATINGS_DIR, "df_train.csv")): Ratings {
   return ratingsFromRows(readCsv(path, { required: TRAIN_COLUMNS }).rows, path);
 }
 
@@ -93,7 +91,7 @@ export function parseQueriesCsv(text: string, source: string): RatingQueries {
 }
 
 /** Reads prediction queries from a CSV file (see {@link parseQueriesCsv}). */
-export function readQueries(path = `${RATINGS_DIR}/df_test.csv`): RatingQueries {
+export function readQueries(path = join(RATINGS_DIR, "df_test.csv")): RatingQueries {
   return queriesFromRows(readCsv(path, { required: QUERY_COLUMNS }).rows, path);
 }
 
@@ -132,7 +130,7 @@ const MOVIE_COLUMNS = [
  * Reads `df_movies.csv`: one {@link Movie} per row with TMDB's Python-literal list columns parsed.
  * Zero budget/revenue mean unknown in TMDB and become `null`.
  */
-export function readMovies(path = `${RATINGS_DIR}/df_movies.csv`): Movie[] {
+export function readMovies(path = join(RATINGS_DIR, "df_movies.csv")): Movie[] {
   const { rows } = readCsv(path, { required: MOVIE_COLUMNS, optional: "any" });
   const seen = new Set<number>();
   return rows.map((r, i) => {
@@ -198,21 +196,4 @@ export function assertKnownMovies(
       `movie ${movieIds[first]} is not in df_movies${more}`,
     );
   }
-}
-
-/** Turns column records (ratings, queries, or movies) into a danfo DataFrame for exploration. */
-export function toDataFrame(table: Ratings | RatingQueries | Movie[]): dfd.DataFrame {
-  if (Array.isArray(table)) {
-    const flat = table.map((m) => ({
-      ...m,
-      genres: m.genres.join("|"),
-      productionCompanies: m.productionCompanies.join("|"),
-      productionCountries: m.productionCountries.join("|"),
-      spokenLanguages: m.spokenLanguages.join("|"),
-    }));
-    return new dfd.DataFrame(flat);
-  }
-  const cols: Record<string, number[]> = {};
-  for (const [k, v] of Object.entries(table)) cols[k] = Array.from(v as ArrayLike<number>);
-  return new dfd.DataFrame(cols);
 }

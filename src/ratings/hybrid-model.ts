@@ -10,7 +10,7 @@ export interface HybridConfig {
   factors: number;
   /** Width of the content network's hidden layer. */
   hidden: number;
-  /** L2 penalty on user vectors, user biases and kernels; the training loop adds it to the loss. */
+  /** L2 penalty on every kernel (content layers, user vectors, user biases), as each layer's `kernelRegularizer`. */
   l2: number;
   /** Initial value of the content bias: the training mean rating. */
   globalMean: number;
@@ -27,6 +27,7 @@ export interface HybridConfig {
  * const model = buildHybridModel({ nUsers: 671, contentDim: 60, userFeatureDim: 4, factors: 16, hidden: 64, l2: 1e-4, globalMean: 3.5, seed: 1 });
  */
 export function buildHybridModel(c: HybridConfig): tf.LayersModel {
+  const kernelRegularizer = tf.regularizers.l2({ l2: c.l2 });
   const userIn = tf.input({ shape: [c.nUsers + 1], name: "user_onehot" });
   const contentIn = tf.input({ shape: [c.contentDim], name: "content" });
   const featsIn = tf.input({ shape: [c.userFeatureDim], name: "user_features" });
@@ -34,12 +35,14 @@ export function buildHybridModel(c: HybridConfig): tf.LayersModel {
     .dense({
       units: c.hidden,
       activation: "relu",
+      kernelRegularizer,
       kernelInitializer: tf.initializers.glorotNormal({ seed: c.seed + 1 }),
     })
     .apply(contentIn) as tf.SymbolicTensor;
   const contentVec = tf.layers
     .dense({
       units: c.factors,
+      kernelRegularizer,
       kernelInitializer: tf.initializers.glorotNormal({ seed: c.seed + 2 }),
     })
     .apply(hidden) as tf.SymbolicTensor;
@@ -47,6 +50,7 @@ export function buildHybridModel(c: HybridConfig): tf.LayersModel {
     .dense({
       units: 1,
       biasInitializer: tf.initializers.constant({ value: c.globalMean }),
+      kernelRegularizer,
       kernelInitializer: tf.initializers.glorotNormal({ seed: c.seed + 3 }),
     })
     .apply(hidden) as tf.SymbolicTensor;
@@ -57,6 +61,7 @@ export function buildHybridModel(c: HybridConfig): tf.LayersModel {
       units: c.factors,
       useBias: false,
       name: "user_vector",
+      kernelRegularizer,
       kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.05, seed: c.seed + 4 }),
     })
     .apply(userIn) as tf.SymbolicTensor;
@@ -65,12 +70,18 @@ export function buildHybridModel(c: HybridConfig): tf.LayersModel {
       units: 1,
       useBias: false,
       name: "user_bias",
+      kernelRegularizer,
       kernelInitializer: tf.initializers.zeros(),
     })
     .apply(userIn) as tf.SymbolicTensor;
   const dot = tf.layers.dot({ axes: 1 }).apply([userVec, contentVec]) as tf.SymbolicTensor;
   const featsLin = tf.layers
-    .dense({ units: 1, useBias: false, kernelInitializer: tf.initializers.zeros() })
+    .dense({
+      units: 1,
+      useBias: false,
+      kernelRegularizer,
+      kernelInitializer: tf.initializers.zeros(),
+    })
     .apply(featsIn) as tf.SymbolicTensor;
   const out = tf.layers.add().apply([dot, contentBias, userBias, featsLin]) as tf.SymbolicTensor;
   return tf.model({ inputs: [userIn, contentIn, featsIn], outputs: out });

@@ -1,3 +1,4 @@
+import { mean, standardDeviation } from "../math/statistics";
 import type { Movie } from "./data";
 
 /** Column names and per-movie rows of the content features (movie metadata). */
@@ -60,9 +61,7 @@ export function fitMovieFeatureSpec(movies: readonly Movie[], topLanguages = 10)
   const scale: Record<string, [number, number]> = {};
   for (const name of NUMERIC) {
     const xs = movies.map((m) => numeric(m)[name]).filter((v): v is number => v !== null);
-    const mean = xs.reduce((s, v) => s + v, 0) / Math.max(1, xs.length);
-    const sd = Math.sqrt(xs.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, xs.length)) || 1;
-    scale[name] = [mean, sd];
+    scale[name] = xs.length > 0 ? [mean(xs), standardDeviation(xs) || 1] : [0, 1];
   }
   return { genres, languages, scale };
 }

@@ -5,8 +5,30 @@ import {
   type MovieFeatures,
   type MovieFeatureSpec,
 } from "./movie-features";
-import { textComponents } from "./text-features";
+import { fitTextProjection, textComponents, type TextProjection } from "./text-features";
 import type { MovieGroups } from "./user-features";
+
+/** Overview embeddings of a movie table, in its row order, and the model that made them. */
+export interface OverviewEmbeddings {
+  /** Row-major (movies × dim). */
+  vectors: Float32Array;
+  dim: number;
+  /** Hub id or folder of the embedding model. */
+  model: string;
+  /** True for the random-weight test model: the vectors carry no meaning. */
+  isTestModel?: boolean;
+}
+
+/**
+ * Everything the content features are computed from, fitted on one movie table: saved with a
+ * rating model, so that a model loaded beside a longer `df_movies` computes the same features for
+ * the movies it knew, and places new movies by the same scales, vocabularies and projection.
+ */
+export interface RatingFeatureSpec {
+  movies: MovieFeatureSpec;
+  /** The overview embedding's projection, or null when the embedding is not used. */
+  text: TextProjection | null;
+}
 
 /** The movie table with its content features, shared by training and prediction. */
 export interface RatingContext {
@@ -16,34 +38,55 @@ export interface RatingContext {
   /** Genre indices, collection and text components of each movie, for the rating-derived features. */
   groups: MovieGroups;
   features: MovieFeatures;
-  spec: MovieFeatureSpec;
+  spec: RatingFeatureSpec;
+  /** The overview embeddings, or null when they are not used. */
+  embedding: OverviewEmbeddings | null;
   /** Which embedding model made the overview features, or null when they are not used. */
   embeddingModel: string | null;
 }
 
 /**
  * Builds the context from `df_movies` and, if used, the overview embeddings in the same row order.
- * The embedding enters as whitened principal components (see textComponents) from which the
- * rating features learn out-of-fold, not as raw content columns the network could memorise.
+ * Without `spec`, the feature spec is fitted on these movies; with one (a saved model's), it is
+ * applied as it is. The embedding enters as whitened principal components (see textComponents)
+ * from which the rating features learn out-of-fold, not as raw content columns the network could
+ * memorise.
+ *
+ * @example
+ * const ctx = buildRatingContext(readMovies());
+ * const same = buildRatingContext([...readMovies(), ...newMovies], undefined, ctx.spec);
  */
 export function buildRatingContext(
   movies: Movie[],
-  embedding?: { vectors: Float32Array; dim: number; model: string },
+  embedding?: OverviewEmbeddings,
+  spec?: RatingFeatureSpec,
 ): RatingContext {
-  const spec = fitMovieFeatureSpec(movies);
-  const features = buildMovieFeatures(movies, spec);
-  const text = embedding
-    ? textComponents(
-        movies.map((m) => m.movieId),
-        embedding.vectors,
-        embedding.dim,
-      )
-    : undefined;
+  if (spec && Boolean(spec.text) !== Boolean(embedding))
+    throw new Error(
+      spec.text
+        ? "the feature spec projects overview embeddings, but none were given"
+        : "the feature spec has no text projection, but overview embeddings were given",
+    );
+  if (spec?.text && embedding && spec.text.dim !== embedding.dim)
+    throw new Error(
+      `the feature spec projects ${spec.text.dim}-dimensional embeddings, got ${embedding.dim}`,
+    );
+  const fitted: RatingFeatureSpec = spec ?? {
+    movies: fitMovieFeatureSpec(movies),
+    text: embedding ? fitTextProjection(embedding.vectors, embedding.dim) : null,
+  };
+  const features = buildMovieFeatures(movies, fitted.movies);
+  const text =
+    embedding && fitted.text
+      ? textComponents(
+          movies.map((m) => m.movieId),
+          embedding.vectors,
+          fitted.text,
+        )
+      : undefined;
+  const { genres } = fitted.movies;
   const genresById = new Map(
-    movies.map((m) => [
-      m.movieId,
-      m.genres.map((g) => spec.genres.indexOf(g)).filter((g) => g >= 0),
-    ]),
+    movies.map((m) => [m.movieId, m.genres.map((g) => genres.indexOf(g)).filter((g) => g >= 0)]),
   );
   const collectionById = new Map(movies.map((m) => [m.movieId, m.collection]));
   return {
@@ -52,12 +95,13 @@ export function buildRatingContext(
     groups: {
       genresOf: (id) => genresById.get(id) ?? [],
       collectionOf: (id) => collectionById.get(id) ?? null,
-      nGenres: spec.genres.length,
+      nGenres: genres.length,
       textOf: text ? (id) => text.get(id) : undefined,
-      textDim: text ? (text.values().next().value?.length ?? 0) : 0,
+      textDim: fitted.text?.k ?? 0,
     },
     features,
-    spec,
+    spec: fitted,
+    embedding: embedding ?? null,
     embeddingModel: embedding?.model ?? null,
   };
 }

@@ -6,10 +6,12 @@ import { SeededRandom } from "../random/seeded";
 import { type EpochLog, trainWithEarlyStopping } from "../runtime/training-loop";
 import { assertKnownMovies, type Ratings } from "./data";
 import { buildHybridModel, type HybridConfig } from "./hybrid-model";
-import type { RatingContext } from "./rating-context";
+import { buildRatingContext, type RatingContext, type RatingFeatureSpec } from "./rating-context";
 import {
   learnUserStats,
   outOfFoldUserFeatures,
+  packUserProfile,
+  unpackUserProfile,
   USER_FEATURE_NAMES,
   userFeaturesFor,
   type UserStats,
@@ -52,11 +54,14 @@ interface SavedState {
     nGenres: number;
     textDim: number;
     textWeights: number[] | null;
+    /** Each user's profile, packed by packUserProfile. */
     byUser: [number, number[]][];
     byCollection: [string, [number, number]][];
     byUserCollection: [string, [number, number]][];
   };
   embeddingModel: string | null;
+  /** What the content and text features are computed from, as fitted at training time. */
+  featureSpec: RatingFeatureSpec;
   featureNames: string[];
   history: EpochLog[];
 }
@@ -127,10 +132,6 @@ export class RatingModel {
     );
     const fitF = tf.tensor2d(fitFeats, [fit.length, config.userFeatureDim]);
     const fitY = tf.tensor1d(Array.from(fit, (i) => ratings.rating[i]));
-    // L2 on every kernel and on the user vectors and biases (the loop adds it; see buildHybridModel).
-    const penalised = net.trainableWeights
-      .filter((w) => /kernel/.test(w.originalName))
-      .map((w) => w.read());
     try {
       const batchLoss = (idx: number[]): tf.Scalar => {
         const it = tf.tensor1d(idx, "int32");
@@ -140,11 +141,8 @@ export class RatingModel {
           tf.gather(fitF, it),
         ]) as tf.Tensor;
         const mse = tf.losses.meanSquaredError(tf.gather(fitY, it), pred.reshape([-1]));
-        const l2 = penalised.reduce(
-          (s: tf.Tensor, w) => tf.add(s, tf.sum(tf.square(w))),
-          tf.scalar(0),
-        );
-        return tf.add(mse, tf.mul(l2, o.l2)) as tf.Scalar;
+        // The kernels' L2 penalties (each layer's kernelRegularizer, see buildHybridModel).
+        return tf.addN([mse, ...net.calculateLosses()]) as tf.Scalar;
       };
       const valUsers = Int32Array.from(val, (i) => ratings.userId[i]);
       const valMoviesIds = Int32Array.from(val, (i) => ratings.movieId[i]);
@@ -212,31 +210,42 @@ export class RatingModel {
         nGenres: this.stats.nGenres,
         textDim: this.stats.textDim,
         textWeights: this.stats.textWeights ? Array.from(this.stats.textWeights) : null,
-        byUser: [...this.stats.byUser].map(([u, v]) => [u, Array.from(v)]),
+        byUser: [...this.stats.byUser].map(([u, p]) => [u, packUserProfile(p)]),
         byCollection: [...this.stats.byCollection],
         byUserCollection: [...this.stats.byUserCollection],
       },
       embeddingModel: this.ctx.embeddingModel,
+      featureSpec: this.ctx.spec,
       featureNames: this.ctx.features.names,
       history: this.history,
     };
     await saveModelDir(this.net, dir, state as unknown as Record<string, unknown>);
   }
 
-  /** Loads a saved model; the context must be built the same way (same movies, same embedding model). */
-  static async load(dir: string, ctx: RatingContext): Promise<RatingModel> {
+  /**
+   * Loads a saved model beside a movie table and its embeddings (`ctx`, which may hold movies added
+   * since training). The features are recomputed with the spec saved at training time, so the
+   * movies the model knew get exactly the features it was trained with; the embedding model must
+   * be the one it was trained with.
+   */
+  static async load(dir: string, current: RatingContext): Promise<RatingModel> {
     const { model, metadata } = await loadModelDir<SavedState>(dir);
     if (metadata.kind !== "cold-start-rating")
       throw new Error(`${dir}: not a rating model (kind ${String(metadata.kind)})`);
-    if (
-      metadata.embeddingModel !== ctx.embeddingModel ||
-      metadata.featureNames.join() !== ctx.features.names.join() ||
-      metadata.stats.textDim !== (ctx.groups.textDim ?? 0)
-    ) {
+    if (!metadata.featureSpec)
+      throw new Error(`${dir}: saved without its feature spec by an older version: train it again`);
+    if (metadata.embeddingModel !== current.embeddingModel) {
       throw new Error(
-        `${dir}: saved with features of embedding model ${metadata.embeddingModel}, context has ${ctx.embeddingModel}`,
+        `${dir}: saved with features of embedding model ${metadata.embeddingModel}, context has ${current.embeddingModel}`,
       );
     }
+    const ctx = buildRatingContext(
+      current.movies,
+      current.embedding ?? undefined,
+      metadata.featureSpec,
+    );
+    if (metadata.featureNames.join() !== ctx.features.names.join())
+      throw new Error(`${dir}: its feature spec gives other columns than it was trained with`);
     const stats: UserStats = {
       globalMean: metadata.stats.globalMean,
       nGenres: metadata.stats.nGenres,
@@ -244,7 +253,9 @@ export class RatingModel {
       textWeights: metadata.stats.textWeights
         ? Float64Array.from(metadata.stats.textWeights)
         : null,
-      byUser: new Map(metadata.stats.byUser.map(([u, v]) => [u, Float64Array.from(v)])),
+      byUser: new Map(
+        metadata.stats.byUser.map(([u, v]) => [u, unpackUserProfile(v, metadata.stats.nGenres)]),
+      ),
       byCollection: new Map(metadata.stats.byCollection),
       byUserCollection: new Map(metadata.stats.byUserCollection),
     };

@@ -1,6 +1,7 @@
-import { fitRidge } from "../math/linear-system";
-import { SeededRandom } from "../random/seeded";
+import { fitRidge } from "../math/ridge";
+import { mean } from "../math/statistics";
 import type { Ratings } from "./data";
+import { assignMovieFolds } from "./movie-folds";
 
 /** Names of the per-row features learned from ratings, in column order. */
 export const USER_FEATURE_NAMES = [
@@ -40,11 +41,24 @@ export interface MovieGroups {
   textDim?: number;
 }
 
-/** Statistics learned from a set of ratings; serialisable as plain arrays. */
+/** What the features know of one user, learned from their ratings. */
+export interface UserProfile {
+  /** How many ratings the user gave. */
+  count: number;
+  /** Mean residual from the global mean, shrunk toward 0 ({@link SHRINK}.bias). */
+  bias: number;
+  /** Standard deviation of the user's ratings, shrunk toward the global one. */
+  spread: number;
+  /** Per genre (spec order): mean residual after bias on the genre's movies, shrunk. */
+  genreAffinity: Float64Array;
+  /** Per text component: the user's residuals averaged along it, shrunk. */
+  textAffinity: Float64Array;
+}
+
+/** Statistics learned from a set of ratings. */
 export interface UserStats {
   globalMean: number;
-  /** userId -> [count, shrunk bias, shrunk spread, shrunk affinity per genre..., per text component...]. */
-  byUser: Map<number, Float64Array>;
+  byUser: Map<number, UserProfile>;
   /** collection -> [ratings, summed residual after user bias]. */
   byCollection: Map<string, [number, number]>;
   /** `${userId}|${collection}` -> [ratings, summed residual after user bias]. */
@@ -53,6 +67,45 @@ export interface UserStats {
   textDim: number;
   /** Ridge weights (then intercept) from text components to a movie's shrunk residual, or null. */
   textWeights: Float64Array | null;
+}
+
+/**
+ * User biases of the ratings `rows`: each user's mean residual from `mu`, shrunk toward 0 as if
+ * {@link SHRINK}.bias more ratings sat at the prior.
+ *
+ * @example
+ * const bias = userBiases(ratings, rows, mean(ratings.rating)); // bias.get(1)
+ */
+export function userBiases(
+  ratings: Ratings,
+  rows: ArrayLike<number>,
+  mu: number,
+): Map<number, number> {
+  const acc = new Map<number, [number, number]>();
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k];
+    const a = acc.get(ratings.userId[i]) ?? [0, 0];
+    a[0]++;
+    a[1] += ratings.rating[i] - mu;
+    acc.set(ratings.userId[i], a);
+  }
+  return new Map([...acc].map(([u, [n, s]]) => [u, s / (n + SHRINK.bias)]));
+}
+
+/** Packs a {@link UserProfile} into one array, for saving: count, bias, spread, genres, text. */
+export function packUserProfile(p: UserProfile): number[] {
+  return [p.count, p.bias, p.spread, ...p.genreAffinity, ...p.textAffinity];
+}
+
+/** Reads back a profile packed by {@link packUserProfile}. */
+export function unpackUserProfile(v: readonly number[], nGenres: number): UserProfile {
+  return {
+    count: v[0],
+    bias: v[1],
+    spread: v[2],
+    genreAffinity: Float64Array.from(v.slice(3, 3 + nGenres)),
+    textAffinity: Float64Array.from(v.slice(3 + nGenres)),
+  };
 }
 
 /**
@@ -68,9 +121,8 @@ export function learnUserStats(
 ): UserStats {
   const { nGenres } = groups;
   const textDim = groups.textOf ? (groups.textDim ?? 0) : 0;
-  let sum = 0;
-  for (let k = 0; k < rows.length; k++) sum += ratings.rating[rows[k]];
-  const globalMean = sum / Math.max(1, rows.length);
+  const globalMean = rows.length > 0 ? mean(Float64Array.from(rows, (i) => ratings.rating[i])) : 0;
+  const biasOf = userBiases(ratings, rows, globalMean);
   let globalVar = 0;
   const acc = new Map<
     number,
@@ -95,7 +147,7 @@ export function learnUserStats(
     acc.set(u, a);
   }
   globalVar /= Math.max(1, rows.length);
-  const bias = (u: number): number => acc.get(u)!.s / (acc.get(u)!.n + SHRINK.bias);
+  const bias = (u: number): number => biasOf.get(u)!;
   const byCollection = new Map<string, [number, number]>();
   const byUserCollection = new Map<string, [number, number]>();
   const byMovie = new Map<number, [number, number]>();
@@ -125,16 +177,16 @@ export function learnUserStats(
       add(byMovie, ratings.movieId[i], resid);
     }
   }
-  const byUser = new Map<number, Float64Array>();
+  const byUser = new Map<number, UserProfile>();
   for (const [u, a] of acc) {
-    const v = new Float64Array(3 + nGenres + textDim);
     const variance = Math.max(0, a.ss / a.n - (a.s / a.n) ** 2);
-    v[0] = a.n;
-    v[1] = bias(u);
-    v[2] = Math.sqrt((a.n * variance + SHRINK.spread * globalVar) / (a.n + SHRINK.spread));
-    for (let g = 0; g < nGenres; g++) v[3 + g] = a.gs[g] / (a.gn[g] + SHRINK.genre);
-    for (let d = 0; d < textDim; d++) v[3 + nGenres + d] = a.ts[d] / (a.n + SHRINK.userText);
-    byUser.set(u, v);
+    byUser.set(u, {
+      count: a.n,
+      bias: bias(u),
+      spread: Math.sqrt((a.n * variance + SHRINK.spread * globalVar) / (a.n + SHRINK.spread)),
+      genreAffinity: a.gs.map((s, g) => s / (a.gn[g] + SHRINK.genre)),
+      textAffinity: a.ts.map((s) => s / (a.n + SHRINK.userText)),
+    });
   }
   const textWeights = byMovie.size > 0 ? fitTextRidge(byMovie, groups, textDim) : null;
   return { globalMean, byUser, byCollection, byUserCollection, nGenres, textDim, textWeights };
@@ -168,7 +220,7 @@ export function userFeatureRow(
   const v = stats.byUser.get(userId);
   const genres = groups.genresOf(movieId);
   let aff = 0;
-  if (v) for (const g of genres) aff += v[3 + g];
+  if (v) for (const g of genres) aff += v.genreAffinity[g];
   const c = groups.collectionOf(movieId);
   const col = c ? stats.byCollection.get(c) : undefined;
   const userCol = c ? stats.byUserCollection.get(`${userId}|${c}`) : undefined;
@@ -179,11 +231,10 @@ export function userFeatureRow(
     textResidual = stats.textWeights[stats.textDim];
     for (let d = 0; d < stats.textDim; d++) textResidual += stats.textWeights[d] * text[d];
   }
-  if (text && v)
-    for (let d = 0; d < stats.textDim; d++) userText += v[3 + stats.nGenres + d] * text[d];
-  out[offset] = v ? Math.log1p(v[0]) / 5 : 0;
-  out[offset + 1] = v ? v[1] : 0;
-  out[offset + 2] = v ? v[2] : 1;
+  if (text && v) for (let d = 0; d < stats.textDim; d++) userText += v.textAffinity[d] * text[d];
+  out[offset] = v ? Math.log1p(v.count) / 5 : 0;
+  out[offset + 1] = v ? v.bias : 0;
+  out[offset + 2] = v ? v.spread : 1;
   out[offset + 3] = v && genres.length > 0 ? aff / genres.length : 0;
   out[offset + 4] = col ? col[1] / (col[0] + SHRINK.collection) : 0;
   out[offset + 5] = col ? Math.log1p(col[0]) / 5 : 0;
@@ -218,9 +269,11 @@ export function outOfFoldUserFeatures(
   folds = 5,
   seed = 0,
 ): Float32Array {
-  const movies = [...new Set(Array.from(rows, (i) => ratings.movieId[i]))].sort((a, b) => a - b);
-  const foldOf = new Map<number, number>();
-  new SeededRandom(seed).shuffle(movies).forEach((m, k) => foldOf.set(m, k % folds));
+  const foldOf = assignMovieFolds(
+    Array.from(rows, (i) => ratings.movieId[i]),
+    folds,
+    seed,
+  );
   const width = USER_FEATURE_NAMES.length;
   const out = new Float32Array(rows.length * width);
   for (let f = 0; f < folds; f++) {

@@ -7,13 +7,9 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 
 import { writeFileAtomic } from "../io/atomic-write";
-import {
-  executeNotebook,
-  listNotebooks,
-  type NotebookRun,
-  PROJECT_ROOT,
-  renderIndex,
-} from "./notebooks";
+import { OUTPUTS_DIR, PROJECT_ROOT } from "../io/project-paths";
+import { runMain } from "../runtime/run-main";
+import { executeNotebook, listNotebooks, type NotebookRun, renderIndex } from "./notebooks";
 
 const USAGE = `usage: npm run report -- [--quick] [--notebooks DIR] [--out DIR] [NAME_FILTER...]
   --quick        small settings (same as REPORT_QUICK=1), as CI runs them
@@ -29,7 +25,7 @@ export async function main(argv: string[]): Promise<number> {
     options: {
       quick: { type: "boolean", default: process.env.REPORT_QUICK === "1" },
       notebooks: { type: "string", default: join(PROJECT_ROOT, "notebooks") },
-      out: { type: "string", default: join(PROJECT_ROOT, "outputs") },
+      out: { type: "string", default: OUTPUTS_DIR },
       help: { type: "boolean", default: false },
     },
   });
@@ -65,12 +61,4 @@ export async function main(argv: string[]): Promise<number> {
   return failed ? 1 : 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.message : err);
-      process.exit(1);
-    },
-  );
-}
+runMain(module, main);

@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 
-/** The project's root folder (where package.json lives). */
-export const PROJECT_ROOT = resolve(__dirname, "..", "..");
+import { PROJECT_ROOT } from "../io/project-paths";
 
 /** Name of the generated project-local tslab kernel spec (see scripts/setup.sh). */
 export const KERNEL_NAME = "literate-ml-ts";

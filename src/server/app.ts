@@ -73,6 +73,8 @@ export async function buildApp(
       status: "ok",
       backend: options.backend,
       embeddingModel: service.ctx.embeddingModel,
+      testEmbeddingModel: service.ctx.embedding?.isTestModel ?? false,
+      ...(service.embeddingWarning() ? { warning: service.embeddingWarning() } : {}),
       movies: service.ctx.movies.length,
       ...service.status(),
     }),

@@ -23,7 +23,9 @@ export interface TrainSummary {
   /** Best MSE on the held-out training movies (early stopping); 0 when too few movies to hold any out. */
   validationMse: number;
   embeddingModel: string | null;
-  /** Problems that did not stop training, e.g. duplicate rows. */
+  /** True when the embeddings come from the random-weight test model (`EMBEDDING_MODEL=test`). */
+  testEmbeddingModel: boolean;
+  /** Problems that did not stop training, e.g. duplicate rows or the test embedding model. */
   warnings: string[];
 }
 
@@ -76,6 +78,16 @@ export class RatingService {
     return { trained: this.model !== null, training: this.training, loadError: this.loadError };
   }
 
+  /**
+   * The warning that every answer about the model repeats while the embeddings come from the
+   * random-weight test model, or null for a real model.
+   */
+  embeddingWarning(): string | null {
+    return this.ctx.embedding?.isTestModel
+      ? `the overview embeddings come from the random-weight TEST model (${this.ctx.embeddingModel}), chosen by EMBEDDING_MODEL=test: they carry no meaning; provide distilbert-base-uncased for real predictions`
+      : null;
+  }
+
   /** Trains on a `userId,rating,movieId` CSV, saves the model, then serves it. */
   async train(csv: string, source: string): Promise<TrainSummary> {
     if (this.training)
@@ -104,12 +116,15 @@ export class RatingService {
         trainingMse: mse(model.predict(ratings.userId, ratings.movieId), ratings.rating),
         validationMse: Math.min(...model.history.map((h) => h.valLoss)),
         embeddingModel: this.ctx.embeddingModel,
-        warnings:
-          duplicates > 0
+        testEmbeddingModel: this.ctx.embedding?.isTestModel ?? false,
+        warnings: [
+          ...(duplicates > 0
             ? [
                 `${source}: ${duplicates} duplicate (userId, movieId) row${duplicates > 1 ? "s" : ""} (rows ${examples.join(", ")}${duplicates > examples.length ? ", ..." : ""}) overridden by a later row: trained on the last rating of each pair`,
               ]
-            : [],
+            : []),
+          ...(this.embeddingWarning() ? [this.embeddingWarning()!] : []),
+        ],
       };
     } finally {
       this.training = false;

@@ -1,11 +1,16 @@
 /**
  * `npm run serve`: the rating API. Environment: HOST (127.0.0.1), PORT (9876), MOVIES_CSV
- * (data/ratings/df_movies.csv), MODEL_DIR (models/ratings), MAX_UPLOAD_MB (32), EMBEDDING_MODEL.
+ * (data/ratings/df_movies.csv), MODEL_DIR (models/ratings), MAX_UPLOAD_MB (32), EMBEDDING_MODEL
+ * (default distilbert-base-uncased; `test` for the random-weight test model). Without the real
+ * model and without `EMBEDDING_MODEL=test`, the server refuses to start and says how to provide it.
  */
+import { join } from "node:path";
+
 import type { FastifyInstance } from "fastify";
 
-import { RATINGS_DIR } from "../ratings/data";
+import { PROJECT_ROOT, RATINGS_DIR } from "../io/project-paths";
 import { loadRatingContext } from "../ratings/rating-context-loader";
+import { runMain } from "../runtime/run-main";
 import { initBackend } from "../runtime/tf-backend";
 import { buildApp } from "./app";
 import { RatingService } from "./rating-service";
@@ -30,8 +35,8 @@ export function serveConfig(env: NodeJS.ProcessEnv = process.env): ServeConfig {
   return {
     host: env.HOST ?? "127.0.0.1",
     port,
-    moviesCsv: env.MOVIES_CSV ?? `${RATINGS_DIR}/df_movies.csv`,
-    modelDir: env.MODEL_DIR ?? "models/ratings",
+    moviesCsv: env.MOVIES_CSV ?? join(RATINGS_DIR, "df_movies.csv"),
+    modelDir: env.MODEL_DIR ?? join(PROJECT_ROOT, "models", "ratings"),
     bodyLimit: Math.round(mb * 1024 * 1024),
   };
 }
@@ -43,8 +48,10 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
   const service = await RatingService.open(ctx, config.modelDir);
   const app = await buildApp(service, { bodyLimit: config.bodyLimit, logger: true, backend });
   app.log.info(
-    `tfjs backend ${backend}; ${ctx.movies.length} movies from ${config.moviesCsv}; embeddings: ${choice.model}${choice.isTestModel ? " (random-weight TEST model: " + choice.reason + ")" : ""}, ${dim} dims, ${computed} computed now`,
+    `tfjs backend ${backend}; ${ctx.movies.length} movies from ${config.moviesCsv}; embeddings: ${choice.model} (${choice.reason}), ${dim} dims, ${computed} computed now`,
   );
+  const warning = service.embeddingWarning();
+  if (warning) app.log.warn(warning);
   const { trained, loadError } = service.status();
   if (trained) app.log.info(`serving the model saved in ${config.modelDir}`);
   else if (loadError) app.log.warn(`could not load the saved model: ${loadError}; train one`);
@@ -63,9 +70,4 @@ async function main(): Promise<void> {
   process.once("SIGTERM", stop);
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
-}
+runMain(module, main);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
+import { mse } from "../../src/math/mse";
 import { loadParticles } from "../../src/particles/data";
 import { headSamples, trainValSamples } from "../../src/particles/experiment";
 import { buildInteractionModel } from "../../src/particles/interaction-layer";
@@ -29,9 +30,7 @@ async function trainSmall(
 test("training on a small slice lowers the validation loss", async () => {
   await initBackend();
   const model = buildInteractionModel({ hidden: [8], seed: 1 });
-  const before =
-    predictFlat(model, small.val.x).reduce((s, v, i) => s + (v - small.val.y[i]) ** 2, 0) /
-    small.val.y.length;
+  const before = mse(predictFlat(model, small.val.x), small.val.y);
   const r = await trainSmall(1);
   assert.ok(r.best < before * 0.5, `val MSE ${before} -> ${r.best}`);
 });

@@ -57,6 +57,39 @@ test("save then load gives identical predictions, text features included", async
   await assert.rejects(RatingModel.load(dir, ctx), /embedding model stand-in, context has null/);
 });
 
+test("movies added to df_movies after training leave the predictions for the old ones identical", async () => {
+  await initBackend();
+  const model = await RatingModel.train(sample, textCtx, options);
+  const dir = join(mkdtempSync(join(tmpdir(), "rating-")), "model");
+  await model.save(dir);
+  // 40 new movies with other metadata (a new genre, later years, other languages) and embeddings:
+  // refitting on this table would move every scale, vocabulary and principal component.
+  const added = Array.from({ length: 40 }, (_, k) => ({
+    ...movies[k],
+    movieId: 9_000_000 + k,
+    genres: ["Brand New Genre"],
+    releaseYear: 2030 + k,
+    budget: 1e9 * (k + 1),
+    originalLanguage: "xx",
+  }));
+  const grown = [...movies, ...added];
+  const textOf = textCtx.embedding!;
+  const grownCtx = buildRatingContext(grown, {
+    ...textOf,
+    vectors: Float32Array.from({ length: grown.length * 8 }, (_, k) =>
+      k < textOf.vectors.length ? textOf.vectors[k] : Math.cos(k),
+    ),
+  });
+  assert.notDeepEqual(grownCtx.spec, textCtx.spec, "the grown table fits another spec");
+  const loaded = await RatingModel.load(dir, grownCtx);
+  const users = Int32Array.from({ length: 200 }, (_, i) => sample.userId[i * 7]);
+  const old = Int32Array.from({ length: 200 }, (_, i) => movies[(i * 37) % movies.length].movieId);
+  assert.deepEqual(Array.from(loaded.predict(users, old)), Array.from(model.predict(users, old)));
+  // The new movies are predicted too, from the saved spec.
+  const fresh = loaded.predict(Int32Array.of(1, 2), Int32Array.of(9_000_000, 9_000_039));
+  assert.ok(fresh.every((v) => v >= 1 && v <= 5));
+});
+
 test("movies absent from df_movies are reported with a clear error", async () => {
   await initBackend();
   const bad: Ratings = {

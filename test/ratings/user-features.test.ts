@@ -6,7 +6,11 @@ import {
   learnUserStats,
   type MovieGroups,
   outOfFoldUserFeatures,
+  packUserProfile,
+  SHRINK,
+  unpackUserProfile,
   USER_FEATURE_NAMES,
+  userBiases,
 } from "../../src/ratings/user-features";
 
 // Two users, six movies in two collections; genres by movie id parity; two text components.
@@ -47,7 +51,26 @@ test("out-of-fold features do not change when a row's own rating changes (no lea
 
 test("learned statistics: bias sign, collection residuals, shrinkage toward the prior", () => {
   const stats = learnUserStats(ratings, rows, groups);
-  assert.ok(stats.byUser.get(1)![1] !== 0);
+  // Global mean 35/12; user 1 rated 18 in total over 6 movies, 0.5 above it; user 2 0.5 below.
+  assert.ok(Math.abs(stats.globalMean - 35 / 12) < 1e-12);
+  const one = stats.byUser.get(1)!;
+  const two = stats.byUser.get(2)!;
+  assert.equal(one.count, 6);
+  // The raw mean residual 0.5 / 6 is shrunk as if SHRINK.bias more ratings sat at 0.
+  assert.ok(Math.abs(one.bias - 0.5 / (6 + SHRINK.bias)) < 1e-12, `bias ${one.bias}`);
+  assert.ok(Math.abs(two.bias + 0.5 / (6 + SHRINK.bias)) < 1e-12, `bias ${two.bias}`);
+  assert.deepEqual(
+    userBiases(ratings, rows, stats.globalMean),
+    new Map([
+      [1, one.bias],
+      [2, two.bias],
+    ]),
+  );
+  // Genre 1 (odd movies 1, 3, 5) of user 1: residuals after bias summed over 3 ratings, shrunk by
+  // SHRINK.genre, so a tenfold larger sample moves the affinity much closer to the raw mean.
+  const odd = [5, 5, 2].reduce((s, r) => s + r - 35 / 12 - one.bias, 0);
+  assert.ok(Math.abs(one.genreAffinity[1] - odd / (3 + SHRINK.genre)) < 1e-12);
+  assert.ok(Math.abs(one.genreAffinity[1]) < Math.abs(odd / 3) / 4);
   const a = stats.byCollection.get("A")!;
   const b = stats.byCollection.get("B")!;
   assert.equal(a[0], 6);
@@ -75,4 +98,11 @@ test("the text ridge finds a residual planted along one text component", () => {
   assert.ok(w0 > 0.1, `weight on the planted component ${w0}`);
   assert.ok(Math.abs(w1) < 0.05 * w0, `weight on the other component ${w1}`);
   assert.equal(learnUserStats(planted, Int32Array.of(0, 1), g).textWeights, null);
+});
+
+test("a user profile packs into one array for saving and reads back the same", () => {
+  const stats = learnUserStats(ratings, rows, groups);
+  const one = stats.byUser.get(1)!;
+  assert.equal(packUserProfile(one).length, 3 + 2 + 2);
+  assert.deepEqual(unpackUserProfile(packUserProfile(one), 2), one);
 });

@@ -65,6 +65,8 @@ test("over a real socket: multipart train, text/csv predict, health and docs", a
     const health = (await (await fetch(`${base}/health`)).json()) as Record<string, unknown>;
     assert.equal(health.trained, true);
     assert.equal(health.training, false);
+    assert.equal(health.testEmbeddingModel, false);
+    assert.equal(health.warning, undefined);
     const docs = await fetch(`${base}/docs`);
     assert.equal(docs.status, 200);
     assert.match(await docs.text(), /swagger/i);

@@ -7,7 +7,6 @@ import { join } from "node:path";
 import { test } from "node:test";
 
 import { readRatings } from "../../src/ratings/data";
-import { scoreAgainstLabels } from "../../src/server/challenge";
 
 const dir = mkdtempSync(join(tmpdir(), "challenge-"));
 const all = readRatings();
@@ -43,28 +42,6 @@ const labelsPath = write(
   held,
 );
 
-test("scoreAgainstLabels matches predictions to labels by (user, movie) and names a missing one", () => {
-  const queries = {
-    userId: Int32Array.of(all.userId[held[1]], all.userId[held[0]]),
-    movieId: Int32Array.of(all.movieId[held[1]], all.movieId[held[0]]),
-  };
-  const exact = { "0": all.rating[held[1]], "1": all.rating[held[0]] };
-  assert.equal(scoreAgainstLabels(exact, queries, labelsPath), 0);
-  assert.equal(
-    scoreAgainstLabels({ "0": exact["0"] + 1, "1": exact["1"] }, queries, labelsPath),
-    0.5,
-  );
-  assert.throws(
-    () =>
-      scoreAgainstLabels(
-        exact,
-        { userId: Int32Array.of(1), movieId: Int32Array.of(-5) },
-        labelsPath,
-      ),
-    /no label for query row 1 \(user 1, movie -5\)/,
-  );
-});
-
 test("npm run challenge: serves, trains, predicts, writes the submission, stops the server, scores", async () => {
   const port = await new Promise<number>((resolve) => {
     const s = createServer().listen(0, "127.0.0.1", () => {
@@ -78,7 +55,7 @@ test("npm run challenge: serves, trains, predicts, writes the submission, stops 
     [
       "--import",
       "tsx",
-      "src/server/challenge.ts",
+      "src/challenge/cli.ts",
       "--train",
       trainPath,
       "--test",
@@ -92,11 +69,15 @@ test("npm run challenge: serves, trains, predicts, writes the submission, stops 
     ],
     {
       encoding: "utf8",
-      env: { ...process.env, MODEL_DIR: join(dir, "model") },
+      env: { ...process.env, MODEL_DIR: join(dir, "model"), EMBEDDING_MODEL: "test" },
       timeout: 600_000,
     },
   );
   assert.equal(run.status, 0, run.stderr + run.stdout);
+  assert.match(
+    run.stdout,
+    /WARNING: the server embeds overviews with the random-weight TEST model/,
+  );
   const submission = JSON.parse(readFileSync(out, "utf8")) as Record<string, number>;
   assert.equal(Object.keys(submission).length, held.length);
   assert.match(run.stdout, /server stopped/);
@@ -112,7 +93,7 @@ test("npm run challenge: serves, trains, predicts, writes the submission, stops 
     [
       "--import",
       "tsx",
-      "src/server/challenge.ts",
+      "src/challenge/cli.ts",
       "--train",
       testPath,
       "--test",
@@ -122,7 +103,11 @@ test("npm run challenge: serves, trains, predicts, writes the submission, stops 
       "--port",
       String(port),
     ],
-    { encoding: "utf8", env: { ...process.env, MODEL_DIR: join(dir, "model") }, timeout: 600_000 },
+    {
+      encoding: "utf8",
+      env: { ...process.env, MODEL_DIR: join(dir, "model"), EMBEDDING_MODEL: "test" },
+      timeout: 600_000,
+    },
   );
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /HTTP 400.*missing column rating/);
