@@ -3,10 +3,16 @@ notebook and an HTML report. tslab skips every cell after a failing one without 
 stops at the first failure and names the notebook and the cell (exit 1). An unawaited promise that
 rejected (printed by tslab as `<rejected>`) counts as a failure too.
 
+The executed notebook gets execution counts (tslab sends none) and its H1 as title; the HTML
+report gets that title, code that wraps instead of being cut off, plotly.js inlined once (so every
+figure is interactive offline), and in quick mode a banner saying so, as the notebook does.
+
 usage: execute_notebook.py IN.ipynb OUT.ipynb OUT.html [--kernel NAME] [--timeout SECONDS]
+                           [--plotly PLOTLY.MIN.JS] [--quick]
 """
 import argparse
 import os
+import re
 import sys
 
 import nbformat
@@ -33,6 +39,56 @@ def cell_text(cell):
     return "".join(parts)
 
 
+QUICK_NOTE = (
+    "**Quick mode**: this report ran on small settings (a data slice, few epochs, fewer folds) "
+    "to check that every cell works. Its numbers say nothing about the models; "
+    "`npm run report` runs the full settings."
+)
+
+REPORT_CSS = """<style>
+/* Wrap long code lines instead of cutting them off. */
+.jp-InputArea pre, .jp-OutputArea pre, .highlight pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+.lmt-quick { background: #fff3cd; border: 1px solid #e0b400; padding: .6em 1em; margin: 1em auto;
+  max-width: 60em; font-family: sans-serif; }
+</style>"""
+
+
+def first_heading(nb):
+    """The text of the notebook's first H1, for titles."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            m = re.search(r"^#\s+(.+)$", cell.source, re.M)
+            if m:
+                return m.group(1).strip()
+    return None
+
+
+def decorate_html(html, plotly_path, quick):
+    """Adds the CSS, plotly.js (guarded against require.js) and the quick-mode banner."""
+    head = REPORT_CSS
+    if plotly_path:
+        with open(plotly_path, encoding="utf-8") as f:
+            bundle = f.read()
+        head += "<script>(function(define, module, exports){\n%s\n}).call(window);</script>" % bundle
+    html = html.replace("</head>", head + "\n</head>", 1)
+    if quick:
+        banner = (
+            '<div class="lmt-quick"><strong>Quick mode</strong>: small settings (a data slice, few '
+            "epochs, fewer folds) to check that every cell works. The numbers say nothing about the "
+            "models; <code>npm run report</code> runs the full settings.</div>"
+        )
+        html = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, html, count=1)
+    return html
+
+
+def set_execution_count(cell, count):
+    """Numbers a code cell and its results as Jupyter does (tslab's replies carry no count)."""
+    cell.execution_count = count
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "execute_result":
+            out["execution_count"] = count
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("src")
@@ -40,6 +96,8 @@ def main():
     ap.add_argument("out_html")
     ap.add_argument("--kernel", default="literate-ml-ts")
     ap.add_argument("--timeout", type=int, default=3600)
+    ap.add_argument("--plotly", default=None)
+    ap.add_argument("--quick", action="store_true")
     args = ap.parse_args()
 
     nb = nbformat.read(args.src, as_version=4)
@@ -55,6 +113,7 @@ def main():
             where = "%s: cell %d (code cell %d, `%s`)" % (args.src, index + 1, code_no, first[:60])
             try:
                 client.execute_cell(cell, index)
+                set_execution_count(cell, code_no)
             except CellTimeoutError:
                 failure = "%s timed out after %d s" % (where, args.timeout)
             except DeadKernelError as e:
@@ -68,11 +127,18 @@ def main():
                         cell_text(cell).strip(),
                     )
             if failure:
+                set_execution_count(cell, code_no)
                 break
 
-    write_atomic(args.out_ipynb, nbformat.writes(nb))
+    title = first_heading(nb)
+    if title:
+        nb.metadata["title"] = title
+    # The HTML report gets a styled banner; the executed notebook a first cell saying the same.
     html, _ = HTMLExporter().from_notebook_node(nb)
-    write_atomic(args.out_html, html)
+    if args.quick:
+        nb.cells.insert(0, nbformat.v4.new_markdown_cell(QUICK_NOTE))
+    write_atomic(args.out_ipynb, nbformat.writes(nb))
+    write_atomic(args.out_html, decorate_html(html, args.plotly, args.quick))
     if failure:
         print(failure, file=sys.stderr)
         sys.exit(1)

@@ -17,16 +17,22 @@ fi
 # `--node-only`: what the server, the CLIs and the benchmarks need stops here.
 [ "${1:-}" = --node-only ] && exit 0
 
-# 2. Jupyter + nbconvert + nbclient from Debian, run by /usr/bin/python3.
+# 2. Jupyter + nbconvert + nbclient from Debian, run by /usr/bin/python3, and Debian's Chromium,
+#    which draws the static image of every plot (plotly's exporter needs a browser) and runs the
+#    browser tests.
 PY=/usr/bin/python3
-if ! "$PY" -c "import nbclient, nbconvert, notebook" >/dev/null 2>&1; then
+missing=()
+"$PY" -c "import nbclient, nbconvert, notebook" >/dev/null 2>&1 ||
+  missing+=(jupyter-notebook jupyter-nbconvert python3-ipykernel)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
-    echo "[setup] Jupyter is missing: run as root, or: sudo apt-get install jupyter-notebook jupyter-nbconvert python3-ipykernel" >&2
+    echo "[setup] missing Debian packages: run as root, or: sudo apt-get install ${missing[*]}" >&2
     exit 1
   fi
-  say "installing Jupyter from Debian packages"
+  say "installing from Debian packages: ${missing[*]}"
   apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jupyter-notebook jupyter-nbconvert python3-ipykernel >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
 fi
 
 # 3. The project's kernel spec, generated here (it holds this checkout's absolute path, so it is
@@ -46,4 +52,12 @@ with open(tmp, "w") as f:
     json.dump(spec, f, indent=2)
 os.replace(tmp, out)
 PYEOF
+# 4. plotly.js for live Jupyter pages: the classic notebook server serves JUPYTER_PATH's
+#    nbextensions/, where every figure output looks for it (src/plotting/figure.ts).
+ext_dir=.jupyter/nbextensions/literate-ml-ts
+mkdir -p "$ext_dir"
+if ! cmp -s node_modules/plotly.js-dist-min/plotly.min.js "$ext_dir/plotly.min.js"; then
+  cp node_modules/plotly.js-dist-min/plotly.min.js "$ext_dir/plotly.min.js.tmp"
+  mv "$ext_dir/plotly.min.js.tmp" "$ext_dir/plotly.min.js"
+fi
 say "ready (kernel spec: $spec_dir)"

@@ -24,6 +24,24 @@ export interface CsvSchema {
   optional?: readonly string[] | "any";
 }
 
+/** Longest piece of the input quoted back in a message: a 10 MB cell gives a short error. */
+export const MAX_ECHO = 60;
+
+/** Most columns a header may have before the file is refused without parsing its rows. */
+export const MAX_COLUMNS = 1000;
+
+/**
+ * A value quoted for a message, cut to {@link MAX_ECHO} characters.
+ *
+ * @example
+ * echo("x".repeat(1e6)); // '"xxxx…" (1000000 characters)'
+ */
+export function echo(value: string): string {
+  return value.length <= MAX_ECHO
+    ? JSON.stringify(value)
+    : `${JSON.stringify(value.slice(0, MAX_ECHO) + "…")} (${value.length} characters)`;
+}
+
 /** A parsed CSV: its header and its data rows as string records. */
 export interface CsvTable {
   /** Column names as they appear in the header. */
@@ -43,22 +61,48 @@ export function parseCsv(text: string, source: string, schema: CsvSchema): CsvTa
   const body = text.replace(/^\uFEFF/, "");
   if (body.trim() === "")
     throw new CsvError(`${source}: the file is empty (expected a header row)`);
+  // The header alone first: a bad or absurd header is refused before any row is parsed (papaparse
+  // would otherwise rename millions of repeated empty names).
+  const firstLine = body.slice(0, body.search(/\r?\n|$/));
+  let commas = 0;
+  for (let i = 0; i < firstLine.length && commas < MAX_COLUMNS; i++)
+    if (firstLine.charCodeAt(i) === 44) commas++;
+  if (commas >= MAX_COLUMNS)
+    throw new CsvError(
+      `${source}: the header has more than ${MAX_COLUMNS} columns (expected ${schema.required.join(",")})`,
+    );
+  const fields = (Papa.parse<string[]>(firstLine, { preview: 1 }).data[0] ?? []).map((h) =>
+    h.trim(),
+  );
+  checkHeader(fields, source, schema);
   const parsed = Papa.parse<Record<string, string>>(body, {
     header: true,
     skipEmptyLines: true,
     transformHeader: (h) => h.trim(),
   });
   const header = parsed.meta.fields ?? [];
-  // papaparse renames a repeated header (`userId` -> `userId_1`) and says so in renamedHeaders.
-  const renamed = (parsed.meta as { renamedHeaders?: Record<string, string> }).renamedHeaders ?? {};
-  const duplicated = Object.values(renamed)[0];
-  if (duplicated !== undefined) {
-    throw new CsvError(`${source}: column ${duplicated} appears twice`, { column: duplicated });
+  const fieldError = parsed.errors.find((e) => e.code !== "UndetectableDelimiter");
+  if (fieldError) {
+    const row = (fieldError.row ?? 0) + 1;
+    throw new CsvError(`${source}: row ${row}: ${fieldError.message}`, { row });
   }
+  if (parsed.data.length === 0) throw new CsvError(`${source}: the file has a header but no rows`);
+  return { header, rows: parsed.data };
+}
+
+const nameOf = (column: string): string => (column.length <= MAX_ECHO ? column : echo(column));
+
+/** Checks a header against a schema: no repeated, missing or (unless allowed) unexpected column. */
+function checkHeader(header: string[], source: string, schema: CsvSchema): void {
+  const duplicated = header.find((h, i) => header.indexOf(h) !== i);
+  if (duplicated !== undefined)
+    throw new CsvError(`${source}: column ${nameOf(duplicated)} appears twice`, {
+      column: duplicated,
+    });
   const missing = schema.required.filter((c) => !header.includes(c));
   if (missing.length > 0) {
     throw new CsvError(
-      `${source}: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (header: ${header.join(",")})`,
+      `${source}: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (header: ${nameOf(header.join(","))})`,
       { column: missing[0] },
     );
   }
@@ -67,18 +111,11 @@ export function parseCsv(text: string, source: string, schema: CsvSchema): CsvTa
     const extra = header.filter((c) => !allowed.has(c));
     if (extra.length > 0) {
       throw new CsvError(
-        `${source}: unexpected column${extra.length > 1 ? "s" : ""} ${extra.join(", ")} (expected: ${schema.required.join(",")})`,
+        `${source}: unexpected column${extra.length > 1 ? "s" : ""} ${nameOf(extra.join(", "))} (expected: ${schema.required.join(",")})`,
         { column: extra[0] },
       );
     }
   }
-  const fieldError = parsed.errors.find((e) => e.code !== "UndetectableDelimiter");
-  if (fieldError) {
-    const row = (fieldError.row ?? 0) + 1;
-    throw new CsvError(`${source}: row ${row}: ${fieldError.message}`, { row });
-  }
-  if (parsed.data.length === 0) throw new CsvError(`${source}: the file has a header but no rows`);
-  return { header, rows: parsed.data };
 }
 
 /** Reads a CSV file and checks it as {@link parseCsv} does. */
@@ -92,19 +129,31 @@ export function cellError(source: string, row: number, column: string, problem: 
   return new CsvError(`${source}: row ${row}, column ${column}: ${problem}`, { row, column });
 }
 
-/** Parses an integer cell (ids); throws a {@link CsvError} naming row and column otherwise. */
+/** The range of ids the project stores (32-bit signed integers, as in `Int32Array`). */
+export const ID_RANGE: readonly [number, number] = [-(2 ** 31), 2 ** 31 - 1];
+
+/**
+ * Parses an integer cell (ids), within `range` when given; throws a {@link CsvError} naming row and
+ * column otherwise, so that an id is never silently wrapped into another.
+ */
 export function integerCell(
   value: string | undefined,
   source: string,
   row: number,
   column: string,
+  range?: readonly [number, number],
 ): number {
   const v = (value ?? "").trim();
   if (!/^[+-]?\d+$/.test(v) || !Number.isSafeInteger(Number(v))) {
-    throw cellError(source, row, column, `${JSON.stringify(value ?? "")} is not an integer`);
+    throw cellError(source, row, column, `${echo(value ?? "")} is not an integer`);
   }
-  return Number(v);
+  const n = Number(v);
+  if (range && (n < range[0] || n > range[1]))
+    throw cellError(source, row, column, `${v} is outside the id range [${range[0]}, ${range[1]}]`);
+  return n;
 }
+
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** Parses a finite number cell; throws a {@link CsvError} naming row and column otherwise. */
 export function numberCell(
@@ -114,9 +163,10 @@ export function numberCell(
   column: string,
 ): number {
   const v = (value ?? "").trim();
-  const n = v === "" ? NaN : Number(v);
+  // Decimal notation only: Number() would also read "0x3", "0b11" and "Infinity".
+  const n = DECIMAL.test(v) ? Number(v) : NaN;
   if (!Number.isFinite(n)) {
-    throw cellError(source, row, column, `${JSON.stringify(value ?? "")} is not a number`);
+    throw cellError(source, row, column, `${echo(value ?? "")} is not a number`);
   }
   return n;
 }

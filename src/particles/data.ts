@@ -92,3 +92,36 @@ export function takeRows(data: Float32Array, idx: Int32Array, width: number): Fl
   idx.forEach((r, k) => out.set(data.subarray(r * width, (r + 1) * width), k * width));
   return out;
 }
+
+/** One particle's raw inputs: position, velocity and its scalar property (mass or charge). */
+export interface ParticleInput {
+  position: [number, number, number];
+  velocity: [number, number, number];
+  property: number;
+}
+
+/**
+ * The inputs of particle `p` of sample `s` in a flat (n, 4, 7) array.
+ *
+ * @example
+ * particleInput(data.trainX, 0, 2).velocity[0]; // x-velocity of particle 2 of sample 0
+ */
+export function particleInput(x: Float32Array, s: number, p: number): ParticleInput {
+  const o = s * SAMPLE_IN + p * N_IN;
+  return {
+    position: [x[o], x[o + 1], x[o + 2]],
+    velocity: [x[o + 3], x[o + 4], x[o + 5]],
+    property: x[o + 6],
+  };
+}
+
+/**
+ * The position of particle `p` of sample `s` in a flat (n, 4, 3) output array.
+ *
+ * @example
+ * particleOutput(data.trainY, 0, 2)[0]; // x of particle 2 of sample 0, one step later
+ */
+export function particleOutput(y: Float32Array, s: number, p: number): [number, number, number] {
+  const o = s * SAMPLE_OUT + p * N_OUT;
+  return [y[o], y[o + 1], y[o + 2]];
+}

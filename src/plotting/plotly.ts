@@ -1,62 +1,68 @@
-import { readFileSync } from "node:fs";
-
 import type * as Tslab from "tslab";
 
 import { writeFileAtomic } from "../io/atomic-write";
+import { type Figure, figureHtml, figureTitle, withDefaults } from "./figure";
+import { figurePng, plotlyBundle } from "./rasterize";
 
-/** A plotly figure: traces plus layout, as plotly.js takes them. */
-export interface Figure {
-  /** The traces (scatter, bar, histogram, heatmap, ...). */
-  data: Record<string, unknown>[];
-  /** Layout options: title, axes, size, ... */
-  layout?: Record<string, unknown>;
-}
+export type { Figure } from "./figure";
 
-let bundle: string | undefined;
-let bundleShown = false;
-let plotCounter = 0;
+let warned = false;
 
-/** The plotly.js bundle as a `<script>` tag, guarded so that an AMD loader on the page is ignored. */
-function bundleScript(): string {
-  bundle ??= readFileSync(require.resolve("plotly.js-dist-min"), "utf8");
-  // Classic Jupyter pages load require.js; hiding define/module/exports makes the UMD bundle
-  // set window.Plotly in every host (notebook, nbconvert HTML, standalone file).
-  return `<script>(function(define, module, exports){\n${bundle}\n}).call(window);</script>`;
-}
-
-/** HTML that draws the figure into a fresh div once `window.Plotly` exists. */
-export function figureHtml(fig: Figure, id = `plot-${++plotCounter}`): string {
-  const layout: Record<string, unknown> = { margin: { t: 48, r: 16, b: 48, l: 56 }, ...fig.layout };
-  const height = typeof layout.height === "number" ? layout.height : 420;
-  const payload = JSON.stringify({ data: fig.data, layout }).replace(/</g, "\\u003c");
-  return `<div id="${id}" style="width:100%;height:${height}px"></div>
-<script>(function(){var f=${payload};function draw(){window.Plotly.newPlot("${id}",f.data,f.layout,{responsive:true,displaylogo:false});}
-if(window.Plotly){draw();}else{window.addEventListener("load",draw);}})();</script>`;
+/** The static PNG of a figure as base64, or null (said once on stderr) when no browser can draw it. */
+async function staticImage(fig: Figure): Promise<string | null> {
+  const f = withDefaults(fig);
+  try {
+    return (await figurePng(f, f.width, f.height)).toString("base64");
+  } catch (err) {
+    if (!warned) console.error(`plots: no static images (${(err as Error).message})`);
+    warned = true;
+    return null;
+  }
 }
 
 /**
- * Shows a figure inline in a tslab notebook. The plotly.js bundle is embedded with the first
- * figure of the notebook only, so the saved notebook and its HTML report render offline.
- * Pass `save` to also write the figure as a standalone HTML file.
+ * Shows a figure in a tslab notebook as one self-contained output: an interactive plotly figure
+ * with a static PNG inside it and beside it (`image/png`), so the executed notebook shows the
+ * figure where scripts do not run, and every output draws on its own (see figureHtml). Await it:
+ * the PNG is drawn by headless Chromium. Pass `save` to also write a standalone HTML file.
  *
  * @example
- * showPlot({ data: [{ type: "bar", x: ["a", "b"], y: [1, 2] }], layout: { title: { text: "Counts" } } });
+ * await showPlot({ data: [{ type: "bar", x: ["a", "b"], y: [1, 2] }], layout: { title: { text: "Counts" } } });
  */
-export function showPlot(fig: Figure, options: { save?: string } = {}): void {
-  // tslab's display exists only inside the kernel; load it lazily so that importing this module
-  // from the CLI or tests does not need a kernel.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { display } = require("tslab") as typeof Tslab;
-  const prefix = bundleShown ? "" : bundleScript();
-  bundleShown = true;
-  display.html(prefix + figureHtml(fig));
+export async function showPlot(fig: Figure, options: { save?: string } = {}): Promise<void> {
+  const png = await staticImage(fig);
+  const bundle: Record<string, string> = {
+    "text/html": figureHtml(fig, png),
+    "text/plain": `<figure: ${figureTitle(fig)}>`,
+  };
+  if (png) bundle["image/png"] = png;
+  displayBundle(bundle);
   if (options.save) savePlot(fig, options.save);
+}
+
+/**
+ * Sends one display output with several MIME types. tslab's public `display` sends one type per
+ * output, so this goes through the function it uses itself (`lastWriteDisplayData`), and falls
+ * back on `display.html` should that ever be missing.
+ */
+function displayBundle(bundle: Record<string, string>): void {
+  // tslab exists only inside the kernel: loaded lazily so that the CLI and tests can import this.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const jupyter = require("tslab/dist/jupyter") as {
+    lastWriteDisplayData?: (data: unknown, update: boolean) => void;
+  };
+  if (jupyter.lastWriteDisplayData) {
+    jupyter.lastWriteDisplayData({ data: bundle, metadata: {}, transient: {} }, false);
+    return;
+  }
+  const { display } = require("tslab") as typeof Tslab;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  display.html(bundle["text/html"]);
 }
 
 /** Writes a figure as a standalone HTML page (plotly.js inlined), atomically. */
 export function savePlot(fig: Figure, path: string): void {
-  const title = String((fig.layout?.title as { text?: string } | undefined)?.text ?? "plot");
-  const html = `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title>${bundleScript()}</head>
-<body>${figureHtml(fig, "plot")}</body></html>\n`;
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>${figureTitle(fig)}</title><script>${plotlyBundle()}</script></head>
+<body>${figureHtml(fig, null, "plot")}</body></html>\n`;
   writeFileAtomic(path, html);
 }

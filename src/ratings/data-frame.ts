@@ -24,3 +24,41 @@ export function toDataFrame(table: Ratings | RatingQueries | Movie[]): dfd.DataF
   for (const [k, v] of Object.entries(table)) cols[k] = Array.from(v as ArrayLike<number>);
   return new dfd.DataFrame(cols);
 }
+
+/**
+ * One row per (rating, genre of the rated movie): the long table behind per-genre group-bys.
+ *
+ * @example
+ * ratingsByGenre(train, movies).groupby(["genre"]).agg({ rating: ["count", "mean"] });
+ */
+export function ratingsByGenre(ratings: Ratings, movies: Movie[]): dfd.DataFrame {
+  const genresOf = new Map(movies.map((m) => [m.movieId, m.genres]));
+  const genre: string[] = [];
+  const rating: number[] = [];
+  ratings.movieId.forEach((id, i) => {
+    for (const g of genresOf.get(id) ?? []) {
+      genre.push(g);
+      rating.push(ratings.rating[i]);
+    }
+  });
+  return new dfd.DataFrame({ genre, rating });
+}
+
+/**
+ * Each rating with its movie's release decade (ratings of movies without a year left out).
+ *
+ * @example
+ * ratingsByDecade(train, movies).groupby(["decade"]).agg({ rating: ["count", "mean"] });
+ */
+export function ratingsByDecade(ratings: Ratings, movies: Movie[]): dfd.DataFrame {
+  const yearOf = new Map(movies.map((m) => [m.movieId, m.releaseYear]));
+  const decade: number[] = [];
+  const rating: number[] = [];
+  ratings.movieId.forEach((id, i) => {
+    const y = yearOf.get(id);
+    if (y == null) return;
+    decade.push(Math.floor(y / 10) * 10);
+    rating.push(ratings.rating[i]);
+  });
+  return new dfd.DataFrame({ decade, rating });
+}

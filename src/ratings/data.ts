@@ -3,6 +3,7 @@ import { join } from "node:path";
 import {
   cellError,
   CsvError,
+  ID_RANGE,
   integerCell,
   numberCell,
   optionalNumberCell,
@@ -74,8 +75,8 @@ function ratingsFromRows(rows: Record<string, string>[], source: string): Rating
     rating: new Float32Array(n),
   };
   rows.forEach((r, i) => {
-    out.userId[i] = integerCell(r.userId, source, i + 1, "userId");
-    out.movieId[i] = integerCell(r.movieId, source, i + 1, "movieId");
+    out.userId[i] = integerCell(r.userId, source, i + 1, "userId", ID_RANGE);
+    out.movieId[i] = integerCell(r.movieId, source, i + 1, "movieId", ID_RANGE);
     const rating = numberCell(r.rating, source, i + 1, "rating");
     if (rating < 1 || rating > 5) {
       throw cellError(source, i + 1, "rating", `${rating} is outside [1, 5]`);
@@ -101,8 +102,8 @@ function queriesFromRows(rows: Record<string, string>[], source: string): Rating
     movieId: new Int32Array(rows.length),
   };
   rows.forEach((r, i) => {
-    out.userId[i] = integerCell(r.userId, source, i + 1, "userId");
-    out.movieId[i] = integerCell(r.movieId, source, i + 1, "movieId");
+    out.userId[i] = integerCell(r.userId, source, i + 1, "userId", ID_RANGE);
+    out.movieId[i] = integerCell(r.movieId, source, i + 1, "movieId", ID_RANGE);
   });
   return out;
 }
@@ -143,7 +144,7 @@ export function readMovies(path = join(RATINGS_DIR, "df_movies.csv")): Movie[] {
         throw cellError(path, row, c, (err as Error).message);
       }
     };
-    const movieId = integerCell(r.movieId, path, row, "movieId");
+    const movieId = integerCell(r.movieId, path, row, "movieId", ID_RANGE);
     if (seen.has(movieId))
       throw new CsvError(`${path}: row ${row}: movieId ${movieId} appears twice`, { row });
     seen.add(movieId);

@@ -51,6 +51,7 @@ export interface ExecuteOptions {
  */
 export function executeNotebook(path: string, options: ExecuteOptions): Promise<NotebookRun> {
   const name = path.split("/").pop() ?? path;
+  const quick = options.quick ?? process.env.REPORT_QUICK === "1";
   const stem = name.replace(/\.ipynb$/, "");
   const ipynb = join(options.outDir, `${stem}.ipynb`);
   const html = join(options.outDir, `${stem}.html`);
@@ -63,11 +64,14 @@ export function executeNotebook(path: string, options: ExecuteOptions): Promise<
     KERNEL_NAME,
     "--timeout",
     String(options.cellTimeout ?? 3600),
+    "--plotly",
+    require.resolve("plotly.js-dist-min"),
+    ...(quick ? ["--quick"] : []),
   ];
   const env = {
     ...process.env,
     JUPYTER_PATH: join(PROJECT_ROOT, ".jupyter"),
-    REPORT_QUICK: options.quick ? "1" : (process.env.REPORT_QUICK ?? ""),
+    REPORT_QUICK: quick ? "1" : "",
   };
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { type CsvError, parseCsv } from "../../src/io/csv";
+import { type CsvError, ID_RANGE, integerCell, numberCell, parseCsv } from "../../src/io/csv";
 
 const schema = { required: ["userId", "movieId"] } as const;
 
@@ -37,5 +37,45 @@ test("parseCsv reports a row with too many fields by its number", () => {
   assert.throws(
     () => parseCsv("userId,movieId\n1,2\n3,4,5\n", "f.csv", schema),
     (e: CsvError) => e.row === 2,
+  );
+});
+
+test("hostile cells: ids beyond 32 bits, hex numbers and huge values are refused, briefly", () => {
+  assert.throws(
+    () => integerCell("4294967297", "q.csv", 1, "userId", ID_RANGE),
+    /q\.csv: row 1, column userId: 4294967297 is outside the id range \[-2147483648, 2147483647\]/,
+  );
+  assert.equal(integerCell("2147483647", "q.csv", 1, "userId", ID_RANGE), 2147483647);
+  for (const bad of ["0x3", "0b11", "0o7", "Infinity", "3,5", "1e400"])
+    assert.throws(
+      () => numberCell(bad, "t.csv", 2, "rating"),
+      /row 2, column rating: .* is not a number/,
+    );
+  assert.equal(numberCell(" 4.5 ", "t.csv", 2, "rating"), 4.5);
+  assert.equal(numberCell("5e-1", "t.csv", 2, "rating"), 0.5);
+  const huge = "9".repeat(1_000_000);
+  const err = (() => {
+    try {
+      numberCell(huge + "x", "t.csv", 3, "rating");
+    } catch (e) {
+      return e as Error;
+    }
+  })()!;
+  assert.ok(err.message.length < 200, `${err.message.length} characters`);
+  assert.match(err.message, /\(1000001 characters\)/);
+});
+
+test("a header of millions of commas is refused before any row is parsed", () => {
+  assert.throws(
+    () => parseCsv(",".repeat(10 * 1024 * 1024) + "\n1,2\n", "body", { required: ["userId"] }),
+    /body: the header has more than 1000 columns/,
+  );
+  assert.throws(
+    () =>
+      parseCsv("userId,movieId," + "x".repeat(100_000) + "\n1,2,3\n", "q.csv", {
+        required: ["userId", "movieId"],
+      }),
+    (e: Error) =>
+      /unexpected column "x{60}…" \(100000 characters\)/.test(e.message) && e.message.length < 300,
   );
 });

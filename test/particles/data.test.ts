@@ -5,7 +5,12 @@ import { join } from "node:path";
 import { test } from "node:test";
 
 import { type NdArray, writeNpz } from "../../src/io/npz";
-import { loadParticles, splitIndices } from "../../src/particles/data";
+import {
+  loadParticles,
+  particleInput,
+  particleOutput,
+  splitIndices,
+} from "../../src/particles/data";
 
 const dir = mkdtempSync(join(tmpdir(), "particles-"));
 const arr = (shape: number[], fill = 0.5): NdArray => ({
@@ -65,4 +70,15 @@ test("splitIndices holds out 10%, disjoint and complete, the same for the same s
   assert.equal(new Set([...a.train, ...a.val]).size, 1000);
   assert.deepEqual(splitIndices(1000, 0.1, 3), a);
   assert.notDeepEqual(splitIndices(1000, 0.1, 4).val, a.val);
+});
+
+test("particleInput and particleOutput read one particle of one sample by name", () => {
+  const x = Float32Array.from({ length: 2 * 28 }, (_, k) => k);
+  const y = Float32Array.from({ length: 2 * 12 }, (_, k) => 100 + k);
+  assert.deepEqual(particleInput(x, 1, 2), {
+    position: [42, 43, 44],
+    velocity: [45, 46, 47],
+    property: 48,
+  });
+  assert.deepEqual(particleOutput(y, 1, 3), [121, 122, 123]);
 });

@@ -4,14 +4,25 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 
-import { figureHtml, savePlot } from "../../src/plotting/plotly";
+import { figureHtml } from "../../src/plotting/figure";
+import { formatNumber } from "../../src/plotting/number-format";
+import { savePlot } from "../../src/plotting/plotly";
 import { tableHtml } from "../../src/plotting/table";
 
-test("figureHtml embeds the traces and escapes closing tags", () => {
-  const html = figureHtml({ data: [{ type: "bar", x: ["</script>"], y: [1] }] }, "p1");
-  assert.match(html, /<div id="p1"/);
-  assert.match(html, /newPlot\("p1"/);
+test("figureHtml: a unique element, the static image inside, closing tags escaped", () => {
+  const fig = {
+    data: [{ type: "bar", x: ["</script>"], y: [1] }],
+    layout: { title: { text: "T" } },
+  };
+  const html = figureHtml(fig, "iVBORw0KGgo=", "p1");
+  assert.match(html, /<div class="lmt-plot" id="p1"/);
+  assert.match(html, /<img src="data:image\/png;base64,iVBORw0KGgo=" alt="T"/);
+  assert.match(html, /id="p1";/);
   assert.ok(!html.includes('</script>"]'), "a closing script tag in data must be escaped");
+  // Ids are unique from one output to the next, across kernels too.
+  const ids = [figureHtml(fig, null), figureHtml(fig, null)].map((h) => /id="([^"]+)"/.exec(h)![1]);
+  assert.notEqual(ids[0], ids[1]);
+  assert.match(figureHtml(fig, null), /interactive figure \(needs plotly.js\)/);
 });
 
 test("savePlot writes a standalone page with plotly.js inlined", () => {
@@ -30,4 +41,12 @@ test("tableHtml rounds floats and escapes text", () => {
     tableHtml([{ a: 1.23456, b: "<x>" }], 2),
     "<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody>\n<tr><td>1.23</td><td>&lt;x&gt;</td></tr>\n</tbody></table>",
   );
+});
+
+test("formatNumber: no float noise, separators, scientific notation at the extremes", () => {
+  assert.equal(formatNumber(174.0999999999999), "174.1");
+  assert.equal(formatNumber(83574), "83,574");
+  assert.equal(formatNumber(0.000123), "1.23e-4");
+  assert.equal(formatNumber(0.68886, 4), "0.6889");
+  assert.equal(formatNumber(-0.00004), "-4.00e-5");
 });

@@ -1,0 +1,124 @@
+import type { Figure } from "./figure";
+
+/** Axis titles and size shared by the chart helpers. */
+export interface ChartOptions {
+  title: string;
+  xTitle?: string;
+  yTitle?: string;
+  height?: number;
+}
+
+const axis = (text?: string): Record<string, unknown> => ({
+  title: { text: text ?? "" },
+  automargin: true,
+});
+
+/**
+ * A logarithmic axis labelled at whole decades as powers of ten (1, 10, 100, ... or 10⁻⁴), never
+ * "0.01" followed by bare digits.
+ *
+ * @example
+ * const fig = lineChart(...); fig.layout!.yaxis = logAxis("validation MSE");
+ */
+export function logAxis(title: string): Record<string, unknown> {
+  return { ...axis(title), type: "log", dtick: 1, exponentformat: "power", showexponent: "all" };
+}
+
+/**
+ * One series of bars, optionally with error bars.
+ *
+ * @example
+ * await showPlot(barChart(["a", "b"], [3, 4], { title: "Counts", yTitle: "rows" }));
+ */
+export function barChart(
+  x: (string | number)[],
+  y: number[],
+  o: ChartOptions & { errors?: number[]; yRange?: [number, number] },
+): Figure {
+  return {
+    data: [
+      {
+        type: "bar",
+        x,
+        y,
+        ...(o.errors ? { error_y: { type: "data", array: o.errors, visible: true } } : {}),
+      },
+    ],
+    layout: {
+      title: { text: o.title },
+      xaxis: axis(o.xTitle),
+      yaxis: { ...axis(o.yTitle), ...(o.yRange ? { range: o.yRange } : {}) },
+      height: o.height ?? 380,
+    },
+  };
+}
+
+/**
+ * Histograms of one or more series. Several series are drawn side by side as shares of their own
+ * totals (percent), so that a small series (672 users) stays visible beside a large one (6,928
+ * movies); one series is drawn as counts.
+ *
+ * @example
+ * await showPlot(histogram([{ name: "tokens", values: tokens }], { title: "Overview length", xTitle: "tokens" }));
+ */
+export function histogram(
+  series: { name: string; values: ArrayLike<number> }[],
+  o: ChartOptions & { bins?: number },
+): Figure {
+  const several = series.length > 1;
+  return {
+    data: series.map((s) => ({
+      type: "histogram",
+      name: s.name,
+      x: Array.from(s.values),
+      nbinsx: o.bins ?? 40,
+      ...(several ? { histnorm: "percent" } : {}),
+    })),
+    layout: {
+      title: { text: o.title },
+      barmode: "group",
+      bargap: several ? 0.1 : 0.02,
+      xaxis: axis(o.xTitle),
+      yaxis: axis(o.yTitle ?? (several ? "percent of each series" : "count")),
+      showlegend: several,
+      legend: { orientation: "h", y: -0.2 },
+      height: o.height ?? 380,
+    },
+  };
+}
+
+/**
+ * Bars on the left axis and a line on the right axis over the same categories, with room for the
+ * right axis's title beside its tick labels.
+ *
+ * @example
+ * await showPlot(dualAxisChart(genres, { name: "movies", y: counts }, { name: "mean rating", y: means }, { title: "Genres" }));
+ */
+export function dualAxisChart(
+  x: (string | number)[],
+  bars: { name: string; y: number[] },
+  line: { name: string; y: number[] },
+  o: ChartOptions,
+): Figure {
+  return {
+    data: [
+      { type: "bar", x, y: bars.y, name: bars.name, yaxis: "y" },
+      { type: "scatter", mode: "markers+lines", x, y: line.y, name: line.name, yaxis: "y2" },
+    ],
+    layout: {
+      title: { text: o.title },
+      xaxis: axis(o.xTitle),
+      yaxis: axis(bars.name),
+      yaxis2: {
+        title: { text: line.name, standoff: 12 },
+        overlaying: "y",
+        side: "right",
+        automargin: true,
+        showgrid: false,
+      },
+      margin: { t: 56, r: 80, b: 56, l: 64 },
+      legend: { orientation: "h", y: -0.25 },
+      height: o.height ?? 420,
+    },
+  };
+}
