@@ -81,6 +81,26 @@ def decorate_html(html, plotly_path, quick):
     return html
 
 
+def start_kernel(nb, kernel, timeout, attempts=3):
+    """A client whose kernel is up. tslab now and then answers the first kernel_info request while
+    its sockets are still binding ("Socket is blocked by a bind or unbind operation") and never
+    becomes ready; such a kernel is shut down and another started, up to `attempts` times."""
+    for attempt in range(1, attempts + 1):
+        client = NotebookClient(
+            nb, kernel_name=kernel, timeout=timeout, allow_errors=False, startup_timeout=30
+        )
+        client.km = client.create_kernel_manager()
+        client.start_new_kernel()
+        try:
+            client.start_new_kernel_client()
+            return client
+        except RuntimeError as e:
+            client.km.shutdown_kernel(now=True)
+            if attempt == attempts:
+                raise
+            print("kernel did not start (%s); starting another" % e, file=sys.stderr)
+
+
 def set_execution_count(cell, count):
     """Numbers a code cell and its results as Jupyter does (tslab's replies carry no count)."""
     cell.execution_count = count
@@ -101,7 +121,7 @@ def main():
     args = ap.parse_args()
 
     nb = nbformat.read(args.src, as_version=4)
-    client = NotebookClient(nb, kernel_name=args.kernel, timeout=args.timeout, allow_errors=False)
+    client = start_kernel(nb, args.kernel, args.timeout)
     failure = None
     code_no = 0
     with client.setup_kernel():

@@ -25,6 +25,7 @@ missing=()
 "$PY" -c "import nbclient, nbconvert, notebook" >/dev/null 2>&1 ||
   missing+=(jupyter-notebook jupyter-nbconvert python3-ipykernel)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v strace >/dev/null || missing+=(strace) # fault injection in the crash-safe save tests
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "[setup] missing Debian packages: run as root, or: sudo apt-get install ${missing[*]}" >&2

@@ -97,7 +97,7 @@ function checkHeader(header: string[], source: string, schema: CsvSchema): void 
   const duplicated = header.find((h, i) => header.indexOf(h) !== i);
   if (duplicated !== undefined)
     throw new CsvError(`${source}: column ${nameOf(duplicated)} appears twice`, {
-      column: duplicated,
+      column: nameOf(duplicated),
     });
   const missing = schema.required.filter((c) => !header.includes(c));
   if (missing.length > 0) {
@@ -112,7 +112,7 @@ function checkHeader(header: string[], source: string, schema: CsvSchema): void 
     if (extra.length > 0) {
       throw new CsvError(
         `${source}: unexpected column${extra.length > 1 ? "s" : ""} ${nameOf(extra.join(", "))} (expected: ${schema.required.join(",")})`,
-        { column: extra[0] },
+        { column: nameOf(extra[0]) },
       );
     }
   }

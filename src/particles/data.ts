@@ -12,6 +12,9 @@ export const SAMPLE_IN = N_PARTICLES * N_IN;
 /** Values per sample out: N_PARTICLES × N_OUT. */
 export const SAMPLE_OUT = N_PARTICLES * N_OUT;
 
+/** Fewest training samples a data set may have: enough to hold 10% out and train on the rest. */
+export const MIN_TRAIN_SAMPLES = 10;
+
 /** One particle data set: flat row-major float32 arrays plus their sample counts. */
 export interface ParticleData {
   /** The file it came from. */
@@ -44,8 +47,13 @@ export function loadParticles(path: string): ParticleData {
         `${path}: ${name} has shape (${a.shape.join(", ")}), expected (n, ${N_PARTICLES}, ${width})`,
       );
     }
+    // Integer arrays (int64 included) are read as numbers; float32 is what the network takes.
     const data =
-      a.data instanceof Float32Array ? a.data : Float32Array.from(a.data as ArrayLike<number>);
+      a.data instanceof Float32Array
+        ? a.data
+        : a.data instanceof BigInt64Array
+          ? Float32Array.from(a.data, (v) => Number(v))
+          : Float32Array.from(a.data as ArrayLike<number>);
     const bad = data.findIndex((x) => !Number.isFinite(x));
     if (bad >= 0) {
       const at = [Math.floor(bad / (p * w)), Math.floor(bad / w) % p, bad % w];
@@ -60,6 +68,11 @@ export function loadParticles(path: string): ParticleData {
   const testX = get("test_x", N_IN);
   if (trainX.n !== trainY.n)
     throw new Error(`${path}: train_x has ${trainX.n} samples but train_y ${trainY.n}`);
+  // A 10% hold-out needs at least one validation sample and one training sample.
+  if (trainX.n < MIN_TRAIN_SAMPLES)
+    throw new Error(
+      `${path}: train_x has ${trainX.n} samples; at least ${MIN_TRAIN_SAMPLES} are needed to hold 10% out for validation`,
+    );
   return {
     source: path,
     trainX: trainX.data,

@@ -16,6 +16,52 @@ export interface AppOptions {
   logger: boolean;
   /** Which tfjs backend runs the model, reported by `/health`. */
   backend: string;
+  /**
+   * Host names a request's `Host` header may carry (DNS-rebinding guard), or `"any"` for a server
+   * bound to every interface; default: the loopback names.
+   */
+  allowedHosts?: readonly string[] | "any";
+}
+
+/** The names of this machine's loopback interface, always accepted in a `Host` header. */
+export const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "::1"] as const;
+
+const hostnameOf = (host: string): string =>
+  host
+    .trim()
+    .toLowerCase()
+    .replace(/:\d+$/, "")
+    .replace(/^\[(.*)\]$/, "$1");
+
+/**
+ * Why a request must be refused as cross-site (an `Origin` that is not this server) or as DNS
+ * rebinding (a `Host` that is not a name the server is bound to), or null. Requests without an
+ * `Origin`, as curl sends them, pass the first check.
+ */
+export function foreignRequest(
+  headers: { host?: string; origin?: string },
+  allowedHosts: readonly string[] | "any",
+): { code: string; message: string } | null {
+  const host = headers.host ?? "";
+  if (allowedHosts !== "any" && !allowedHosts.includes(hostnameOf(host)))
+    return {
+      code: "forbidden_host",
+      message: `Host ${JSON.stringify(host.slice(0, 100))} is not a name this server answers to (${allowedHosts.join(", ")}); set ALLOWED_HOSTS to add one`,
+    };
+  const origin = headers.origin;
+  if (origin === undefined) return null;
+  let originHost: string | null = null;
+  try {
+    originHost = new URL(origin).host.toLowerCase();
+  } catch {
+    originHost = null;
+  }
+  if (originHost !== host.trim().toLowerCase())
+    return {
+      code: "forbidden_origin",
+      message: `cross-origin request refused: Origin ${JSON.stringify(origin.slice(0, 100))} is not this server (${host})`,
+    };
+  return null;
 }
 
 /** Default upload limit: 32 MiB, thirty times df_train.csv. */
@@ -48,6 +94,11 @@ export async function buildApp(
       "openapiObject" in doc ? withCsvBodies(doc.openapiObject as never) : doc.swaggerObject,
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
+  const allowedHosts = options.allowedHosts ?? LOOPBACK_HOSTS;
+  app.addHook("onRequest", async (request, reply) => {
+    const foreign = foreignRequest(request.headers, allowedHosts);
+    if (foreign) await reply.status(403).send({ error: foreign.code, message: foreign.message });
+  });
   app.setErrorHandler((err, request, reply) => {
     const { status, body } = errorAnswer(err);
     if (status >= 500) request.log.error(err);

@@ -13,7 +13,13 @@ export async function readCsvUpload(
   request: FastifyRequest,
 ): Promise<{ text: string; source: string }> {
   if (request.isMultipart()) {
-    const part = await request.file();
+    const part = await request.file().catch((err: Error) => {
+      // busboy's complaints about the form itself (no boundary, a broken part header, a body
+      // cut short) are the client's problem, not the server's.
+      throw /^(Multipart|Malformed|Unexpected end)/.test(err.message)
+        ? new ServiceError(400, "invalid_multipart", `malformed multipart upload: ${err.message}`)
+        : err;
+    });
     if (!part)
       throw new ServiceError(
         400,
@@ -28,7 +34,11 @@ export async function readCsvUpload(
         `the CSV must be in multipart field "${UPLOAD_FIELD}", not "${part.fieldname}"`,
       );
     }
-    const bytes = await part.toBuffer();
+    const bytes = await part.toBuffer().catch((err: Error & { statusCode?: number }) => {
+      throw err.statusCode || !/^(Multipart|Malformed|Unexpected end)/.test(err.message)
+        ? err
+        : new ServiceError(400, "invalid_multipart", `malformed multipart upload: ${err.message}`);
+    });
     return { text: bytes.toString("utf8"), source: part.filename || "upload" };
   }
   if (typeof request.body === "string") return { text: request.body, source: "request body" };

@@ -1,6 +1,7 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 
+import { recoverModelDir } from "../io/tf-model-files";
 import { mse } from "../math/mse";
 import { assertKnownMovies, parseQueriesCsv, parseRatingsCsv } from "../ratings/data";
 import { keepLastRatings } from "../ratings/duplicate-ratings";
@@ -49,10 +50,28 @@ export class RatingService {
     readonly modelDir: string,
     model: RatingModel | null,
     private readonly options: Partial<RatingTrainOptions>,
-    /** Why a model saved in `modelDir` could not be loaded, if so. */
-    readonly loadError: string | null,
+    /** Why a model saved in `modelDir` could not be loaded, if so (cleared by a training). */
+    private loadError: string | null,
   ) {
     this.model = model;
+  }
+
+  /**
+   * Why a model could not be saved to `modelDir` now, or null when it can: a probe file is written
+   * beside it and removed. Checked when the service opens and before every training, so that a
+   * read-only or misplaced MODEL_DIR is reported at once, not after a full training.
+   */
+  writeProblem(): string | null {
+    const probe = `${this.modelDir}.probe-${process.pid}`;
+    try {
+      mkdirSync(dirname(this.modelDir), { recursive: true });
+      writeFileSync(probe, "");
+      rmSync(probe);
+      return null;
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      return `MODEL_DIR ${this.modelDir} is not writable (${e.code ?? "error"}: ${e.message})`;
+    }
   }
 
   /** Opens the service, loading the model saved in `modelDir` if there is one. */
@@ -63,19 +82,28 @@ export class RatingService {
   ): Promise<RatingService> {
     let model: RatingModel | null = null;
     let loadError: string | null = null;
-    if (existsSync(join(modelDir, "model.json"))) {
-      try {
-        model = await RatingModel.load(modelDir, ctx);
-      } catch (err) {
-        loadError = (err as Error).message;
-      }
+    try {
+      // Whatever a crash during a save left behind is cleaned up first (see saveModelDir).
+      if (recoverModelDir(modelDir)) model = await RatingModel.load(modelDir, ctx);
+    } catch (err) {
+      loadError = (err as Error).message;
     }
     return new RatingService(ctx, modelDir, model, options, loadError);
   }
 
-  /** Whether a model is ready, and whether one is being trained. */
-  status(): { trained: boolean; training: boolean; loadError: string | null } {
-    return { trained: this.model !== null, training: this.training, loadError: this.loadError };
+  /** Whether a model is ready, whether one is being trained, and what stops loading or saving one. */
+  status(): {
+    trained: boolean;
+    training: boolean;
+    loadError: string | null;
+    writeError: string | null;
+  } {
+    return {
+      trained: this.model !== null,
+      training: this.training,
+      loadError: this.loadError,
+      writeError: this.writeProblem(),
+    };
   }
 
   /**
@@ -96,6 +124,9 @@ export class RatingService {
         "training_in_progress",
         "a model is being trained; try again when it is done",
       );
+    const writeError = this.writeProblem();
+    if (writeError)
+      throw new ServiceError(503, "model_dir_not_writable", `${writeError}: nothing was trained`);
     const parsed = parseRatingsCsv(csv, source);
     assertKnownMovies(parsed.movieId, this.ctx.movieById, source);
     const { ratings, duplicates, examples } = keepLastRatings(parsed);
@@ -106,6 +137,7 @@ export class RatingService {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       await model.save(this.modelDir);
       this.model = model;
+      this.loadError = null;
       return {
         rows: parsed.rating.length,
         duplicatesDropped: duplicates,
@@ -134,6 +166,12 @@ export class RatingService {
   /** Predicts a `userId,movieId` CSV as `{"0": r0, "1": r1, ...}` in row order. */
   predict(csv: string, source: string): Record<string, number> {
     const model = this.model;
+    if (!model && this.loadError)
+      throw new ServiceError(
+        409,
+        "model_not_loaded",
+        `the saved model could not be loaded (${this.loadError}): POST /ratings/train to train a new one`,
+      );
     if (!model)
       throw new ServiceError(409, "not_trained", "no trained model yet: POST /ratings/train first");
     const queries = parseQueriesCsv(csv, source);

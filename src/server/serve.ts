@@ -1,7 +1,8 @@
 /**
  * `npm run serve`: the rating API. Environment: HOST (127.0.0.1), PORT (9876), MOVIES_CSV
  * (data/ratings/df_movies.csv), MODEL_DIR (models/ratings), MAX_UPLOAD_MB (32), EMBEDDING_MODEL
- * (default distilbert-base-uncased; `test` for the random-weight test model). Without the real
+ * (default distilbert-base-uncased; `test` for the random-weight test model), ALLOWED_HOSTS (more
+ * names accepted in the Host header). Without the real
  * model and without `EMBEDDING_MODEL=test`, the server refuses to start and says how to provide it.
  */
 import { join } from "node:path";
@@ -12,7 +13,7 @@ import { PROJECT_ROOT, RATINGS_DIR } from "../io/project-paths";
 import { loadRatingContext } from "../ratings/rating-context-loader";
 import { runMain } from "../runtime/run-main";
 import { initBackend } from "../runtime/tf-backend";
-import { buildApp } from "./app";
+import { buildApp, LOOPBACK_HOSTS } from "./app";
 import { RatingService } from "./rating-service";
 
 /** Where the server listens and what it reads, from the environment. */
@@ -22,6 +23,8 @@ export interface ServeConfig {
   moviesCsv: string;
   modelDir: string;
   bodyLimit: number;
+  /** Host names accepted in a request's Host header (see foreignRequest), or "any". */
+  allowedHosts: readonly string[] | "any";
 }
 
 /** Reads {@link ServeConfig} from environment variables, with the defaults above; rejects bad values. */
@@ -32,12 +35,23 @@ export function serveConfig(env: NodeJS.ProcessEnv = process.env): ServeConfig {
   const mb = Number(env.MAX_UPLOAD_MB ?? 32);
   if (!(mb > 0))
     throw new Error(`MAX_UPLOAD_MB must be a positive number, got ${env.MAX_UPLOAD_MB}`);
+  const host = env.HOST ?? "127.0.0.1";
+  const extra = (env.ALLOWED_HOSTS ?? "")
+    .split(",")
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  // Bound to every interface, the server cannot know the names it is reached by: like Jupyter's
+  // allow_remote_access, the Host check is off (the Origin check stays).
+  const everywhere = ["0.0.0.0", "::", "[::]"].includes(host);
   return {
-    host: env.HOST ?? "127.0.0.1",
+    host,
     port,
     moviesCsv: env.MOVIES_CSV ?? join(RATINGS_DIR, "df_movies.csv"),
     modelDir: env.MODEL_DIR ?? join(PROJECT_ROOT, "models", "ratings"),
     bodyLimit: Math.round(mb * 1024 * 1024),
+    allowedHosts: everywhere
+      ? "any"
+      : [...new Set([host.toLowerCase(), ...LOOPBACK_HOSTS, ...extra])],
   };
 }
 
@@ -46,13 +60,19 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
   const backend = await initBackend();
   const { ctx, choice, dim, computed } = await loadRatingContext({ moviesPath: config.moviesCsv });
   const service = await RatingService.open(ctx, config.modelDir);
-  const app = await buildApp(service, { bodyLimit: config.bodyLimit, logger: true, backend });
+  const app = await buildApp(service, {
+    bodyLimit: config.bodyLimit,
+    logger: true,
+    backend,
+    allowedHosts: config.allowedHosts,
+  });
   app.log.info(
     `tfjs backend ${backend}; ${ctx.movies.length} movies from ${config.moviesCsv}; embeddings: ${choice.model} (${choice.reason}), ${dim} dims, ${computed} computed now`,
   );
   const warning = service.embeddingWarning();
   if (warning) app.log.warn(warning);
-  const { trained, loadError } = service.status();
+  const { trained, loadError, writeError } = service.status();
+  if (writeError) app.log.warn(`${writeError}: training will be refused until it is`);
   if (trained) app.log.info(`serving the model saved in ${config.modelDir}`);
   else if (loadError) app.log.warn(`could not load the saved model: ${loadError}; train one`);
   else app.log.info("no saved model yet: POST /ratings/train first");

@@ -30,6 +30,16 @@ export interface ErrorBody {
  * const { status, body } = errorAnswer(new ServiceError(409, "not_trained", "train first"));
  */
 export function errorAnswer(err: unknown): { status: number; body: ErrorBody } {
+  const answer = errorAnswerOf(err);
+  // Whatever an error quotes, the answer stays small.
+  answer.body.message = answer.body.message.slice(0, MAX_MESSAGE);
+  return answer;
+}
+
+/** Longest error message an answer carries, in characters. */
+export const MAX_MESSAGE = 2000;
+
+function errorAnswerOf(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof ServiceError)
     return { status: err.statusCode, body: { error: err.code, message: err.message } };
   if (err instanceof CsvError) {

@@ -63,3 +63,51 @@ test("bad input makes the CLI exit non-zero with the problem named", () => {
   assert.match(r3.stderr, /--epochs must be a whole number/);
   assert.ok(!existsSync("outputs/particles/bad_result.npz"));
 });
+
+test("too few samples, int64 arrays and an unwritable --out: named at once, nothing written", async () => {
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, ["--import", "tsx", "src/particles/cli.ts", ...args], {
+      encoding: "utf8",
+    });
+  for (const n of [0, 1]) {
+    const path = join(dir, `n${n}.npz`);
+    writeNpz(path, {
+      train_x: sub("train_x", n),
+      train_y: sub("train_y", n),
+      test_x: sub("test_x", 5),
+    });
+    const out = join(dir, `out-n${n}`);
+    const r = run([path, "--out", out, "--quiet"]);
+    assert.equal(r.status, 1, r.stdout);
+    assert.match(
+      r.stderr,
+      new RegExp(`n${n}\\.npz: train_x has ${n} samples; at least 10 are needed`),
+    );
+    assert.ok(!existsSync(join(out, `n${n}_result.npz`)));
+  }
+  // int64 arrays (numpy's default for integers) are read as numbers.
+  const ints = join(dir, "ints.npz");
+  const asInt64 = (name: string, n: number) => {
+    const a = sub(name, n);
+    return {
+      ...a,
+      dtype: "i8",
+      data: BigInt64Array.from(a.data as Float32Array, (v) => BigInt(Math.round(v * 1000))),
+    };
+  };
+  writeNpz(ints, {
+    train_x: asInt64("train_x", 20),
+    train_y: asInt64("train_y", 20),
+    test_x: asInt64("test_x", 5),
+  });
+  const loaded = loadParticles(ints);
+  assert.equal(loaded.nTrain, 20);
+  assert.equal(loaded.trainX[1], Math.round((full.train_x.data[1] as number) * 1000));
+  // An --out that cannot be written is refused before training starts.
+  const file = join(dir, "a-file");
+  writeFileSync(file, "");
+  const r = run([input, "--out", join(file, "out")]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /--out .*a-file\/out: cannot write there \(ENOTDIR/);
+  assert.doesNotMatch(r.stdout, /epoch/);
+});

@@ -88,6 +88,8 @@ test("bad input gets a JSON error naming the problem, and the saved model does n
     assert.equal(before409.json().error, "not_trained");
     assert.equal((await post(app, "/ratings/train", trainCsv)).statusCode, 200);
     const saved = readFileSync(join(dir, "weights.bin"));
+    const twice = await post(app, "/ratings/train", "userId,rating,movieId\n4294967297,4,1\n");
+    assert.equal(twice.json().column, "userId");
     const savedAt = statSync(join(dir, "metadata.json")).mtimeMs;
     const cases: [string, string, string, RegExp, { row?: number; column?: string }][] = [
       [
@@ -155,6 +157,20 @@ test("bad input gets a JSON error naming the problem, and the saved model does n
         /missing column userId/,
         { column: "userId" },
       ],
+      [
+        "/ratings/predict",
+        "userId,movieId\n4294967297,31\n",
+        "id beyond 32 bits (would wrap to user 1)",
+        /row 1, column userId: 4294967297 is outside the id range/,
+        { row: 1, column: "userId" },
+      ],
+      [
+        "/ratings/train",
+        "userId,rating,movieId\n1,4,1\n1,0x3,2\n",
+        "hexadecimal rating",
+        /row 2, column rating: "0x3" is not a number/,
+        { row: 2, column: "rating" },
+      ],
     ];
     for (const [url, body, what, message, where] of cases) {
       const res = await post(app, url, body);
@@ -166,6 +182,17 @@ test("bad input gets a JSON error naming the problem, and the saved model does n
     }
     const wrongType = await post(app, "/ratings/train", "{}", "application/json");
     assert.equal(wrongType.statusCode, 415, wrongType.body);
+    const noBoundary = await post(app, "/ratings/train", "abc", "multipart/form-data");
+    assert.equal(noBoundary.statusCode, 400, noBoundary.body);
+    assert.equal(noBoundary.json().error, "invalid_multipart");
+    // A 100 kB header name comes back cut short, not in full.
+    const longHeader = await post(
+      app,
+      "/ratings/predict",
+      `userId,movieId,${"x".repeat(100_000)}\n1,1,1\n`,
+    );
+    assert.equal(longHeader.statusCode, 400);
+    assert.ok(longHeader.body.length < 500, `${longHeader.body.length} bytes`);
     assert.deepEqual(readFileSync(join(dir, "weights.bin")), saved);
     assert.equal(statSync(join(dir, "metadata.json")).mtimeMs, savedAt);
   } finally {
@@ -255,5 +282,71 @@ test("a restarted server predicts with the last saved model; an unreadable one i
     assert.equal((await post(third.app, "/ratings/predict", queryCsv)).statusCode, 409);
   } finally {
     await third.app.close();
+  }
+});
+
+test("requests from other sites and other host names are refused; curl-like ones pass", async () => {
+  const { app } = await openApp(freshDir());
+  try {
+    const base = await app.listen({ host: "127.0.0.1", port: 0 });
+    const send = (headers: Record<string, string>) =>
+      fetch(`${base}/ratings/train`, {
+        method: "POST",
+        headers: { "content-type": "text/plain", ...headers },
+        body: "userId,rating,movieId\n",
+      });
+    // A page elsewhere posting a form (no preflight for text/plain): refused before any work.
+    const csrf = await send({ origin: "http://evil.example" });
+    assert.equal(csrf.status, 403);
+    assert.equal(((await csrf.json()) as { error: string }).error, "forbidden_origin");
+    // DNS rebinding: the browser thinks it talks to evil.example, which now resolves here.
+    // (fetch will not send another Host, so this one goes through inject.)
+    const rebound = await app.inject({ url: "/health", headers: { host: "evil.example:9876" } });
+    assert.equal(rebound.statusCode, 403);
+    assert.equal(rebound.json().error, "forbidden_host");
+    // The server's own page (same origin) and curl (no Origin) get a normal answer.
+    const host = new URL(base).host;
+    assert.equal((await send({ origin: `http://${host}` })).status, 400);
+    assert.equal((await send({})).status, 400);
+  } finally {
+    await app.close();
+  }
+});
+
+test("an unwritable MODEL_DIR is reported at once and refuses training before any work", async () => {
+  const parent = mkdtempSync(join(tmpdir(), "rating-api-"));
+  writeFileSync(join(parent, "a-file"), "");
+  const { app } = await openApp(join(parent, "a-file", "model"));
+  try {
+    const health = (await app.inject({ url: "/health" })).json();
+    assert.match(health.writeError, /MODEL_DIR .*a-file\/model is not writable \((EEXIST|ENOTDIR)/);
+    const res = await post(app, "/ratings/train", trainCsv);
+    assert.equal(res.statusCode, 503, res.body);
+    assert.equal(res.json().error, "model_dir_not_writable");
+    assert.match(res.json().message, /nothing was trained/);
+  } finally {
+    await app.close();
+  }
+});
+
+test("damaged saved weights are refused by checksum, named in /health and by predict", async () => {
+  const dir = freshDir();
+  const first = await openApp(dir);
+  assert.equal((await post(first.app, "/ratings/train", trainCsv)).statusCode, 200);
+  await first.app.close();
+  const weights = join(dir, "weights.bin");
+  const length = readFileSync(weights).length;
+  writeFileSync(weights, Buffer.from(Array.from({ length }, (_, i) => (i * 131) % 256)));
+  const second = await openApp(dir);
+  try {
+    const health = (await second.app.inject({ url: "/health" })).json();
+    assert.equal(health.trained, false);
+    assert.match(health.loadError, /weights\.bin does not match its saved checksum/);
+    const res = await post(second.app, "/ratings/predict", queryCsv);
+    assert.equal(res.statusCode, 409);
+    assert.equal(res.json().error, "model_not_loaded");
+    assert.match(res.json().message, /weights\.bin does not match/);
+  } finally {
+    await second.app.close();
   }
 });

@@ -26,6 +26,14 @@ test("serveConfig: the challenge's defaults, overridable, bad values named", () 
     [c.host, c.port, c.bodyLimit, c.modelDir],
     ["0.0.0.0", 8000, 1048576, "elsewhere/models"],
   );
+  assert.deepEqual(d.allowedHosts, ["127.0.0.1", "localhost", "::1"]);
+  assert.deepEqual(serveConfig({ ALLOWED_HOSTS: "Box.lan, " }).allowedHosts, [
+    "127.0.0.1",
+    "localhost",
+    "::1",
+    "box.lan",
+  ]);
+  assert.equal(serveConfig({ HOST: "0.0.0.0" }).allowedHosts, "any");
   assert.throws(
     () => serveConfig({ PORT: "http" }),
     /PORT must be an integer in \[0, 65535\], got http/,
