@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { loadModelDir, saveModelDir } from "../io/tf-model-files";
 import { mse } from "../math/mse";
 import { SeededRandom } from "../random/seeded";
+import { yieldToEventLoop } from "../runtime/event-loop";
 import { type EpochLog, trainWithEarlyStopping } from "../runtime/training-loop";
 import { assertKnownMovies, type Ratings } from "./data";
 import { buildHybridModel, type HybridConfig } from "./hybrid-model";
@@ -16,6 +17,9 @@ import {
   userFeaturesFor,
   type UserStats,
 } from "./user-features";
+
+/** Rows predicted at once: bounds the memory of a prediction whatever the request's size. */
+export const PREDICT_CHUNK = 4096;
 
 /** Training settings of the rating model. */
 export interface RatingTrainOptions {
@@ -105,8 +109,10 @@ export class RatingModel {
     );
     const fit = all.filter((i) => !valMovies.has(ratings.movieId[i]));
     const val = all.filter((i) => valMovies.has(ratings.movieId[i]));
-    const fitFeats = outOfFoldUserFeatures(ratings, fit, ctx.groups, 5, o.seed);
+    const fitFeats = await outOfFoldUserFeatures(ratings, fit, ctx.groups, 5, o.seed);
+    await yieldToEventLoop();
     const fitStats = learnUserStats(ratings, fit, ctx.groups);
+    await yieldToEventLoop();
     const userIds = [...new Set(Array.from(fit, (i) => ratings.userId[i]))].sort((a, b) => a - b);
     const userIndex = new Map(userIds.map((u, k) => [u, k + 1]));
     const config: HybridConfig = {
@@ -166,6 +172,35 @@ export class RatingModel {
   /** Predicted ratings for (user, movie) pairs, clipped to [1, 5]; unseen users get the cold-user prediction. */
   predict(userIds: Int32Array, movieIds: Int32Array): Float32Array {
     assertKnownMovies(movieIds, this.ctx.movieById, "prediction queries");
+    const out = new Float32Array(userIds.length);
+    for (let s = 0; s < userIds.length; s += PREDICT_CHUNK)
+      this.predictChunk(userIds, movieIds, s, out);
+    return out;
+  }
+
+  /**
+   * {@link predict}, letting the event loop run between chunks of {@link PREDICT_CHUNK} rows: what a
+   * server uses, so that a large request does not keep other requests waiting.
+   */
+  async predictYielding(userIds: Int32Array, movieIds: Int32Array): Promise<Float32Array> {
+    assertKnownMovies(movieIds, this.ctx.movieById, "prediction queries");
+    const out = new Float32Array(userIds.length);
+    for (let s = 0; s < userIds.length; s += PREDICT_CHUNK) {
+      this.predictChunk(userIds, movieIds, s, out);
+      await yieldToEventLoop();
+    }
+    return out;
+  }
+
+  /** Predicts rows [from, from + PREDICT_CHUNK) into `out`: memory bounded by the chunk, not the request. */
+  private predictChunk(
+    allUsers: Int32Array,
+    allMovies: Int32Array,
+    from: number,
+    out: Float32Array,
+  ): void {
+    const userIds = allUsers.subarray(from, from + PREDICT_CHUNK);
+    const movieIds = allMovies.subarray(from, from + PREDICT_CHUNK);
     const n = userIds.length;
     const feats = userFeaturesFor(this.stats, userIds, movieIds, this.ctx.groups);
     const width = this.config.contentDim;
@@ -174,7 +209,7 @@ export class RatingModel {
       const r = this.ctx.features.rowOf.get(movieIds[i])!;
       content.set(this.ctx.features.values.subarray(r * width, (r + 1) * width), i * width);
     }
-    const out = tf.tidy(() => {
+    const pred = tf.tidy(() => {
       const users = tf
         .oneHot(
           tf.tensor1d(
@@ -184,19 +219,19 @@ export class RatingModel {
           this.config.nUsers + 1,
         )
         .toFloat();
-      const pred = this.net.predict(
+      // One batch per chunk (predict's default batch is 32 rows: 16 times slower here).
+      const y = this.net.predict(
         [
           users,
           tf.tensor2d(content, [n, width]),
           tf.tensor2d(feats, [n, USER_FEATURE_NAMES.length]),
         ],
-        { batchSize: 4096 },
+        { batchSize: PREDICT_CHUNK },
       ) as tf.Tensor;
-      return tf.clipByValue(pred.reshape([-1]), 1, 5);
+      return tf.clipByValue(y.reshape([-1]), 1, 5);
     });
-    const values = out.dataSync() as Float32Array;
-    out.dispose();
-    return values;
+    out.set(pred.dataSync() as Float32Array, from);
+    pred.dispose();
   }
 
   /** Saves network and preprocessing state in one folder, atomically (see saveModelDir). */

@@ -1,5 +1,6 @@
 import { fitRidge } from "../math/ridge";
 import { mean } from "../math/statistics";
+import { yieldToEventLoop } from "../runtime/event-loop";
 import type { Ratings } from "./data";
 import { assignMovieFolds } from "./movie-folds";
 
@@ -260,15 +261,16 @@ export function userFeaturesFor(
 /**
  * Out-of-fold feature rows of training rows: the rows' movies are split into `folds` groups, and
  * each row's features come from statistics learned without its fold, so no row's own rating (nor
- * any rating of its movie, as at test time) feeds its features.
+ * any rating of its movie, as at test time) feeds its features. Asynchronous only to let the
+ * event loop run between folds.
  */
-export function outOfFoldUserFeatures(
+export async function outOfFoldUserFeatures(
   ratings: Ratings,
   rows: Int32Array,
   groups: MovieGroups,
   folds = 5,
   seed = 0,
-): Float32Array {
+): Promise<Float32Array> {
   const foldOf = assignMovieFolds(
     Array.from(rows, (i) => ratings.movieId[i]),
     folds,
@@ -280,6 +282,8 @@ export function outOfFoldUserFeatures(
     const inFold: number[] = [];
     const rest: number[] = [];
     rows.forEach((i, k) => (foldOf.get(ratings.movieId[i]) === f ? inFold.push(k) : rest.push(i)));
+    // Between folds the event loop runs: a server training this stays responsive.
+    await yieldToEventLoop();
     const stats = learnUserStats(ratings, rest, groups);
     for (const k of inFold) {
       const i = rows[k];

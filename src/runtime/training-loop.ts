@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 
 import { SeededRandom } from "../random/seeded";
+import { yieldToEventLoop } from "./event-loop";
 
 /** Settings of {@link trainWithEarlyStopping}. */
 export interface LoopOptions {
@@ -70,7 +71,7 @@ export async function trainWithEarlyStopping(
         lossSum.dispose();
         lossSum = next;
         // Let the event loop run between batches, so that a server stays responsive while it trains.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await yieldToEventLoop();
       }
       const loss = (await lossSum.data())[0] / n;
       lossSum.dispose();

@@ -166,9 +166,10 @@ export async function buildApp(
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { text, source } = await readCsvUpload(request);
-      return service.predict(text, source);
+      const json = await service.predict(text, source);
+      return reply.type("application/json; charset=utf-8").send(json);
     },
   );
   return app;

@@ -3,12 +3,23 @@ import { dirname } from "node:path";
 
 import { recoverModelDir } from "../io/tf-model-files";
 import { mse } from "../math/mse";
-import { assertKnownMovies, parseQueriesCsv, parseRatingsCsv } from "../ratings/data";
+import { assertKnownMovies, type RatingQueries, type Ratings } from "../ratings/data";
 import { keepLastRatings } from "../ratings/duplicate-ratings";
 import type { RatingContext } from "../ratings/rating-context";
 import { RatingModel, type RatingTrainOptions } from "../ratings/rating-model";
-import { toSubmission } from "../ratings/submission";
+import { submissionJson } from "../ratings/submission";
+import { parseCsvOffThread } from "./csv-thread";
 import { ServiceError } from "./service-error";
+
+/** Most rows one `POST /ratings/predict` may carry. */
+export const MAX_PREDICT_ROWS = 1_000_000;
+
+/** Lines of a text (a last line without a newline counts), without splitting it. */
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) n++;
+  return text.length > 0 && !text.endsWith("\n") ? n + 1 : n;
+}
 
 /** What `POST /ratings/train` answers. */
 export interface TrainSummary {
@@ -127,7 +138,7 @@ export class RatingService {
     const writeError = this.writeProblem();
     if (writeError)
       throw new ServiceError(503, "model_dir_not_writable", `${writeError}: nothing was trained`);
-    const parsed = parseRatingsCsv(csv, source);
+    const parsed = (await parseCsvOffThread("ratings", csv, source)) as Ratings;
     assertKnownMovies(parsed.movieId, this.ctx.movieById, source);
     const { ratings, duplicates, examples } = keepLastRatings(parsed);
     this.training = true;
@@ -145,7 +156,10 @@ export class RatingService {
         movies: new Set(ratings.movieId).size,
         epochs: model.history.length,
         seconds,
-        trainingMse: mse(model.predict(ratings.userId, ratings.movieId), ratings.rating),
+        trainingMse: mse(
+          await model.predictYielding(ratings.userId, ratings.movieId),
+          ratings.rating,
+        ),
         validationMse: Math.min(...model.history.map((h) => h.valLoss)),
         embeddingModel: this.ctx.embeddingModel,
         testEmbeddingModel: this.ctx.embedding?.isTestModel ?? false,
@@ -163,8 +177,13 @@ export class RatingService {
     }
   }
 
-  /** Predicts a `userId,movieId` CSV as `{"0": r0, "1": r1, ...}` in row order. */
-  predict(csv: string, source: string): Record<string, number> {
+  /**
+   * Predicts a `userId,movieId` CSV; answers the JSON text `{"0": r0, "1": r1, ...}` in row order.
+   * Bounded in time and memory whatever the request: at most {@link MAX_PREDICT_ROWS} rows (more
+   * is a 413 before any parsing), parsed in a worker thread, predicted in chunks with the event
+   * loop free between them, and the answer written chunk by chunk.
+   */
+  async predict(csv: string, source: string): Promise<string> {
     const model = this.model;
     if (!model && this.loadError)
       throw new ServiceError(
@@ -174,8 +193,16 @@ export class RatingService {
       );
     if (!model)
       throw new ServiceError(409, "not_trained", "no trained model yet: POST /ratings/train first");
-    const queries = parseQueriesCsv(csv, source);
+    const lines = countLines(csv);
+    if (lines - 1 > MAX_PREDICT_ROWS)
+      throw new ServiceError(
+        413,
+        "too_many_rows",
+        `${source}: ${lines - 1} rows; at most ${MAX_PREDICT_ROWS} per request: split the file`,
+      );
+    const queries = (await parseCsvOffThread("queries", csv, source)) as RatingQueries;
     assertKnownMovies(queries.movieId, this.ctx.movieById, source);
-    return toSubmission(model.predict(queries.userId, queries.movieId));
+    const predictions = await model.predictYielding(queries.userId, queries.movieId);
+    return submissionJson(predictions);
   }
 }

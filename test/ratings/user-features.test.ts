@@ -29,13 +29,13 @@ const ratings: Ratings = {
 };
 const rows = Int32Array.from({ length: 12 }, (_, i) => i);
 
-test("out-of-fold features do not change when a row's own rating changes (no leakage)", () => {
-  const before = outOfFoldUserFeatures(ratings, rows, groups, 3, 0);
+test("out-of-fold features do not change when a row's own rating changes (no leakage)", async () => {
+  const before = await outOfFoldUserFeatures(ratings, rows, groups, 3, 0);
   const width = USER_FEATURE_NAMES.length;
   for (let target = 0; target < 12; target++) {
     const changed: Ratings = { ...ratings, rating: ratings.rating.slice() };
     changed.rating[target] = changed.rating[target] === 5 ? 1 : 5;
-    const after = outOfFoldUserFeatures(changed, rows, groups, 3, 0);
+    const after = await outOfFoldUserFeatures(changed, rows, groups, 3, 0);
     assert.deepEqual(
       Array.from(after.subarray(target * width, (target + 1) * width)),
       Array.from(before.subarray(target * width, (target + 1) * width)),

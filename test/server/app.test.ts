@@ -10,7 +10,7 @@ import { readMovies, readRatings } from "../../src/ratings/data";
 import { buildRatingContext } from "../../src/ratings/rating-context";
 import { initBackend } from "../../src/runtime/tf-backend";
 import { buildApp, DEFAULT_BODY_LIMIT } from "../../src/server/app";
-import { RatingService } from "../../src/server/rating-service";
+import { MAX_PREDICT_ROWS, RatingService } from "../../src/server/rating-service";
 
 // Metadata-only context and a small sample keep these tests fast; the model code is the real one.
 const ctx = buildRatingContext(readMovies());
@@ -348,5 +348,45 @@ test("damaged saved weights are refused by checksum, named in /health and by pre
     assert.match(res.json().message, /weights\.bin does not match/);
   } finally {
     await second.app.close();
+  }
+});
+
+test("a large predict leaves the server responsive; one over the row limit gets 413 unparsed", async () => {
+  const { app } = await openApp(freshDir());
+  try {
+    const base = await app.listen({ host: "127.0.0.1", port: 0 });
+    assert.equal((await post(app, "/ratings/train", trainCsv)).statusCode, 200);
+    const rows = queryCsv.trim().split("\n").slice(1);
+    const big = (n: number): string =>
+      "userId,movieId\n" + Array.from({ length: n }, (_, i) => rows[i % rows.length]).join("\n");
+    const order: string[] = [];
+    const predicted = fetch(`${base}/ratings/predict`, {
+      method: "POST",
+      headers: { "content-type": "text/csv" },
+      body: big(300_000),
+    }).then(async (r) => {
+      order.push("predict");
+      return { status: r.status, answer: (await r.json()) as Record<string, number> };
+    });
+    // Asked after the large request is sent, /health is answered before it: parsing and
+    // predicting leave the event loop free.
+    await new Promise((r) => setTimeout(r, 200));
+    const health = await fetch(`${base}/health`).then((r) => {
+      order.push("health");
+      return r.status;
+    });
+    const { status, answer } = await predicted;
+    assert.equal(health, 200);
+    assert.equal(status, 200);
+    assert.deepEqual(order, ["health", "predict"]);
+    assert.equal(Object.keys(answer).length, 300_000);
+    // Chunked prediction gives every row the answer it gets alone.
+    const small = (await post(app, "/ratings/predict", queryCsv)).json();
+    assert.deepEqual([answer["0"], answer["1"], answer["2"]], [small["0"], small["1"], small["2"]]);
+    const tooMany = await post(app, "/ratings/predict", big(MAX_PREDICT_ROWS + 1));
+    assert.equal(tooMany.statusCode, 413, tooMany.body);
+    assert.equal(tooMany.json().error, "too_many_rows");
+  } finally {
+    await app.close();
   }
 });
