@@ -138,11 +138,12 @@ export class RatingService {
     const writeError = this.writeProblem();
     if (writeError)
       throw new ServiceError(503, "model_dir_not_writable", `${writeError}: nothing was trained`);
-    const parsed = (await parseCsvOffThread("ratings", csv, source)) as Ratings;
-    assertKnownMovies(parsed.movieId, this.ctx.movieById, source);
-    const { ratings, duplicates, examples } = keepLastRatings(parsed);
+    // Taken before the first await, so that two requests at once cannot both train.
     this.training = true;
     try {
+      const parsed = (await parseCsvOffThread("ratings", csv, source)) as Ratings;
+      assertKnownMovies(parsed.movieId, this.ctx.movieById, source);
+      const { ratings, duplicates, examples } = keepLastRatings(parsed);
       const started = process.hrtime.bigint();
       const model = await RatingModel.train(ratings, this.ctx, this.options);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -181,7 +182,7 @@ export class RatingService {
    * Predicts a `userId,movieId` CSV; answers the JSON text `{"0": r0, "1": r1, ...}` in row order.
    * Bounded in time and memory whatever the request: at most {@link MAX_PREDICT_ROWS} rows (more
    * is a 413 before any parsing), parsed in a worker thread, predicted in chunks with the event
-   * loop free between them, and the answer written chunk by chunk.
+   * loop free between them, and the answer written directly as JSON text.
    */
   async predict(csv: string, source: string): Promise<string> {
     const model = this.model;

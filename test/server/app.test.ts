@@ -390,3 +390,16 @@ test("a large predict leaves the server responsive; one over the row limit gets 
     await app.close();
   }
 });
+
+test("two trainings sent at the same instant: one trains, the other gets 409", async () => {
+  const { app } = await openApp(freshDir());
+  try {
+    const answers = await Promise.all([
+      post(app, "/ratings/train", trainCsv),
+      post(app, "/ratings/train", otherCsv),
+    ]);
+    assert.deepEqual(answers.map((a) => a.statusCode).sort(), [200, 409]);
+  } finally {
+    await app.close();
+  }
+});
