@@ -1,5 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 
+import { UserLookup } from "./user-lookup";
+
 /** Sizes and regularisation of the hybrid rating network. */
 export interface HybridConfig {
   /** Known users; index 0 is reserved for users unseen in training. */
@@ -21,14 +23,15 @@ export interface HybridConfig {
  * The hybrid network: prediction = user bias + content bias + user vector · content vector +
  * linear(user features). The content vector and bias come from one hidden layer on the movie's
  * content features (metadata, optionally the overview embedding), so a new movie gets both from
- * its content alone. Inputs: user index (int32, 0 = unknown user), content features, user features.
+ * its content alone. Inputs: user index ((batch, 1) int32, 0 = unknown user), content features,
+ * user features.
  *
  * @example
  * const model = buildHybridModel({ nUsers: 671, contentDim: 60, userFeatureDim: 4, factors: 16, hidden: 64, l2: 1e-4, globalMean: 3.5, seed: 1 });
  */
 export function buildHybridModel(c: HybridConfig): tf.LayersModel {
   const kernelRegularizer = tf.regularizers.l2({ l2: c.l2 });
-  const userIn = tf.input({ shape: [c.nUsers + 1], name: "user_onehot" });
+  const userIn = tf.input({ shape: [1], dtype: "int32", name: "user_index" });
   const contentIn = tf.input({ shape: [c.contentDim], name: "content" });
   const featsIn = tf.input({ shape: [c.userFeatureDim], name: "user_features" });
   const hidden = tf.layers
@@ -54,26 +57,25 @@ export function buildHybridModel(c: HybridConfig): tf.LayersModel {
       kernelInitializer: tf.initializers.glorotNormal({ seed: c.seed + 3 }),
     })
     .apply(hidden) as tf.SymbolicTensor;
-  // A user lookup as one-hot × matrix: the same as an embedding layer, but its gradient is a
-  // matmul (the wasm backend has no UnsortedSegmentSum, the gradient of Gather).
-  const userVec = tf.layers
-    .dense({
-      units: c.factors,
-      useBias: false,
-      name: "user_vector",
-      kernelRegularizer,
-      kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.05, seed: c.seed + 4 }),
-    })
-    .apply(userIn) as tf.SymbolicTensor;
-  const userBias = tf.layers
-    .dense({
-      units: 1,
-      useBias: false,
-      name: "user_bias",
-      kernelRegularizer,
-      kernelInitializer: tf.initializers.zeros(),
-    })
-    .apply(userIn) as tf.SymbolicTensor;
+  // User vectors and biases looked up by index (see UserLookup): cost per batch row independent of
+  // the number of users. Same initial values as the one-hot × matrix layers they replace.
+  const rows = c.nUsers + 1;
+  const userVec = new UserLookup({
+    rows,
+    width: c.factors,
+    initStddev: 0.05,
+    seed: c.seed + 4,
+    l2: c.l2,
+    name: "user_vector",
+  }).apply(userIn) as tf.SymbolicTensor;
+  const userBias = new UserLookup({
+    rows,
+    width: 1,
+    initStddev: 0,
+    seed: c.seed + 5,
+    l2: c.l2,
+    name: "user_bias",
+  }).apply(userIn) as tf.SymbolicTensor;
   const dot = tf.layers.dot({ axes: 1 }).apply([userVec, contentVec]) as tf.SymbolicTensor;
   const featsLin = tf.layers
     .dense({

@@ -142,7 +142,7 @@ export class RatingModel {
       const batchLoss = (idx: number[]): tf.Scalar => {
         const it = tf.tensor1d(idx, "int32");
         const pred = net.apply([
-          tf.oneHot(tf.gather(fitUsers, it), config.nUsers + 1).toFloat(),
+          tf.gather(fitUsers, it).reshape([-1, 1]),
           tf.gather(table, tf.gather(fitRows, it)),
           tf.gather(fitF, it),
         ]) as tf.Tensor;
@@ -210,15 +210,11 @@ export class RatingModel {
       content.set(this.ctx.features.values.subarray(r * width, (r + 1) * width), i * width);
     }
     const pred = tf.tidy(() => {
-      const users = tf
-        .oneHot(
-          tf.tensor1d(
-            Array.from(userIds, (u) => this.userIndex.get(u) ?? 0),
-            "int32",
-          ),
-          this.config.nUsers + 1,
-        )
-        .toFloat();
+      const users = tf.tensor2d(
+        Int32Array.from(userIds, (u) => this.userIndex.get(u) ?? 0),
+        [n, 1],
+        "int32",
+      );
       // One batch per chunk (predict's default batch is 32 rows: 16 times slower here).
       const y = this.net.predict(
         [

@@ -1,0 +1,100 @@
+/**
+ * `npm run bench:scale`: how the rating model's training grows with the data. A synthetic
+ * scale-up, documented as such: df_train replicated k times (k = 1, 2, 4, 8, 16) with the user ids
+ * offset in each copy, so k times the rows and the users over the same movies. Each k trains
+ * `--epochs` epochs (default 3; early stopping off) in its own process, with the test embedding
+ * model, and reports the median seconds per epoch, the growth per doubling, and the process's peak
+ * resident memory. `--k 1,2,4` picks the sizes.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+
+import { median } from "../src/math/statistics";
+import { type Ratings, readRatings } from "../src/ratings/data";
+import { loadRatingContext } from "../src/ratings/rating-context-loader";
+import { RatingModel } from "../src/ratings/rating-model";
+import { runMain } from "../src/runtime/run-main";
+import { initBackend } from "../src/runtime/tf-backend";
+
+/** df_train k times, each copy's user ids offset past the previous copy's. */
+export function replicate(r: Ratings, k: number): Ratings {
+  const n = r.rating.length;
+  const offset = Math.max(...r.userId) + 1;
+  const out: Ratings = {
+    userId: new Int32Array(n * k),
+    movieId: new Int32Array(n * k),
+    rating: new Float32Array(n * k),
+  };
+  for (let c = 0; c < k; c++) {
+    for (let i = 0; i < n; i++) out.userId[c * n + i] = r.userId[i] + c * offset;
+    out.movieId.set(r.movieId, c * n);
+    out.rating.set(r.rating, c * n);
+  }
+  return out;
+}
+
+const peakRssMb = (): number =>
+  Number(/VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? NaN) / 1024;
+
+/** Trains at one size in this process and prints one JSON line. */
+async function one(k: number, epochs: number): Promise<void> {
+  process.env.EMBEDDING_MODEL = "test";
+  const backend = await initBackend();
+  const { ctx } = await loadRatingContext({ quiet: true });
+  const data = replicate(readRatings(), k);
+  const started = Date.now();
+  const model = await RatingModel.train(data, ctx, { epochs, patience: epochs + 1 });
+  const perEpoch = median(model.history.map((h) => h.seconds));
+  console.log(
+    JSON.stringify({
+      k,
+      rows: data.rating.length,
+      users: new Set(data.userId).size,
+      epochs: model.history.length,
+      secondsPerEpoch: perEpoch,
+      totalSeconds: (Date.now() - started) / 1000,
+      peakRssMb: peakRssMb(),
+      backend,
+    }),
+  );
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      k: { type: "string", default: "1,2,4,8,16" },
+      epochs: { type: "string", default: "3" },
+      one: { type: "string" },
+    },
+  });
+  const epochs = Number(values.epochs);
+  if (values.one) return one(Number(values.one), epochs);
+  console.log("synthetic scale-up: df_train replicated k times, user ids offset per copy");
+  console.log("   k       rows   users  s/epoch  growth/doubling  peak RSS");
+  let previous: number | null = null;
+  for (const k of values.k.split(",").map(Number)) {
+    const run = spawnSync(
+      process.execPath,
+      ["--import", "tsx", __filename, "--one", String(k), "--epochs", String(epochs)],
+      { encoding: "utf8", maxBuffer: 1 << 24 },
+    );
+    const line = run.stdout.trim().split("\n").pop() ?? "";
+    if (run.status !== 0 || !line.startsWith("{"))
+      throw new Error(`k = ${k} failed (exit ${run.status}): ${run.stderr.slice(-500)}`);
+    const r = JSON.parse(line) as {
+      rows: number;
+      users: number;
+      secondsPerEpoch: number;
+      peakRssMb: number;
+    };
+    const growth = previous ? `${(r.secondsPerEpoch / previous).toFixed(2)}x` : "";
+    previous = r.secondsPerEpoch;
+    console.log(
+      `${String(k).padStart(4)} ${String(r.rows).padStart(10)} ${String(r.users).padStart(7)} ${r.secondsPerEpoch.toFixed(1).padStart(8)} ${growth.padStart(16)} ${r.peakRssMb.toFixed(0).padStart(6)} MB`,
+    );
+  }
+}
+
+runMain(module, main);

@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import * as tf from "@tensorflow/tfjs";
+
+import { UserLookup } from "../../src/ratings/user-lookup";
+import { initBackend } from "../../src/runtime/tf-backend";
+
+test("UserLookup: rows by index forward, gradients summed per user backward, as one-hot × table", async () => {
+  await initBackend();
+  const layer = new UserLookup({ rows: 5, width: 3, initStddev: 0.5, seed: 7, l2: 0 });
+  const input = tf.input({ shape: [1], dtype: "int32" });
+  const model = tf.model({ inputs: input, outputs: layer.apply(input) as tf.SymbolicTensor });
+  const table = layer.getWeights()[0];
+  const users = tf.tensor2d([[2], [0], [2], [4]], [4, 1], "int32");
+  const oneHot = tf.oneHot(users.reshape([-1]), 5).toFloat();
+  const out = model.predict(users) as tf.Tensor;
+  assert.deepEqual(Array.from(out.dataSync()), Array.from(tf.matMul(oneHot, table).dataSync()));
+  // d/dtable of sum(out * w) is oneHotᵀ · w: user 2's two rows add up.
+  const w = tf.tensor2d([
+    [1, 2, 3],
+    [4, 5, 6],
+    [7, 8, 9],
+    [10, 11, 12],
+  ]);
+  const variable = layer.trainableWeights[0].read() as tf.Variable;
+  const { grads } = tf.variableGrads(
+    () => tf.sum(tf.mul(model.apply(users) as tf.Tensor, w)) as tf.Scalar,
+    [variable],
+  );
+  const expected = tf.matMul(oneHot, w, true, false);
+  assert.deepEqual(Array.from(Object.values(grads)[0].dataSync()), Array.from(expected.dataSync()));
+  // A table of 100,000 users: the input stays one index per row.
+  const big = new UserLookup({ rows: 100_000, width: 3, initStddev: 0.1, seed: 1, l2: 0 });
+  const bigModel = tf.model({ inputs: input, outputs: big.apply(input) as tf.SymbolicTensor });
+  assert.deepEqual(
+    (bigModel.predict(tf.tensor2d([[99_999]], [1, 1], "int32")) as tf.Tensor).shape,
+    [1, 3],
+  );
+});
