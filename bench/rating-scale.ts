@@ -4,13 +4,16 @@
  * offset in each copy, so k times the rows and the users over the same movies. Each k trains
  * `--epochs` epochs (default 3; early stopping off) in its own process, with the test embedding
  * model, and reports the median seconds per epoch, the growth per doubling, and the process's peak
- * resident memory. `--k 1,2,4` picks the sizes.
+ * resident memory. `--k 1,2,4` picks the sizes; `--plot FILE.png` also draws the curve.
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
+import { writeFileAtomic } from "../src/io/atomic-write";
 import { median } from "../src/math/statistics";
+import { logAxis } from "../src/plotting/charts";
+import { closeRasterizer, figurePng } from "../src/plotting/rasterize";
 import { type Ratings, readRatings } from "../src/ratings/data";
 import { loadRatingContext } from "../src/ratings/rating-context-loader";
 import { RatingModel } from "../src/ratings/rating-model";
@@ -67,6 +70,7 @@ async function main(argv: string[]): Promise<void> {
       k: { type: "string", default: "1,2,4,8,16" },
       epochs: { type: "string", default: "3" },
       one: { type: "string" },
+      plot: { type: "string" },
     },
   });
   const epochs = Number(values.epochs);
@@ -74,6 +78,7 @@ async function main(argv: string[]): Promise<void> {
   console.log("synthetic scale-up: df_train replicated k times, user ids offset per copy");
   console.log("   k       rows   users  s/epoch  growth/doubling  peak RSS");
   let previous: number | null = null;
+  const points: { rows: number; secondsPerEpoch: number; peakRssMb: number }[] = [];
   for (const k of values.k.split(",").map(Number)) {
     const run = spawnSync(
       process.execPath,
@@ -91,10 +96,65 @@ async function main(argv: string[]): Promise<void> {
     };
     const growth = previous ? `${(r.secondsPerEpoch / previous).toFixed(2)}x` : "";
     previous = r.secondsPerEpoch;
+    points.push(r);
     console.log(
       `${String(k).padStart(4)} ${String(r.rows).padStart(10)} ${String(r.users).padStart(7)} ${r.secondsPerEpoch.toFixed(1).padStart(8)} ${growth.padStart(16)} ${r.peakRssMb.toFixed(0).padStart(6)} MB`,
     );
   }
+  if (values.plot) await plot(points, values.plot);
+}
+
+/** The measured curve as a PNG: seconds per epoch and peak memory against rows, both log scales. */
+async function plot(
+  points: { rows: number; secondsPerEpoch: number; peakRssMb: number }[],
+  path: string,
+) {
+  const rows = points.map((p) => p.rows);
+  const fig = {
+    data: [
+      {
+        type: "scatter",
+        mode: "lines+markers",
+        name: "seconds per epoch",
+        x: rows,
+        y: points.map((p) => p.secondsPerEpoch),
+      },
+      {
+        type: "scatter",
+        mode: "lines+markers",
+        name: "linear (from 1x)",
+        x: rows,
+        y: rows.map((r) => (points[0].secondsPerEpoch * r) / rows[0]),
+        line: { dash: "dot" },
+      },
+      {
+        type: "scatter",
+        mode: "lines+markers",
+        name: "peak RSS (GB)",
+        x: rows,
+        y: points.map((p) => p.peakRssMb / 1024),
+        yaxis: "y2",
+      },
+    ],
+    layout: {
+      title: { text: "Rating model training cost against data size (df_train replicated)" },
+      xaxis: logAxis("training rows"),
+      yaxis: logAxis("seconds per epoch"),
+      yaxis2: {
+        title: { text: "peak RSS (GB)" },
+        overlaying: "y",
+        side: "right",
+        automargin: true,
+        showgrid: false,
+      },
+      legend: { orientation: "h", y: -0.25 },
+      margin: { t: 56, r: 80, b: 56, l: 64 },
+      height: 420,
+    },
+  };
+  writeFileAtomic(path, await figurePng(fig, 800, 420));
+  await closeRasterizer();
+  console.log(`wrote ${path}`);
 }
 
 runMain(module, main);
