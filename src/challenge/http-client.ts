@@ -2,11 +2,26 @@ import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 
-/** Posts a CSV file as multipart field `file` and returns the JSON answer; non-2xx throws. */
+import { Agent, fetch, FormData } from "undici";
+
+/**
+ * A connection pool without response deadlines. Node's built-in fetch gives up when the answer's
+ * headers take over 5 minutes, and a training on a data set larger than df_train can take longer;
+ * the server answers or fails on its own.
+ */
+const patient = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
+
+/**
+ * Posts a CSV file as multipart field `file`, as `curl -F file=@...` does, and returns the JSON
+ * answer, however long the server takes; non-2xx throws.
+ *
+ * @example
+ * const summary = await postCsv("http://127.0.0.1:9876/ratings/train", "data/ratings/df_train.csv");
+ */
 export async function postCsv(url: string, path: string): Promise<unknown> {
   const form = new FormData();
   form.append("file", new Blob([readFileSync(path)], { type: "text/csv" }), basename(path));
-  const res = await fetch(url, { method: "POST", body: form });
+  const res = await fetch(url, { method: "POST", body: form, dispatcher: patient });
   const body = (await res.json()) as unknown;
   if (!res.ok)
     throw new Error(`POST ${url} with ${path}: HTTP ${res.status}: ${JSON.stringify(body)}`);
