@@ -4,11 +4,11 @@
  * time and backend, and writes `<hash>_result.npz` (arr_0: predicted test_y, float32 (n, 4, 3)),
  * `<hash>_metrics.json` and the model folder `<hash>_model/` to the output folder.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 
 import { writeFileAtomic } from "../io/atomic-write";
+import { folderWriteProblem } from "../io/folder-write-problem";
 import { writeNpz } from "../io/npz";
 import { OUTPUTS_DIR } from "../io/project-paths";
 import { saveModelDir } from "../io/tf-model-files";
@@ -40,20 +40,6 @@ const USAGE = `usage: npm run train:particles -- <file.npz> [options]
 export function formatResult(r: ModelResult): string {
   const score = Number.isFinite(r.valScore) ? r.valScore.toFixed(0) : "n/a (0 params)";
   return `${r.model.padEnd(22)} params ${String(r.params).padStart(6)}  val MSE ${r.valMse.toExponential(3)}  score ${score.padStart(6)}  ${r.seconds.toFixed(1)} s`;
-}
-
-/** Why files cannot be written into `dir` (created if missing), or null: a probe file is written and removed. */
-function unwritableFolder(dir: string): string | null {
-  const probe = join(dir, `.probe-${process.pid}`);
-  try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(probe, "");
-    rmSync(probe);
-    return null;
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    return `cannot write there (${e.code ?? "error"}: ${e.message})`;
-  }
 }
 
 /** Runs the trainer with CLI arguments; resolves with the exit code. */
@@ -92,8 +78,8 @@ export async function main(argv: string[]): Promise<number> {
 
   const data = loadParticles(file);
   // Found before a training of minutes, not after it.
-  const problem = unwritableFolder(values.out);
-  if (problem) throw new Error(`--out ${values.out}: ${problem}`);
+  const problem = folderWriteProblem(values.out);
+  if (problem) throw new Error(`--out ${values.out}: cannot write there (${problem})`);
   const backend = await initBackend();
   console.log(
     `${file}: train_x (${data.nTrain}, ${N_PARTICLES}, ${N_IN}), train_y (${data.nTrain}, ${N_PARTICLES}, ${N_OUT}), test_x (${data.nTest}, ${N_PARTICLES}, ${N_IN}); tfjs backend: ${backend}`,

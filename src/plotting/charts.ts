@@ -18,7 +18,7 @@ const axis = (text?: string): Record<string, unknown> => ({
  * "0.01" followed by bare digits.
  *
  * @example
- * const fig = lineChart(...); fig.layout!.yaxis = logAxis("validation MSE");
+ * await showPlot({ data, layout: { xaxis: { title: { text: "epoch" } }, yaxis: logAxis("validation MSE") } });
  */
 export function logAxis(title: string): Record<string, unknown> {
   return { ...axis(title), type: "log", dtick: 1, exponentformat: "power", showexponent: "all" };
@@ -55,8 +55,8 @@ export function barChart(
 
 /**
  * Histograms of one or more series. Several series are drawn side by side as shares of their own
- * totals (percent), so that a small series (672 users) stays visible beside a large one (6,928
- * movies); one series is drawn as counts.
+ * totals (percent), so that a small series (hundreds of users) stays visible beside a large one
+ * (thousands of movies); one series is drawn as counts.
  *
  * @example
  * await showPlot(histogram([{ name: "tokens", values: tokens }], { title: "Overview length", xTitle: "tokens" }));

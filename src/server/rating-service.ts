@@ -1,6 +1,6 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
+import { folderWriteProblem } from "../io/folder-write-problem";
 import { recoverModelDir } from "../io/tf-model-files";
 import { mse } from "../math/mse";
 import { assertKnownMovies, type RatingQueries, type Ratings } from "../ratings/data";
@@ -53,6 +53,7 @@ export interface TrainSummary {
 export class RatingService {
   private model: RatingModel | null;
   private training = false;
+  private writeError: string | null = null;
 
   private constructor(
     /** Movies and their features. */
@@ -68,21 +69,15 @@ export class RatingService {
   }
 
   /**
-   * Why a model could not be saved to `modelDir` now, or null when it can: a probe file is written
-   * beside it and removed. Checked when the service opens and before every training, so that a
-   * read-only or misplaced MODEL_DIR is reported at once, not after a full training.
+   * Why a model could not be saved to `modelDir`, or null when it can. Checked when the service
+   * opens and before every training (the versions and the link are written beside `modelDir`),
+   * so that a read-only or misplaced MODEL_DIR is reported at once, not after a full training;
+   * `/health` reports the last finding.
    */
-  writeProblem(): string | null {
-    const probe = `${this.modelDir}.probe-${process.pid}`;
-    try {
-      mkdirSync(dirname(this.modelDir), { recursive: true });
-      writeFileSync(probe, "");
-      rmSync(probe);
-      return null;
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      return `MODEL_DIR ${this.modelDir} is not writable (${e.code ?? "error"}: ${e.message})`;
-    }
+  private checkWritable(): string | null {
+    const problem = folderWriteProblem(dirname(this.modelDir));
+    this.writeError = problem && `MODEL_DIR ${this.modelDir} is not writable (${problem})`;
+    return this.writeError;
   }
 
   /** Opens the service, loading the model saved in `modelDir` if there is one. */
@@ -99,7 +94,9 @@ export class RatingService {
     } catch (err) {
       loadError = (err as Error).message;
     }
-    return new RatingService(ctx, modelDir, model, options, loadError);
+    const service = new RatingService(ctx, modelDir, model, options, loadError);
+    service.checkWritable();
+    return service;
   }
 
   /** Whether a model is ready, whether one is being trained, and what stops loading or saving one. */
@@ -113,7 +110,7 @@ export class RatingService {
       trained: this.model !== null,
       training: this.training,
       loadError: this.loadError,
-      writeError: this.writeProblem(),
+      writeError: this.writeError,
     };
   }
 
@@ -135,7 +132,7 @@ export class RatingService {
         "training_in_progress",
         "a model is being trained; try again when it is done",
       );
-    const writeError = this.writeProblem();
+    const writeError = this.checkWritable();
     if (writeError)
       throw new ServiceError(503, "model_dir_not_writable", `${writeError}: nothing was trained`);
     // Taken before the first await, so that two requests at once cannot both train.
