@@ -5,12 +5,20 @@
  * `--epochs` epochs (default 3; early stopping off) in its own process, with the test embedding
  * model, and reports the median seconds per epoch, the growth per doubling, and the process's peak
  * resident memory. `--k 1,2,4` picks the sizes; `--plot FILE.png` also draws the curve.
+ * `--api` instead posts each size to `POST /ratings/train` of a fresh server process (default
+ * settings: early stopping, out-of-fold user features, the save) and reports the whole answer time,
+ * the epochs, its ratio to k = 1 and the server's peak resident memory.
  */
-import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 
+import { postCsv, stopServer, waitForHealth } from "../src/challenge/http-client";
 import { writeFileAtomic } from "../src/io/atomic-write";
+import { PROJECT_ROOT } from "../src/io/project-paths";
 import { median } from "../src/math/statistics";
 import { logAxis } from "../src/plotting/charts";
 import { closeRasterizer, figurePng } from "../src/plotting/rasterize";
@@ -37,8 +45,69 @@ export function replicate(r: Ratings, k: number): Ratings {
   return out;
 }
 
-const peakRssMb = (): number =>
-  Number(/VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? NaN) / 1024;
+const peakRssMb = (pid: number | "self" = "self"): number =>
+  Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN) / 1024;
+
+/** df_train replicated k times, as the CSV `POST /ratings/train` takes. */
+function replicatedCsv(k: number): string {
+  const r = replicate(readRatings(), k);
+  const lines = ["userId,rating,movieId"];
+  for (let i = 0; i < r.rating.length; i++)
+    lines.push(`${r.userId[i]},${r.rating[i]},${r.movieId[i]}`);
+  return lines.join("\n") + "\n";
+}
+
+/** Trains each size through the API of a fresh server process; prints time, epochs and peak RSS. */
+async function throughApi(ks: number[]): Promise<void> {
+  console.log("synthetic scale-up through POST /ratings/train (a fresh server per size)");
+  console.log("   k       rows  seconds  epochs  x of k=1  val MSE  server peak RSS");
+  const scratch = mkdtempSync(join(tmpdir(), "bench-scale-"));
+  let first: number | null = null;
+  try {
+    for (const k of ks) {
+      const csv = join(scratch, `train-${k}.csv`);
+      writeFileAtomic(csv, replicatedCsv(k));
+      const port = await new Promise<number>((resolve) => {
+        const s = createServer().listen(0, "127.0.0.1", () => {
+          const p = (s.address() as { port: number }).port;
+          s.close(() => resolve(p));
+        });
+      });
+      const server = spawn(
+        process.execPath,
+        ["--import", "tsx", join(PROJECT_ROOT, "src", "server", "serve.ts")],
+        {
+          env: {
+            ...process.env,
+            EMBEDDING_MODEL: "test",
+            PORT: String(port),
+            MODEL_DIR: join(scratch, `model-${k}`),
+          },
+          stdio: ["ignore", "ignore", "inherit"],
+        },
+      );
+      try {
+        const base = `http://127.0.0.1:${port}`;
+        await waitForHealth(base, server, 15 * 60_000);
+        const started = Date.now();
+        const answer = (await postCsv(`${base}/ratings/train`, csv)) as {
+          rows: number;
+          epochs: number;
+          validationMse: number;
+        };
+        const seconds = (Date.now() - started) / 1000;
+        first ??= seconds;
+        console.log(
+          `${String(k).padStart(4)} ${String(answer.rows).padStart(10)} ${seconds.toFixed(1).padStart(8)} ${String(answer.epochs).padStart(7)} ${(seconds / first).toFixed(2).padStart(9)} ${answer.validationMse.toFixed(4).padStart(8)} ${peakRssMb(server.pid!).toFixed(0).padStart(12)} MB`,
+        );
+      } finally {
+        await stopServer(server);
+      }
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
 
 /** Trains at one size in this process and prints one JSON line. */
 async function one(k: number, epochs: number): Promise<void> {
@@ -71,10 +140,12 @@ async function main(argv: string[]): Promise<void> {
       epochs: { type: "string", default: "3" },
       one: { type: "string" },
       plot: { type: "string" },
+      api: { type: "boolean", default: false },
     },
   });
   const epochs = Number(values.epochs);
   if (values.one) return one(Number(values.one), epochs);
+  if (values.api) return throughApi(values.k.split(",").map(Number));
   console.log("synthetic scale-up: df_train replicated k times, user ids offset per copy");
   console.log("   k       rows   users  s/epoch  growth/doubling  peak RSS");
   let previous: number | null = null;

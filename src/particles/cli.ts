@@ -22,13 +22,13 @@ import {
   runInteraction,
   trainValSamples,
 } from "./experiment";
-import { type EpochLog, predictFlat } from "./train";
+import { DEFAULT_TRAINING, type EpochLog, predictFlat } from "./train";
 
 /** Epoch budget of the dense baseline: a reference point, not worth the full budget. */
 const DENSE_BASELINE_EPOCHS = 60;
 
 const USAGE = `usage: npm run train:particles -- <file.npz> [options]
-  --epochs N      maximum epochs (default 300; stops earlier after 30 epochs without progress)
+  --epochs N      epochs of the cosine learning-rate schedule (default ${DEFAULT_TRAINING.epochs})
   --seed N        seed of the split, initialisation and batches (default 0)
   --hidden LIST   hidden widths of the pair function, e.g. 16 or 16,16 (default ${DEFAULT_DESIGN.hidden.join(",")})
   --out DIR       output folder (default outputs/particles)
@@ -48,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      epochs: { type: "string", default: "300" },
+      epochs: { type: "string", default: String(DEFAULT_TRAINING.epochs) },
       seed: { type: "string", default: "0" },
       hidden: { type: "string", default: DEFAULT_DESIGN.hidden.join(",") },
       out: { type: "string", default: join(OUTPUTS_DIR, "particles") },

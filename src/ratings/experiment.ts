@@ -1,5 +1,8 @@
+import * as tf from "@tensorflow/tfjs";
+
+import { type CachedResult, cachedResult } from "../io/cached-result";
 import { globalMeanPredictor, userBiasRidgePredictor, userMeanPredictor } from "./baselines";
-import type { Predictor } from "./cross-validation";
+import { crossValidate, type CvResult, type Predictor } from "./cross-validation";
 import type { Ratings } from "./data";
 import type { RatingContext } from "./rating-context";
 import { RatingModel, type RatingTrainOptions } from "./rating-model";
@@ -30,6 +33,47 @@ export function ratingMethods(
     "hybrid, no embedding": hybrid(metadataOnly),
     "hybrid, full (with embedding)": hybrid(withEmbedding),
   };
+}
+
+/**
+ * The notebook's comparison: {@link crossValidate} of {@link ratingMethods}, read back from the
+ * result cache (see cachedResult) when the ratings, movies, embeddings, settings and code are
+ * unchanged; `reused` says which.
+ *
+ * @example
+ * const { value: cv, reused } = await ratingMethodsCv(ratings, metaCtx, fullCtx, { epochs: 40 }, 5);
+ */
+export function ratingMethodsCv(
+  ratings: Ratings,
+  metadataOnly: RatingContext,
+  withEmbedding: RatingContext,
+  options: Partial<RatingTrainOptions>,
+  k: number,
+  seed = 0,
+  onFold?: (method: string, fold: number, mse: number) => void,
+): Promise<CachedResult<CvResult[]>> {
+  const methods = ratingMethods(ratings, metadataOnly, withEmbedding, options);
+  return cachedResult(
+    {
+      label: `${k}-fold cross-validation of ${Object.keys(methods).length} rating methods`,
+      settings: {
+        methods: Object.keys(methods),
+        options,
+        k,
+        seed,
+        backend: tf.getBackend(),
+        movies: withEmbedding.movies,
+        embeddingModel: withEmbedding.embeddingModel,
+      },
+      inputs: [
+        ratings.userId,
+        ratings.movieId,
+        ratings.rating,
+        withEmbedding.embedding?.vectors ?? new Float32Array(0),
+      ],
+    },
+    () => crossValidate(ratings, methods, k, seed, onFold),
+  );
 }
 
 /** Mean squared error per bucket of `keys` (bucket i holds edges[i] <= key < edges[i + 1]). */

@@ -12,7 +12,7 @@ export interface HybridConfig {
   factors: number;
   /** Width of the content network's hidden layer. */
   hidden: number;
-  /** L2 penalty on every kernel (content layers, user vectors, user biases), as each layer's `kernelRegularizer`. */
+  /** L2 penalty on every kernel: the content layers' `kernelRegularizer`, the user tables' rows (see UserLookup). */
   l2: number;
   /** Initial value of the content bias: the training mean rating. */
   globalMean: number;
@@ -57,8 +57,8 @@ export function buildHybridModel(c: HybridConfig): tf.LayersModel {
       kernelInitializer: tf.initializers.glorotNormal({ seed: c.seed + 3 }),
     })
     .apply(hidden) as tf.SymbolicTensor;
-  // User vectors and biases looked up by index (see UserLookup): cost per batch row independent of
-  // the number of users. Same initial values as the one-hot × matrix layers they replace.
+  // User vectors and biases looked up by index and trained by rows (see UserLookup): the cost of a
+  // batch does not depend on the number of users. Their L2 penalty is applied by rows as well.
   const rows = c.nUsers + 1;
   const userVec = new UserLookup({
     rows,

@@ -157,8 +157,10 @@ export class RatingModel {
         if (val.length === 0) return 0;
         return mse(model.predict(valUsers, valMoviesIds), valTargets);
       };
+      const userOfFit = Int32Array.from(fit, (i) => userIndex.get(ratings.userId[i]) ?? 0);
       const { history } = await trainWithEarlyStopping(net, fit.length, batchLoss, validate, {
         ...o,
+        rowsOf: (idx) => Int32Array.from(idx, (i) => userOfFit[i]),
         lrPatience: 2,
         minLearningRate: 1e-5,
       });

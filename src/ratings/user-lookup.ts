@@ -1,5 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 
+import { RowSparseAdam } from "../runtime/row-sparse-adam";
+import type { RowSparseTable } from "../runtime/training-loop";
+
 /** Settings of a {@link UserLookup} layer. */
 export interface UserLookupConfig {
   /** Rows of the table: known users plus row 0 for users unseen in training. */
@@ -9,7 +12,7 @@ export interface UserLookupConfig {
   /** Standard deviation of the initial values; 0 starts every row at zero. */
   initStddev: number;
   seed: number;
-  /** L2 penalty on the table (its `regularizer`). */
+  /** L2 penalty on the table, applied by rows while training (see RowSparseAdam). */
   l2: number;
   name?: string;
 }
@@ -36,17 +39,19 @@ const lookup = tf.customGrad(((table: tf.Tensor, index: tf.Tensor, save: tf.Grad
 
 /**
  * A learned table with one row per user, looked up by user index: the user vectors and biases of
- * the rating network. Cost per batch grows with the batch, not with the number of users (a one-hot
- * input times a matrix, its predecessor, made every batch row as wide as the user count). Input:
- * (batch, 1) int32 indices; output: (batch, width).
+ * the rating network. It trains by rows ({@link RowSparseTable}): each batch updates the rows it
+ * looked up and nothing else, so the cost of a batch grows with the batch, not with the number of
+ * users, and memory with users × width. Input: (batch, 1) int32 indices; output: (batch, width).
  *
  * @example
  * const userVec = new UserLookup({ rows: 672, width: 16, initStddev: 0.05, seed: 5, l2: 3e-4 }).apply(userIn);
  */
-export class UserLookup extends tf.layers.Layer {
+export class UserLookup extends tf.layers.Layer implements RowSparseTable {
   /** The name tfjs serialises the layer under. */
   static className = "UserLookup";
   private table?: tf.LayerVariable;
+  private adam?: RowSparseAdam;
+  private offset?: tf.Variable;
 
   constructor(private readonly cfg: UserLookupConfig) {
     super({ name: cfg.name });
@@ -64,9 +69,43 @@ export class UserLookup extends tf.layers.Layer {
             seed: this.cfg.seed,
           })
         : tf.initializers.zeros(),
-      tf.regularizers.l2({ l2: this.cfg.l2 }),
     );
     this.built = true;
+  }
+
+  /** The table's weight, which the dense optimizer leaves to {@link endRowBatch}. */
+  get rowVariable(): tf.LayerVariable {
+    return this.table!;
+  }
+
+  /** Starts training by rows from the table's current values. */
+  startRowTraining(penaltyScale: Float32Array): void {
+    const values = this.table!.read().dataSync() as Float32Array;
+    this.adam = new RowSparseAdam(values.slice(), this.cfg.width, this.cfg.l2, penaltyScale);
+  }
+
+  /**
+   * Starts a batch: while it lasts, the output is the looked-up rows plus a zero variable of shape
+   * (batch, width), whose gradient is therefore the gradient of the looked-up rows.
+   */
+  beginRowBatch(batchSize: number): tf.Variable {
+    this.offset = tf.variable(tf.zeros([batchSize, this.cfg.width]));
+    return this.offset;
+  }
+
+  /** Ends the batch: one lazy Adam step on the looked-up `rows` with the offset's gradient. */
+  endRowBatch(rows: Int32Array, gradient: tf.Tensor, learningRate: number): void {
+    this.adam!.step(rows, gradient.dataSync() as Float32Array, learningRate);
+    this.table!.write(tf.tensor2d(this.adam!.values, [this.cfg.rows, this.cfg.width]));
+    this.offset?.dispose();
+    this.offset = undefined;
+  }
+
+  /** Ends training by rows. */
+  stopRowTraining(): void {
+    this.offset?.dispose();
+    this.offset = undefined;
+    this.adam = undefined;
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
@@ -76,7 +115,8 @@ export class UserLookup extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const index = (Array.isArray(inputs) ? inputs[0] : inputs).reshape([-1]).toInt();
-    return lookup(this.table!.read(), index);
+    const rows = lookup(this.table!.read(), index);
+    return this.offset ? tf.add(rows, this.offset) : rows;
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -49,7 +49,13 @@ export async function main(argv: string[]): Promise<number> {
       quick: values.quick,
     });
     runs.push(run);
-    console.log(`[report] ${name}: ${run.ok ? "ok" : "FAILED"} in ${run.seconds.toFixed(1)} s`);
+    const reused =
+      run.reused > 0
+        ? ` (${run.reused} results reused from .cache/results: same data, settings and code; RESULT_CACHE=off recomputes)`
+        : "";
+    console.log(
+      `[report] ${name}: ${run.ok ? "ok" : "FAILED"} in ${run.seconds.toFixed(1)} s${reused}`,
+    );
     if (!run.ok) {
       console.error(`[report] ${run.error}`);
       break;

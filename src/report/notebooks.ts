@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
+import { REUSED_MARK } from "../io/cached-result";
 import { PROJECT_ROOT } from "../io/project-paths";
 
 /** Name of the generated project-local tslab kernel spec (see scripts/setup.sh). */
@@ -21,6 +22,17 @@ export interface NotebookRun {
   html: string;
   /** The failure message naming notebook and cell, when `ok` is false. */
   error?: string;
+  /** How many results the notebook read back from the result cache instead of computing. */
+  reused: number;
+}
+
+/** Counts the reuse messages of the result cache in an executed notebook's outputs. */
+export function countReused(ipynbPath: string): number {
+  try {
+    return readFileSync(ipynbPath, "utf8").split(REUSED_MARK).length - 1;
+  } catch {
+    return 0;
+  }
 }
 
 /** Lists `NN-*.ipynb` notebooks of a folder in their numbered order. */
@@ -83,7 +95,8 @@ export function executeNotebook(path: string, options: ExecuteOptions): Promise<
       const seconds = (Date.now() - started) / 1000;
       const ok = code === 0;
       const error = ok ? undefined : stderr.trim() || `exit code ${code}`;
-      resolvePromise({ notebook: name, ok, seconds, ipynb, html, error });
+      const reused = ok ? countReused(ipynb) : 0;
+      resolvePromise({ notebook: name, ok, seconds, ipynb, html, error, reused });
     });
   });
 }
@@ -94,7 +107,8 @@ export function renderIndex(runs: NotebookRun[], quick: boolean): string {
     .map((r) => {
       const file = r.html.split("/").pop() ?? r.html;
       const status = r.ok ? "ok" : "FAILED";
-      return `<tr><td><a href="${file}">${r.notebook}</a></td><td>${status}</td><td>${r.seconds.toFixed(1)} s</td></tr>`;
+      const cached = r.reused > 0 ? `${r.reused} reused from .cache/results` : "computed";
+      return `<tr><td><a href="${file}">${r.notebook}</a></td><td>${status}</td><td>${r.seconds.toFixed(1)} s</td><td>${cached}</td></tr>`;
     })
     .join("\n");
   return `<!doctype html>
@@ -103,7 +117,7 @@ export function renderIndex(runs: NotebookRun[], quick: boolean): string {
 </head><body>
 <h1>literate-ml-ts reports</h1>
 <p>Executed notebooks${quick ? " (quick mode: small settings)" : ""}, generated ${new Date().toISOString()}.</p>
-<table><tr><th>notebook</th><th>status</th><th>time</th></tr>
+<table><tr><th>notebook</th><th>status</th><th>time</th><th>results</th></tr>
 ${rows}
 </table></body></html>
 `;

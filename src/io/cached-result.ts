@@ -1,0 +1,130 @@
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+
+import { writeFileAtomic } from "./atomic-write";
+import { CACHE_DIR, PROJECT_ROOT } from "./project-paths";
+
+/** Where {@link cachedResult} keeps its entries, one JSON file per key. */
+export const RESULT_CACHE_DIR = join(CACHE_DIR, "results");
+
+/** What a computation's result is keyed on, besides the project's code. */
+export interface ResultKey {
+  /** A name for messages, e.g. "interaction [8] on ee1e1d5f36". */
+  label: string;
+  /** Every setting the result depends on (design, options, seed, backend); functions are ignored. */
+  settings: unknown;
+  /** The exact numeric inputs (training and validation arrays). */
+  inputs: ArrayBufferView[];
+}
+
+/** How a result was obtained: computed now, or read back from the cache. */
+export interface CachedResult<T> {
+  value: T;
+  reused: boolean;
+  /** Seconds the computation took when it ran (now, or when it was cached). */
+  seconds: number;
+  /** When the value was computed, ISO 8601. */
+  computedAt: string;
+}
+
+/** The words every reuse message contains, so that a report can count its reused results. */
+export const REUSED_MARK = "reused the cached result";
+
+let codeHash: string | undefined;
+
+/**
+ * A digest of every file under `src/` plus `package-lock.json`: any edit to the code or a change of
+ * library version gives new keys, so a cached result can never outlive the code that made it.
+ */
+export function sourceDigest(): string {
+  if (codeHash) return codeHash;
+  const hash = createHash("sha256");
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]))
+      .sort();
+  for (const file of [
+    ...walk(join(PROJECT_ROOT, "src")),
+    join(PROJECT_ROOT, "package-lock.json"),
+  ]) {
+    hash.update(relative(PROJECT_ROOT, file)).update("\0").update(readFileSync(file)).update("\0");
+  }
+  codeHash = hash.digest("hex");
+  return codeHash;
+}
+
+/** The cache key: settings, input bytes and the code digest, hashed together. */
+export function resultKey(key: ResultKey): string {
+  const hash = createHash("sha256");
+  hash
+    .update(key.label)
+    .update("\0")
+    .update(JSON.stringify(key.settings) ?? "")
+    .update("\0");
+  for (const a of key.inputs) {
+    hash.update(String(a.byteLength)).update(":");
+    hash.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  }
+  return hash.update("\0").update(sourceDigest()).digest("hex");
+}
+
+// JSON cannot hold Infinity, NaN or typed arrays; they are tagged on the way out and back.
+const replacer = (_: string, v: unknown): unknown =>
+  typeof v === "number" && !Number.isFinite(v)
+    ? { $number: String(v) }
+    : v instanceof Float32Array
+      ? { $f32: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("base64") }
+      : v;
+const reviver = (_: string, v: unknown): unknown => {
+  if (v && typeof v === "object" && "$number" in v)
+    return Number((v as { $number: string }).$number);
+  if (v && typeof v === "object" && "$f32" in v) {
+    const bytes = Buffer.from((v as { $f32: string }).$f32, "base64");
+    return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  }
+  return v;
+};
+
+/**
+ * Runs `compute` once per distinct key and keeps its JSON-able result in `.cache/results/`; later
+ * calls with the same settings, inputs and code read it back instead of recomputing. Prints one
+ * line saying which happened. `RESULT_CACHE=off` always computes (and stores nothing). An entry that
+ * cannot be read is recomputed, never trusted.
+ *
+ * @example
+ * const { value } = await cachedResult(
+ *   { label: "interaction on ee1e1d5f36", settings: { design, options }, inputs: [train.x, train.y] },
+ *   () => runInteraction(train, val, design, options).then((r) => r.result),
+ * );
+ */
+export async function cachedResult<T>(
+  key: ResultKey,
+  compute: () => Promise<T>,
+  log: (line: string) => void = console.log,
+): Promise<CachedResult<T>> {
+  const enabled = process.env.RESULT_CACHE !== "off";
+  const file = join(RESULT_CACHE_DIR, `${resultKey(key)}.json`);
+  if (enabled) {
+    try {
+      const entry = JSON.parse(readFileSync(file, "utf8"), reviver) as CachedResult<T>;
+      log(
+        `${key.label}: ${REUSED_MARK} computed ${entry.computedAt} ` +
+          `(${entry.seconds.toFixed(0)} s then; same data, settings and code)`,
+      );
+      return { ...entry, reused: true };
+    } catch {
+      // no entry, or one that cannot be read: compute
+    }
+  }
+  const started = Date.now();
+  const value = await compute();
+  const entry = {
+    value,
+    reused: false,
+    seconds: (Date.now() - started) / 1000,
+    computedAt: new Date().toISOString(),
+  };
+  if (enabled) writeFileAtomic(file, JSON.stringify(entry, replacer));
+  return entry;
+}
