@@ -12,8 +12,10 @@ export interface HybridConfig {
   factors: number;
   /** Width of the content network's hidden layer. */
   hidden: number;
-  /** L2 penalty on every kernel: the content layers' `kernelRegularizer`, the user tables' rows (see UserLookup). */
+  /** L2 penalty on the content layers' kernels (their `kernelRegularizer`). */
   l2: number;
+  /** L2 penalty on the user vectors and biases, applied by rows while training (see UserLookup); models saved before it existed used `l2`. */
+  userL2?: number;
   /** Initial value of the content bias: the training mean rating. */
   globalMean: number;
   seed: number;
@@ -65,7 +67,7 @@ export function buildHybridModel(c: HybridConfig): tf.LayersModel {
     width: c.factors,
     initStddev: 0.05,
     seed: c.seed + 4,
-    l2: c.l2,
+    l2: c.userL2 ?? c.l2,
     name: "user_vector",
   }).apply(userIn) as tf.SymbolicTensor;
   const userBias = new UserLookup({
@@ -73,7 +75,7 @@ export function buildHybridModel(c: HybridConfig): tf.LayersModel {
     width: 1,
     initStddev: 0,
     seed: c.seed + 5,
-    l2: c.l2,
+    l2: c.userL2 ?? c.l2,
     name: "user_bias",
   }).apply(userIn) as tf.SymbolicTensor;
   const dot = tf.layers.dot({ axes: 1 }).apply([userVec, contentVec]) as tf.SymbolicTensor;

@@ -96,9 +96,13 @@ export class UserLookup extends tf.layers.Layer implements RowSparseTable {
   /** Ends the batch: one lazy Adam step on the looked-up `rows` with the offset's gradient. */
   endRowBatch(rows: Int32Array, gradient: tf.Tensor, learningRate: number): void {
     this.adam!.step(rows, gradient.dataSync() as Float32Array, learningRate);
-    this.table!.write(tf.tensor2d(this.adam!.values, [this.cfg.rows, this.cfg.width]));
     this.offset?.dispose();
     this.offset = undefined;
+  }
+
+  /** Copies the trained rows into the table's weight (once per epoch: saves and snapshots read it). */
+  syncRowTable(): void {
+    this.table!.write(tf.tensor2d(this.adam!.values, [this.cfg.rows, this.cfg.width]));
   }
 
   /** Ends training by rows. */
@@ -115,8 +119,15 @@ export class UserLookup extends tf.layers.Layer implements RowSparseTable {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const index = (Array.isArray(inputs) ? inputs[0] : inputs).reshape([-1]).toInt();
-    const rows = lookup(this.table!.read(), index);
-    return this.offset ? tf.add(rows, this.offset) : rows;
+    if (!this.adam) return lookup(this.table!.read(), index);
+    // Training by rows: the rows come from the optimizer's copy of the table, copied in
+    // JavaScript, so that a batch never touches the rest of the table.
+    const w = this.cfg.width;
+    const ids = index.dataSync();
+    const rows = new Float32Array(ids.length * w);
+    ids.forEach((r, k) => rows.set(this.adam!.values.subarray(r * w, (r + 1) * w), k * w));
+    const looked = tf.tensor2d(rows, [ids.length, w]);
+    return this.offset ? tf.add(looked, this.offset) : looked;
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -6,8 +6,9 @@ const EPSILON = 1e-7;
 /**
  * Lazy Adam for a table trained by rows (the user vectors): a step updates only the rows a batch
  * looked up, so its cost grows with the batch, not with the table. The moments of the other rows
- * wait until their row comes back, as in TensorFlow's LazyAdam; bias correction uses the global
- * step. An L2 penalty `l2 * sum(row²)` on the whole table, which dense training applies to every row
+ * wait until their row comes back, as in TensorFlow's LazyAdam, and each row's bias correction
+ * counts that row's own steps (with the global step, as LazyAdam does, a rarely seen row moved
+ * too little: 5-fold CV MSE 0.6896 against 0.6888). An L2 penalty `l2 * sum(row²)` on the whole table, which dense training applies to every row
  * in every batch, is applied to a row when it is looked up, scaled by `penaltyScale[row]` (batches
  * per epoch over the row's lookups per epoch) so that each row gets the same pull per epoch.
  * Written here because tfjs's optimizers update whole variables and have no sparse update.
@@ -19,7 +20,7 @@ const EPSILON = 1e-7;
 export class RowSparseAdam {
   private readonly m: Float32Array;
   private readonly v: Float32Array;
-  private t = 0;
+  private readonly rowSteps: Int32Array;
 
   /**
    * @param values The table, row-major (rows × width); updated in place.
@@ -35,6 +36,7 @@ export class RowSparseAdam {
   ) {
     this.m = new Float32Array(values.length);
     this.v = new Float32Array(values.length);
+    this.rowSteps = new Int32Array(values.length / width);
   }
 
   /**
@@ -49,11 +51,11 @@ export class RowSparseAdam {
       if (!g) sum.set(r, (g = new Float64Array(w)));
       for (let j = 0; j < w; j++) g[j] += gradient[k * w + j];
     });
-    this.t++;
-    const rate = learningRate / (1 - BETA1 ** this.t);
-    const vCorrection = 1 - BETA2 ** this.t;
     for (const [r, g] of sum) {
       const penalty = 2 * this.l2 * this.penaltyScale[r];
+      const steps = ++this.rowSteps[r];
+      const rate = learningRate / (1 - BETA1 ** steps);
+      const vCorrection = 1 - BETA2 ** steps;
       for (let j = 0; j < w; j++) {
         const i = r * w + j;
         const gi = g[j] + penalty * this.values[i];

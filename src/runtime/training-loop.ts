@@ -41,6 +41,8 @@ export interface RowSparseTable {
   beginRowBatch(batchSize: number): tf.Variable;
   /** Applies the batch's row gradients; `rows` are the rows the batch looked up, in batch order. */
   endRowBatch(rows: Int32Array, gradient: tf.Tensor, learningRate: number): void;
+  /** Brings the table's weight up to date (after each epoch, before validation and snapshots). */
+  syncRowTable(): void;
   /** Ends training. */
   stopRowTraining(): void;
 }
@@ -125,6 +127,7 @@ export async function trainWithEarlyStopping(
       }
       const loss = (await lossSum.data())[0] / n;
       lossSum.dispose();
+      tables.forEach((t) => t.syncRowTable());
       const valLoss = validate();
       const log = {
         epoch,
