@@ -5,25 +5,15 @@
  * identical; median latency), a 1M-row prediction, a 30 MB body, and 10 MiB of commas. Ends with
  * the server's peak resident memory (VmHWM). Uses the random-weight test embedding model.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { waitForHealth } from "../src/challenge/http-client";
-import { PROJECT_ROOT, RATINGS_DIR } from "../src/io/project-paths";
+import { RATINGS_DIR } from "../src/io/project-paths";
 import { median } from "../src/math/statistics";
 import { runMain } from "../src/runtime/run-main";
+import { startApiServer } from "./api-server";
 import { timed } from "./timing";
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
 
 /** Polls /health until stopped; returns the slowest answer in ms (a failed poll counts as Infinity). */
 function pollHealth(base: string): { stop: () => Promise<number> } {
@@ -80,23 +70,10 @@ async function phase<T>(base: string, name: string, work: () => Promise<T>): Pro
 }
 
 async function main(): Promise<void> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server: ChildProcess = spawn(
-    process.execPath,
-    ["--import", "tsx", join(PROJECT_ROOT, "src", "server", "serve.ts")],
-    {
-      env: {
-        ...process.env,
-        EMBEDDING_MODEL: "test",
-        PORT: String(port),
-        MODEL_DIR: join(mkdtempSync(join(tmpdir(), "api-load-")), "model"),
-      },
-      stdio: ["ignore", "ignore", "inherit"],
-    },
+  const { base, process: server } = await startApiServer(
+    join(mkdtempSync(join(tmpdir(), "api-load-")), "model"),
   );
   try {
-    await waitForHealth(base, server, 15 * 60_000);
     const train = readFileSync(join(RATINGS_DIR, "df_train.csv"));
     const test = readFileSync(join(RATINGS_DIR, "df_test.csv"), "utf8");
     const trained = await phase(base, "POST /ratings/train (df_train)", () =>

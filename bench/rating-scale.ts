@@ -9,16 +9,14 @@
  * settings: early stopping, out-of-fold user features, the save) and reports the whole answer time,
  * the epochs, its ratio to k = 1 and the server's peak resident memory.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
-import { postCsv, stopServer, waitForHealth } from "../src/challenge/http-client";
+import { postCsv, stopServer } from "../src/challenge/http-client";
 import { writeFileAtomic } from "../src/io/atomic-write";
-import { PROJECT_ROOT } from "../src/io/project-paths";
 import { median } from "../src/math/statistics";
 import { logAxis } from "../src/plotting/charts";
 import { closeRasterizer, figurePng } from "../src/plotting/rasterize";
@@ -27,6 +25,7 @@ import { loadRatingContext } from "../src/ratings/rating-context-loader";
 import { RatingModel } from "../src/ratings/rating-model";
 import { runMain } from "../src/runtime/run-main";
 import { initBackend } from "../src/runtime/tf-backend";
+import { startApiServer } from "./api-server";
 
 /** df_train k times, each copy's user ids offset past the previous copy's. */
 export function replicate(r: Ratings, k: number): Ratings {
@@ -67,28 +66,9 @@ async function throughApi(ks: number[]): Promise<void> {
     for (const k of ks) {
       const csv = join(scratch, `train-${k}.csv`);
       writeFileAtomic(csv, replicatedCsv(k));
-      const port = await new Promise<number>((resolve) => {
-        const s = createServer().listen(0, "127.0.0.1", () => {
-          const p = (s.address() as { port: number }).port;
-          s.close(() => resolve(p));
-        });
-      });
-      const server = spawn(
-        process.execPath,
-        ["--import", "tsx", join(PROJECT_ROOT, "src", "server", "serve.ts")],
-        {
-          env: {
-            ...process.env,
-            EMBEDDING_MODEL: "test",
-            PORT: String(port),
-            MODEL_DIR: join(scratch, `model-${k}`),
-          },
-          stdio: ["ignore", "ignore", "inherit"],
-        },
-      );
+      const server = await startApiServer(join(scratch, `model-${k}`));
       try {
-        const base = `http://127.0.0.1:${port}`;
-        await waitForHealth(base, server, 15 * 60_000);
+        const base = server.base;
         const started = Date.now();
         const answer = (await postCsv(`${base}/ratings/train`, csv)) as {
           rows: number;
@@ -98,10 +78,10 @@ async function throughApi(ks: number[]): Promise<void> {
         const seconds = (Date.now() - started) / 1000;
         first ??= seconds;
         console.log(
-          `${String(k).padStart(4)} ${String(answer.rows).padStart(10)} ${seconds.toFixed(1).padStart(8)} ${String(answer.epochs).padStart(7)} ${(seconds / first).toFixed(2).padStart(9)} ${answer.validationMse.toFixed(4).padStart(8)} ${peakRssMb(server.pid!).toFixed(0).padStart(12)} MB`,
+          `${String(k).padStart(4)} ${String(answer.rows).padStart(10)} ${seconds.toFixed(1).padStart(8)} ${String(answer.epochs).padStart(7)} ${(seconds / first).toFixed(2).padStart(9)} ${answer.validationMse.toFixed(4).padStart(8)} ${peakRssMb(server.process.pid!).toFixed(0).padStart(12)} MB`,
         );
       } finally {
-        await stopServer(server);
+        await stopServer(server.process);
       }
     }
   } finally {
