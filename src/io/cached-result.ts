@@ -31,14 +31,12 @@ export interface CachedResult<T> {
 /** The words every reuse message contains, so that a report can count its reused results. */
 export const REUSED_MARK = "reused the cached result";
 
-let codeHash: string | undefined;
-
 /**
  * A digest of every file under `src/` plus `package-lock.json`: any edit to the code or a change of
- * library version gives new keys, so a cached result can never outlive the code that made it.
+ * library version gives new keys, so a cached result can never outlive the code that made it. Read
+ * anew at every call (a few milliseconds): a live kernel outlives edits to `src/`.
  */
 export function sourceDigest(): string {
-  if (codeHash) return codeHash;
   const hash = createHash("sha256");
   const walk = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true })
@@ -50,8 +48,7 @@ export function sourceDigest(): string {
   ]) {
     hash.update(relative(PROJECT_ROOT, file)).update("\0").update(readFileSync(file)).update("\0");
   }
-  codeHash = hash.digest("hex");
-  return codeHash;
+  return hash.digest("hex");
 }
 
 /** The cache key: settings, input bytes and the code digest, hashed together. */

@@ -76,38 +76,54 @@ export async function runInteraction(
  * samples, design, settings and code are unchanged: what the notebook shows, without retraining on
  * a rerun. `name` names the data set in messages.
  */
-export async function interactionResult(
+export function interactionResult(
   name: string,
   train: Samples,
   val: Samples,
   design: InteractionConfig = DEFAULT_DESIGN,
   options: Partial<TrainOptions> = {},
 ): Promise<ModelResult> {
-  const { value } = await cachedResult(
-    {
-      label: `interaction ${JSON.stringify(design.hidden)} on ${name}`,
-      settings: { design, options: { ...DEFAULT_TRAINING, ...options }, backend: tf.getBackend() },
-      inputs: [train.x, train.y, val.x, val.y],
-    },
+  return cachedOnSplit(
+    `interaction ${JSON.stringify(design.hidden)} on ${name}`,
+    { train, val },
+    { design, options },
     async () => (await runInteraction(train, val, design, options)).result,
   );
-  return value;
 }
 
 /** {@link runBaselines}'s results, read back from the result cache like {@link interactionResult}. */
-export async function baselineResults(
+export function baselineResults(
   name: string,
   train: Samples,
   val: Samples,
   options: Partial<TrainOptions> = {},
 ): Promise<ModelResult[]> {
+  return cachedOnSplit(`baselines on ${name}`, { train, val }, { options }, () =>
+    runBaselines(train, val, options),
+  );
+}
+
+/**
+ * A result computed on one train/validation split, cached under its samples, the settings (the
+ * training options completed with their defaults) and the backend.
+ */
+async function cachedOnSplit<T>(
+  label: string,
+  { train, val }: { train: Samples; val: Samples },
+  settings: { options: Partial<TrainOptions>; design?: InteractionConfig },
+  compute: () => Promise<T>,
+): Promise<T> {
   const { value } = await cachedResult(
     {
-      label: `baselines on ${name}`,
-      settings: { options: { ...DEFAULT_TRAINING, ...options }, backend: tf.getBackend() },
+      label,
+      settings: {
+        ...settings,
+        options: { ...DEFAULT_TRAINING, ...settings.options },
+        backend: tf.getBackend(),
+      },
       inputs: [train.x, train.y, val.x, val.y],
     },
-    () => runBaselines(train, val, options),
+    compute,
   );
   return value;
 }

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 
+import { freePort } from "../../bench/api-server";
 import { readRatings } from "../../src/ratings/data";
 
 const dir = mkdtempSync(join(tmpdir(), "challenge-"));
@@ -43,12 +43,7 @@ const labelsPath = write(
 );
 
 test("npm run challenge: serves, trains, predicts, writes the submission, stops the server, scores", async () => {
-  const port = await new Promise<number>((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
+  const port = await freePort();
   const out = join(dir, "submission.json");
   const run = spawnSync(
     process.execPath,

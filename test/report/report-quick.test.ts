@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 
 import { type Browser, chromium, type Page } from "playwright-core";
 
+import { freePort } from "../../bench/api-server";
 import { PROJECT_ROOT } from "../../src/io/project-paths";
 import { CHROMIUM, CHROMIUM_ARGS } from "../../src/plotting/rasterize";
 import { main } from "../../src/report/cli";
@@ -65,14 +65,6 @@ async function plotState(
   else await page.waitForTimeout(2000);
   return (await page.evaluate(countPlots, false)) as PlotState;
 }
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
 
 describe("notebooks in quick mode, seen in a browser", { skip }, () => {
   before(async () => {
