@@ -2,8 +2,8 @@
  * `npm run bench:particles`: the particle CLI's default run against a PyTorch reference of the same
  * network, side by side in one run on this machine. For each data set it times
  * `npm run train:particles -- <file> --quiet` (the whole process, start-up included) and
- * `bench/particles_torch.py` on the same seeded split with the recipe the CLI used before the speed
- * work (300 epochs, batch 256; Debian's `python3-torch`, installed here when missing), then prints
+ * `bench/particles_torch.py` on the same seeded split, the same network and the same recipe (the
+ * CLI's epochs and batch size, passed on; Debian's `python3-torch`, installed here when missing), then prints
  * both times, their ratio and the validation score each reaches. `--data 5bf4506e86,...` picks the
  * data sets; `--torch-threads N` sets PyTorch's threads (default: one per CPU).
  */
@@ -17,6 +17,7 @@ import { writeNpz } from "../src/io/npz";
 import { PARTICLES_DIR } from "../src/io/project-paths";
 import { loadParticles, N_IN, N_OUT, N_PARTICLES } from "../src/particles/data";
 import { DEFAULT_DESIGN, trainValSamples } from "../src/particles/experiment";
+import { DEFAULT_TRAINING } from "../src/particles/train";
 import { runMain } from "../src/runtime/run-main";
 import { timed } from "./timing";
 
@@ -102,7 +103,20 @@ async function main(argv: string[]): Promise<void> {
         val_y: { data: val.y, shape: shape(val.n, N_OUT), dtype: "f4" },
       });
       const hidden = DEFAULT_DESIGN.hidden.join(",");
-      const lines = run(PYTHON, ["bench/particles_torch.py", split, "--hidden", hidden, ...threads])
+      const recipe = [
+        "--epochs",
+        String(DEFAULT_TRAINING.epochs),
+        "--batch",
+        String(DEFAULT_TRAINING.batchSize),
+      ];
+      const lines = run(PYTHON, [
+        "bench/particles_torch.py",
+        split,
+        "--hidden",
+        hidden,
+        ...recipe,
+        ...threads,
+      ])
         .trim()
         .split("\n");
       const torch = JSON.parse(lines[lines.length - 1]) as TorchRun;

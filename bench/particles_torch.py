@@ -1,11 +1,13 @@
-"""PyTorch reference of the particle interaction network, for `npm run bench:particles`.
+"""PyTorch reference of the particle network, for `npm run bench:particles`.
 
 A measuring stick, not part of the product: the same network as src/particles/interaction-layer.ts
-(pair MLP on 9 invariants, two coefficients on r/d and u, self term (a + b q) v + (c + e q) p) and
-today's recipe of src/particles/train.ts before the speed work (Adam with epsilon 1e-7, batch 256,
-learning rate 0.01 halved after 8 epochs without progress, stop after 30, best weights restored).
+(pair MLP on 7 invariants giving coefficients on r/d and u; field term g_p(q) (A p + f(|p|) p/|p|)
++ g_v(q) B v + g_c(q) c with gates g(q) = alpha + beta q, A symmetric, f a radial MLP of 3 units;
+the 0.5 step integrated in 4 substeps) and the same recipe as src/particles/train.ts (Adam with
+epsilon 1e-7, batch 512, learning rate 0.03 lowered along a cosine to 1e-5 once per epoch, the
+best validation epoch kept).
 
-usage: /usr/bin/python3 bench/particles_torch.py SPLIT.npz [--epochs 300] [--batch 256] [--hidden 4]
+usage: /usr/bin/python3 bench/particles_torch.py SPLIT.npz [--epochs 36] [--batch 512] [--hidden 6]
        [--threads N (default: all CPUs)]
 SPLIT.npz holds train_x, train_y, val_x, val_y (written by bench/particles.ts, the CLI's split).
 Prints one JSON line: seconds, epochs, valMse, valScore, params, threads, torch version.
@@ -13,6 +15,7 @@ Prints one JSON line: seconds, epochs, valMse, valScore, params, threads, torch 
 
 import argparse
 import json
+import math
 import os
 import time
 
@@ -23,52 +26,74 @@ from torch import nn
 PAIRS = [(i, j) for i in range(4) for j in range(4) if i != j]
 PAIR_I = torch.tensor([i for i, _ in PAIRS])
 PAIR_J = torch.tensor([j for _, j in PAIRS])
+SYMMETRIC = [0, 1, 2, 1, 3, 4, 2, 4, 5]  # the 6 free entries of A, row by row
 
 
 class InteractionNet(nn.Module):
-    """The interaction network of src/particles/interaction-layer.ts."""
+    """The substep interaction network of src/particles/interaction-layer.ts."""
 
-    def __init__(self, hidden):
+    def __init__(self, hidden, substeps=4, central=3):
         super().__init__()
-        sizes = [9, *hidden, 2]
+        sizes = [7, *hidden, 2]
         self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes, sizes[1:]))
-        for layer in self.layers:
-            nn.init.xavier_normal_(layer.weight)
+        for k, layer in enumerate(self.layers):
+            nn.init.xavier_normal_(layer.weight, gain=0.1 if k + 1 == len(self.layers) else 1)
             nn.init.zeros_(layer.bias)
-        self.self_v = nn.Parameter(torch.full((2,), 0.25))
-        self.self_p = nn.Parameter(torch.zeros(2))
+        self.field_p = nn.Parameter(torch.zeros(6))
+        self.field_v = nn.Parameter(torch.zeros(3, 3))
+        self.field_c = nn.Parameter(torch.zeros(3))
+        self.gate = nn.Parameter(torch.zeros(2, 3))
+        self.central0 = nn.Linear(1, central)
+        self.central1 = nn.Linear(central, 1)
+        nn.init.xavier_normal_(self.central0.weight)
+        for t in (self.central0.bias, self.central1.weight, self.central1.bias):
+            nn.init.zeros_(t)
+        self.substeps = substeps
 
-    def forward(self, x):
-        p, v, q = x[..., :3], x[..., 3:6], x[..., 6:7]
+    def accel(self, p, v, q):
         r = p[:, PAIR_J] - p[:, PAIR_I]
         u = v[:, PAIR_J] - v[:, PAIR_I]
         d = torch.sqrt((r * r).sum(-1, keepdim=True) + 1e-6)
         radial = (r * u).sum(-1, keepdim=True) / d
         speed = torch.sqrt((u * u).sum(-1, keepdim=True) + 1e-6)
         qi, qj = q[:, PAIR_I], q[:, PAIR_J]
-        inv_d2 = 1 / d**2
-        h = torch.cat([d, 1 / d, radial, speed, qi, qj, inv_d2, qj * inv_d2, qi * qj * inv_d2], -1)
+        h = torch.cat([d, 1 / d, radial, speed, qi, qj, qi * qj], -1)
         for k, layer in enumerate(self.layers):
             h = layer(h)
             if k + 1 < len(self.layers):
                 h = torch.tanh(h)
         pair = h[..., :1] * r / d + h[..., 1:] * u
         received = pair.view(-1, 4, 3, 3).sum(2)
+        gate = lambda g: 1 + self.gate[0, g] + self.gate[1, g] * q  # noqa: E731
+        a = self.field_p[SYMMETRIC].view(3, 3)
+        norm = torch.sqrt((p * p).sum(-1, keepdim=True) + 1e-6)
+        central = self.central1(torch.tanh(self.central0(norm))) * p / norm
+        field = gate(0) * (p @ a.T + central) + gate(1) * (v @ self.field_v.T) + gate(2) * self.field_c
+        return received + field
 
-        def gain(g):
-            return g[0] + g[1] * q
-
-        return p + gain(self.self_v) * v + gain(self.self_p) * p + received
+    def forward(self, x):
+        p, v, q = x[..., :3], x[..., 3:6], x[..., 6:7]
+        dt = 0.5 / self.substeps
+        a = self.accel(p, v, q)
+        for s in range(self.substeps):
+            p = p + dt * v + 0.5 * dt * dt * a
+            if s + 1 < self.substeps:
+                nxt = self.accel(p, v + dt * a, q)
+                v = v + 0.5 * dt * (a + nxt)
+                a = nxt
+        return p
 
 
 def train(model, tx, ty, vx, vy, epochs, batch, seed):
-    """Adam, plateau halving, early stopping and best-weight restore, as the tfjs loop did."""
+    """Adam with a cosine schedule per epoch and the best epoch kept, as src/runtime/training-loop.ts."""
     gen = torch.Generator().manual_seed(seed)
-    lr, min_lr, patience, lr_patience = 0.01, 1e-5, 30, 8
-    opt = torch.optim.Adam(model.parameters(), lr=lr, eps=1e-7)
-    best, best_state, since_best, since_lr, ran = float("inf"), None, 0, 0, 0
-    for _ in range(epochs):
-        ran += 1
+    lr0, lr_min = 0.03, 1e-5
+    opt = torch.optim.Adam(model.parameters(), lr=lr0, eps=1e-7)
+    best, best_state = float("inf"), None
+    for epoch in range(epochs):
+        t = epoch / (epochs - 1) if epochs > 1 else 1
+        for g in opt.param_groups:
+            g["lr"] = lr_min + 0.5 * (lr0 - lr_min) * (1 + math.cos(math.pi * t))
         order = torch.randperm(len(tx), generator=gen)
         for s in range(0, len(tx), batch):
             idx = order[s : s + batch]
@@ -79,28 +104,18 @@ def train(model, tx, ty, vx, vy, epochs, batch, seed):
         with torch.no_grad():
             val = torch.mean((model(vx) - vy) ** 2).item()
         if val < best:
-            best, since_best, since_lr = val, 0, 0
+            best = val
             best_state = {k: t.clone() for k, t in model.state_dict().items()}
-        else:
-            since_best += 1
-            since_lr += 1
-        if since_best >= patience:
-            break
-        if since_lr >= lr_patience and lr > min_lr:
-            lr = max(min_lr, lr / 2)
-            for g in opt.param_groups:
-                g["lr"] = lr
-            since_lr = 0
     model.load_state_dict(best_state)
-    return ran, best
+    return epochs, best
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("split")
-    ap.add_argument("--epochs", type=int, default=300)
-    ap.add_argument("--batch", type=int, default=256)
-    ap.add_argument("--hidden", default="4")
+    ap.add_argument("--epochs", type=int, default=36)
+    ap.add_argument("--batch", type=int, default=512)
+    ap.add_argument("--hidden", default="6")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     a = ap.parse_args()

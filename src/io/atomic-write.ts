@@ -1,9 +1,59 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
 import { dirname } from "node:path";
 
 /**
- * Writes a file atomically: the data goes to a temporary sibling first, which is then renamed over
- * the target, so a reader (or a crash) never sees a half-written file.
+ * Writes `data` to a new file at `path` and flushes it to disk before returning. Every byte is
+ * checked to have reached the file: `write` may write fewer bytes than asked (a disk that fills up
+ * mid-write does this), so it is called until all are written, and the file's size is compared with
+ * the data's at the end. Any shortfall throws, and the partial file is removed.
+ *
+ * @example
+ * writeFileDurable("models/m.v-1/weights.bin", bytes);
+ */
+export function writeFileDurable(path: string, data: string | Uint8Array): void {
+  const bytes = typeof data === "string" ? Buffer.from(data) : data;
+  const fd = openSync(path, "w");
+  try {
+    for (let written = 0; written < bytes.length;) {
+      const n = writeSync(fd, bytes, written, bytes.length - written);
+      if (n <= 0) throw new Error(`${path}: the disk took no more bytes after ${written}`);
+      written += n;
+    }
+    fsyncSync(fd);
+    const size = fstatSync(fd).size;
+    if (size !== bytes.length)
+      throw new Error(`${path}: ${size} of ${bytes.length} bytes reached the disk`);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(path, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+}
+
+/** Flushes a folder's entries (a rename or a new file in it) to disk. */
+export function syncFolder(path: string): void {
+  const fd = openSync(path, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Writes a file atomically and durably: the data goes to a temporary sibling first (every byte
+ * checked and flushed, see {@link writeFileDurable}), which is then renamed over the target and the
+ * folder flushed, so that a reader, a crash or a full disk never leaves a half-written file.
  *
  * @example
  * writeFileAtomic("outputs/submission.json", JSON.stringify(preds));
@@ -12,10 +62,11 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
-    writeFileSync(tmp, data);
+    writeFileDurable(tmp, data);
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;
   }
+  syncFolder(dirname(path));
 }

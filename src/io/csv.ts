@@ -63,7 +63,7 @@ export function parseCsv(text: string, source: string, schema: CsvSchema): CsvTa
     throw new CsvError(`${source}: the file is empty (expected a header row)`);
   // The header alone first: a bad or absurd header is refused before any row is parsed (papaparse
   // would otherwise rename millions of repeated empty names).
-  const firstLine = body.slice(0, body.search(/\r?\n|$/));
+  const firstLine = body.slice(0, body.search(/\r\n|\n|\r|$/));
   let commas = 0;
   for (let i = 0; i < firstLine.length && commas < MAX_COLUMNS; i++)
     if (firstLine.charCodeAt(i) === 44) commas++;
@@ -71,12 +71,20 @@ export function parseCsv(text: string, source: string, schema: CsvSchema): CsvTa
     throw new CsvError(
       `${source}: the header has more than ${MAX_COLUMNS} columns (expected ${schema.required.join(",")})`,
     );
-  const fields = (Papa.parse<string[]>(firstLine, { preview: 1 }).data[0] ?? []).map((h) =>
-    h.trim(),
-  );
+  if (commas === 0 && schema.required.length > 1) {
+    const found = [";", "\t", "|"].find((d) => firstLine.includes(d));
+    if (found)
+      throw new CsvError(
+        `${source}: the header is separated by ${found === "\t" ? "tabs" : `"${found}"`}; send comma-separated values (expected ${schema.required.join(",")})`,
+      );
+  }
+  const fields = (
+    Papa.parse<string[]>(firstLine, { preview: 1, delimiter: "," }).data[0] ?? []
+  ).map((h) => h.trim());
   checkHeader(fields, source, schema);
   const parsed = Papa.parse<Record<string, string>>(body, {
     header: true,
+    delimiter: ",",
     skipEmptyLines: true,
     transformHeader: (h) => h.trim(),
   });
@@ -116,6 +124,29 @@ function checkHeader(header: string[], source: string, schema: CsvSchema): void 
       );
     }
   }
+}
+
+/**
+ * Data rows of CSV text as a limit must count them: lines that hold anything but white space, the
+ * header excepted, whatever their line ends (`\r\n`, `\n` or a lone `\r`, as the parser accepts).
+ * Never fewer than the parser finds, so a row limit checked on it cannot be bypassed.
+ *
+ * @example
+ * countCsvRows("userId,movieId\r1,31\r\r2,32\r"); // 2
+ */
+export function countCsvRows(text: string): number {
+  let lines = 0;
+  let filled = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) {
+      if (filled) lines++;
+      filled = false;
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+    } else if (!filled && c !== 32 && c !== 9 && c !== 0xfeff) filled = true;
+  }
+  if (filled) lines++;
+  return Math.max(0, lines - 1);
 }
 
 /** Reads a CSV file and checks it as {@link parseCsv} does. */

@@ -19,5 +19,7 @@ export const CACHE_DIR = join(PROJECT_ROOT, ".cache");
 export const MODEL_CACHE_DIR = join(CACHE_DIR, "models");
 /** Cached overview embeddings. */
 export const EMBEDDING_CACHE_DIR = join(CACHE_DIR, "embeddings");
+/** Measured tables and figures kept with the code (the benchmarks write them). */
+export const DOCS_DIR = join(PROJECT_ROOT, "docs");
 /** Generated reports and artefacts (gitignored). */
 export const OUTPUTS_DIR = join(PROJECT_ROOT, "outputs");

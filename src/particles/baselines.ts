@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 
 import { applyRidge, fitRidge } from "../math/ridge";
 import { N_IN, N_OUT, N_PARTICLES, SAMPLE_IN, SAMPLE_OUT } from "./data";
-import { initSeed } from "./interaction-layer";
+import { initSeed } from "./tf-fast-ops";
 import type { Samples } from "./train";
 
 /** Baseline without parameters: each particle's predicted position is its input position. */

@@ -122,3 +122,60 @@ export function dualAxisChart(
     },
   };
 }
+
+/** One named series of points for {@link lineChart} and {@link scatterChart}. */
+export interface Series {
+  name: string;
+  x: (string | number)[];
+  y: number[];
+  /** Labels drawn beside the points (scatter charts). */
+  text?: string[];
+}
+
+/**
+ * Lines, one per series (learning curves, for instance), on a logarithmic y axis when asked.
+ *
+ * @example
+ * await showPlot(lineChart([{ name: "ee1", x: [1, 2], y: [3e-4, 2e-4] }], { title: "Validation MSE", logY: true }));
+ */
+export function lineChart(series: Series[], o: ChartOptions & { logY?: boolean }): Figure {
+  return {
+    data: series.map((s) => ({ type: "scatter", mode: "lines", name: s.name, x: s.x, y: s.y })),
+    layout: {
+      title: { text: o.title },
+      xaxis: axis(o.xTitle),
+      yaxis: o.logY ? logAxis(o.yTitle ?? "") : axis(o.yTitle),
+      legend: { orientation: "h", y: -0.2 },
+      height: o.height ?? 400,
+    },
+  };
+}
+
+/**
+ * Points, one colour per series, labelled with their `text`, on logarithmic axes when asked.
+ *
+ * @example
+ * await showPlot(scatterChart([{ name: "new", x: [96], y: [9800], text: ["morse"] }], { title: "Score", logX: true }));
+ */
+export function scatterChart(
+  series: Series[],
+  o: ChartOptions & { logX?: boolean; logY?: boolean },
+): Figure {
+  return {
+    data: series.map((s) => ({
+      type: "scatter",
+      mode: s.text ? "markers+text" : "markers",
+      name: s.name,
+      x: s.x,
+      y: s.y,
+      ...(s.text ? { text: s.text, textposition: "middle right", textfont: { size: 10 } } : {}),
+    })),
+    layout: {
+      title: { text: o.title },
+      xaxis: o.logX ? logAxis(o.xTitle ?? "") : axis(o.xTitle),
+      yaxis: o.logY ? logAxis(o.yTitle ?? "") : axis(o.yTitle),
+      legend: { orientation: "h", y: -0.2 },
+      height: o.height ?? 460,
+    },
+  };
+}

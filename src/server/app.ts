@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { readCsvUpload } from "./csv-upload";
 import { ERROR_RESPONSES, OPENAPI_INFO, withCsvBodies } from "./openapi";
 import type { RatingService } from "./rating-service";
-import { errorAnswer } from "./service-error";
+import { errorAnswer, ServiceError } from "./service-error";
 
 /** Settings of {@link buildApp}. */
 export interface AppOptions {
@@ -16,6 +16,12 @@ export interface AppOptions {
   logger: boolean;
   /** Which tfjs backend runs the model, reported by `/health`. */
   backend: string;
+  /**
+   * Longest time a client may take to send a whole request, headers and body, in milliseconds:
+   * a client that trickles its body is cut off (408) rather than holding its connection forever.
+   * Default {@link DEFAULT_REQUEST_TIMEOUT_MS}.
+   */
+  requestTimeoutMs?: number;
   /**
    * Host names a request's `Host` header may carry (DNS-rebinding guard), or `"any"` for a server
    * bound to every interface; default: the loopback names.
@@ -52,7 +58,9 @@ export function foreignRequest(
   if (origin === undefined) return null;
   let originHost: string | null = null;
   try {
-    originHost = new URL(origin).host.toLowerCase();
+    const url = new URL(origin);
+    // This server speaks plain http: an https:// page of the same host and port is another origin.
+    originHost = url.protocol === "http:" ? url.host.toLowerCase() : null;
   } catch {
     originHost = null;
   }
@@ -63,6 +71,9 @@ export function foreignRequest(
     };
   return null;
 }
+
+/** Default of {@link AppOptions.requestTimeoutMs}: two minutes, 32 MiB at 270 KB/s. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 
 /** Default upload limit: 32 MiB, thirty times df_train.csv. */
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
@@ -80,14 +91,34 @@ export async function buildApp(
   options: AppOptions,
 ): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger, bodyLimit: options.bodyLimit });
+  // Node's own requestTimeout is only checked every 30 s; this timer cuts a request whose body has
+  // not arrived in full in time, with a 408, whatever the client keeps trickling.
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  app.addHook("onRequest", async (request) => {
+    const raw = request.raw;
+    if (raw.complete) return;
+    const timer = setTimeout(() => {
+      if (raw.complete || raw.socket.destroyed) return;
+      const body = JSON.stringify({
+        error: "request_timeout",
+        message: `the request was not sent in full within ${requestTimeoutMs / 1000} s`,
+      });
+      request.log.info(`request body not complete after ${requestTimeoutMs} ms: closed with 408`);
+      raw.socket.end(
+        `HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      raw.socket.destroySoon();
+    }, requestTimeoutMs);
+    timer.unref();
+    raw.once("end", () => clearTimeout(timer));
+    raw.once("close", () => clearTimeout(timer));
+  });
   app.addContentTypeParser(
     ["text/csv", "text/plain"],
     { parseAs: "string", bodyLimit: options.bodyLimit },
     (_req, body, done) => done(null, body),
   );
-  await app.register(multipart, {
-    limits: { fileSize: options.bodyLimit, files: 1, fields: 10 },
-  });
+  await app.register(multipart, { limits: { fileSize: options.bodyLimit, files: 1 } });
   await app.register(swagger, {
     openapi: { info: OPENAPI_INFO },
     transformObject: (doc) =>
@@ -95,13 +126,23 @@ export async function buildApp(
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
   const allowedHosts = options.allowedHosts ?? LOOPBACK_HOSTS;
-  app.addHook("onRequest", async (request, reply) => {
+  app.addHook("onRequest", async (request) => {
     const foreign = foreignRequest(request.headers, allowedHosts);
-    if (foreign) await reply.status(403).send({ error: foreign.code, message: foreign.message });
+    if (foreign) throw new ServiceError(403, foreign.code, foreign.message);
+    const encoding = request.headers["content-encoding"];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity")
+      throw new ServiceError(
+        415,
+        "unsupported_encoding",
+        `Content-Encoding ${JSON.stringify(encoding.slice(0, 40))} is not supported: send the CSV uncompressed`,
+      );
   });
   app.setErrorHandler((err, request, reply) => {
     const { status, body } = errorAnswer(err);
-    if (status >= 500) request.log.error(err);
+    // A client that hung up mid-upload is its own business: no stack trace at error level.
+    if (request.raw.destroyed || request.raw.readableAborted)
+      request.log.info(`client went away during the request (${(err as Error).message})`);
+    else if (status >= 500) request.log.error(err);
     void reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {

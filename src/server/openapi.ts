@@ -56,7 +56,17 @@ const errorSchema = {
 /** Response schemas shared by the routes (documentation and serialisation). */
 export const ERROR_RESPONSES = {
   400: { ...errorSchema, description: "Malformed CSV: the message names row and column." },
+  403: { ...errorSchema, description: "A foreign Origin or Host (cross-site or DNS rebinding)." },
+  408: { ...errorSchema, description: "The request took longer than the request timeout to send." },
   409: { ...errorSchema, description: "No model yet, or a training already running." },
-  413: { ...errorSchema, description: "The upload is over the size limit." },
-  415: { ...errorSchema, description: "Neither a multipart `file` nor a `text/csv` body." },
+  413: { ...errorSchema, description: "Over the size, row or form-field limit." },
+  415: {
+    ...errorSchema,
+    description: "Neither a multipart `file` nor a `text/csv` body, or a compressed body.",
+  },
+  503: {
+    ...errorSchema,
+    description:
+      "MODEL_DIR cannot be written (read-only, full, ...): nothing saved, old model kept.",
+  },
 };

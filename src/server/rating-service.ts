@@ -1,7 +1,9 @@
-import { dirname } from "node:path";
+import { realpathSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 
+import { countCsvRows } from "../io/csv";
 import { folderWriteProblem } from "../io/folder-write-problem";
-import { recoverModelDir } from "../io/tf-model-files";
+import { lockModelDir, ModelFilesError, modelHome, recoverModelDir } from "../io/model-folder";
 import { mse } from "../math/mse";
 import { assertKnownMovies, type RatingQueries, type Ratings } from "../ratings/data";
 import { keepLastRatings } from "../ratings/duplicate-ratings";
@@ -13,13 +15,6 @@ import { ServiceError } from "./service-error";
 
 /** Most rows one `POST /ratings/predict` may carry. */
 export const MAX_PREDICT_ROWS = 1_000_000;
-
-/** Lines of a text (a last line without a newline counts), without splitting it. */
-function countLines(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) n++;
-  return text.length > 0 && !text.endsWith("\n") ? n + 1 : n;
-}
 
 /** What `POST /ratings/train` answers. */
 export interface TrainSummary {
@@ -75,8 +70,9 @@ export class RatingService {
    * `/health` reports the last finding.
    */
   private checkWritable(): string | null {
-    const problem = folderWriteProblem(dirname(this.modelDir));
-    this.writeError = problem && `MODEL_DIR ${this.modelDir} is not writable (${problem})`;
+    const problem = folderWriteProblem(dirname(modelHome(this.modelDir)));
+    this.writeError =
+      problem && `MODEL_DIR is not writable (${redactPaths(problem, this.modelDir)})`;
     return this.writeError;
   }
 
@@ -88,11 +84,18 @@ export class RatingService {
   ): Promise<RatingService> {
     let model: RatingModel | null = null;
     let loadError: string | null = null;
+    // One server per MODEL_DIR: a second one would remove the first one's save in progress. A
+    // folder that cannot even hold the lock is reported by checkWritable below instead.
     try {
-      // Whatever a crash during a save left behind is cleaned up first (see saveModelDir).
+      lockModelDir(modelDir);
+    } catch (err) {
+      if (err instanceof ModelFilesError) throw err;
+    }
+    try {
+      // Whatever a crash during a save left behind is cleaned up first (see writeModelFolder).
       if (recoverModelDir(modelDir)) model = await RatingModel.load(modelDir, ctx);
     } catch (err) {
-      loadError = (err as Error).message;
+      loadError = redactPaths((err as Error).message, modelDir);
     }
     const service = new RatingService(ctx, modelDir, model, options, loadError);
     service.checkWritable();
@@ -144,7 +147,18 @@ export class RatingService {
       const started = process.hrtime.bigint();
       const model = await RatingModel.train(ratings, this.ctx, this.options);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      await model.save(this.modelDir);
+      try {
+        await model.save(this.modelDir);
+      } catch (err) {
+        if (!(err instanceof ModelFilesError)) throw err;
+        this.writeError = redactPaths(err.message, this.modelDir);
+        throw new ServiceError(
+          503,
+          "model_not_saved",
+          `${this.writeError}: the trained model was not saved, the previous one is still served`,
+        );
+      }
+      this.writeError = null;
       this.model = model;
       this.loadError = null;
       return {
@@ -191,16 +205,45 @@ export class RatingService {
       );
     if (!model)
       throw new ServiceError(409, "not_trained", "no trained model yet: POST /ratings/train first");
-    const lines = countLines(csv);
-    if (lines - 1 > MAX_PREDICT_ROWS)
+    const rows = countCsvRows(csv);
+    if (rows > MAX_PREDICT_ROWS)
       throw new ServiceError(
         413,
         "too_many_rows",
-        `${source}: ${lines - 1} rows; at most ${MAX_PREDICT_ROWS} per request: split the file`,
+        `${source}: ${rows} rows; at most ${MAX_PREDICT_ROWS} per request: split the file`,
       );
     const queries = (await parseCsvOffThread("queries", csv, source)) as RatingQueries;
     assertKnownMovies(queries.movieId, this.ctx.movieById, source);
     const predictions = await model.predictYielding(queries.userId, queries.movieId);
     return submissionJson(predictions);
   }
+}
+
+/**
+ * A message with the server's absolute paths replaced by names relative to MODEL_DIR: `MODEL_DIR`
+ * for the folder, and the bare file name for the versions and files beside it.
+ */
+export function redactPaths(message: string, modelDir: string): string {
+  const pairs: [string, string][] = [];
+  const add = (path: string, name: string): void => {
+    pairs.push([path, name]);
+    try {
+      const real = realpathSync(path) + (path.endsWith("/") ? "/" : "");
+      pairs.push([real, name]);
+    } catch {
+      // a path that does not exist is only replaced as written
+    }
+  };
+  const home = modelHome(modelDir);
+  add(home, "MODEL_DIR");
+  add(resolve(modelDir), "MODEL_DIR");
+  add(dirname(home) + "/", "");
+  add(dirname(resolve(modelDir)) + "/", "");
+  add(dirname(home), "MODEL_DIR/..");
+  add(dirname(resolve(modelDir)), "MODEL_DIR/..");
+  add(modelDir, "MODEL_DIR");
+  let out = message;
+  for (const [path, name] of pairs.sort((a, b) => b[0].length - a[0].length))
+    if (path.length > 1) out = out.split(path).join(name);
+  return out;
 }

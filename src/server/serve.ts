@@ -2,7 +2,7 @@
  * `npm run serve`: the rating API. Environment: HOST (127.0.0.1), PORT (9876), MOVIES_CSV
  * (data/ratings/df_movies.csv), MODEL_DIR (models/ratings), MAX_UPLOAD_MB (32), EMBEDDING_MODEL
  * (default distilbert-base-uncased; `test` for the random-weight test model), ALLOWED_HOSTS (more
- * names accepted in the Host header). Without the real
+ * names accepted in the Host header), REQUEST_TIMEOUT_S (120: longest time to send one request). Without the real
  * model and without `EMBEDDING_MODEL=test`, the server refuses to start and says how to provide it.
  */
 import { join } from "node:path";
@@ -13,7 +13,7 @@ import { PROJECT_ROOT, RATINGS_DIR } from "../io/project-paths";
 import { loadRatingContext } from "../ratings/rating-context-loader";
 import { runMain } from "../runtime/run-main";
 import { initBackend } from "../runtime/tf-backend";
-import { buildApp, LOOPBACK_HOSTS } from "./app";
+import { buildApp, DEFAULT_REQUEST_TIMEOUT_MS, LOOPBACK_HOSTS } from "./app";
 import { RatingService } from "./rating-service";
 
 /** Where the server listens and what it reads, from the environment. */
@@ -23,6 +23,8 @@ export interface ServeConfig {
   moviesCsv: string;
   modelDir: string;
   bodyLimit: number;
+  /** Longest time a client may take to send one request, in milliseconds. */
+  requestTimeoutMs: number;
   /** Host names accepted in a request's Host header (see foreignRequest), or "any". */
   allowedHosts: readonly string[] | "any";
 }
@@ -35,6 +37,9 @@ export function serveConfig(env: NodeJS.ProcessEnv = process.env): ServeConfig {
   const mb = Number(env.MAX_UPLOAD_MB ?? 32);
   if (!(mb > 0))
     throw new Error(`MAX_UPLOAD_MB must be a positive number, got ${env.MAX_UPLOAD_MB}`);
+  const timeout = Number(env.REQUEST_TIMEOUT_S ?? DEFAULT_REQUEST_TIMEOUT_MS / 1000);
+  if (!(timeout > 0))
+    throw new Error(`REQUEST_TIMEOUT_S must be a positive number, got ${env.REQUEST_TIMEOUT_S}`);
   const host = env.HOST ?? "127.0.0.1";
   const extra = (env.ALLOWED_HOSTS ?? "")
     .split(",")
@@ -49,6 +54,7 @@ export function serveConfig(env: NodeJS.ProcessEnv = process.env): ServeConfig {
     moviesCsv: env.MOVIES_CSV ?? join(RATINGS_DIR, "df_movies.csv"),
     modelDir: env.MODEL_DIR ?? join(PROJECT_ROOT, "models", "ratings"),
     bodyLimit: Math.round(mb * 1024 * 1024),
+    requestTimeoutMs: Math.round(timeout * 1000),
     allowedHosts: everywhere
       ? "any"
       : [...new Set([host.toLowerCase(), ...LOOPBACK_HOSTS, ...extra])],
@@ -62,6 +68,7 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
   const service = await RatingService.open(ctx, config.modelDir);
   const app = await buildApp(service, {
     bodyLimit: config.bodyLimit,
+    requestTimeoutMs: config.requestTimeoutMs,
     logger: true,
     backend,
     allowedHosts: config.allowedHosts,
@@ -85,6 +92,8 @@ async function main(): Promise<void> {
   const stop = (signal: string): void => {
     app.log.info(`${signal}: closing`);
     void app.close().then(() => process.exit(0));
+    // Connections still open after a grace period (a client trickling a body) are cut.
+    setTimeout(() => app.server.closeAllConnections(), 5000).unref();
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

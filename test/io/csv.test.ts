@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { type CsvError, ID_RANGE, integerCell, numberCell, parseCsv } from "../../src/io/csv";
+import {
+  countCsvRows,
+  type CsvError,
+  ID_RANGE,
+  integerCell,
+  numberCell,
+  parseCsv,
+} from "../../src/io/csv";
 
 const schema = { required: ["userId", "movieId"] } as const;
 
@@ -78,4 +85,29 @@ test("a header of millions of commas is refused before any row is parsed", () =>
     (e: Error) =>
       /unexpected column "x{60}…" \(100000 characters\)/.test(e.message) && e.message.length < 300,
   );
+});
+
+test("rows are counted as the parser reads them: every line end, blank lines not counted", () => {
+  assert.equal(countCsvRows("userId,movieId\n1,31\n2,32\n"), 2);
+  assert.equal(countCsvRows("userId,movieId\r\n1,31\r\n2,32"), 2);
+  assert.equal(countCsvRows("userId,movieId\r1,31\r\r2,32\r"), 2);
+  assert.equal(countCsvRows("userId,movieId\n1,31\n\n  \n2,32\n\n"), 2);
+  assert.equal(countCsvRows("\uFEFFuserId,movieId\n"), 0);
+  assert.equal(countCsvRows(""), 0);
+  const lone = "userId,movieId\r" + "1,31\r".repeat(1500);
+  assert.equal(countCsvRows(lone), 1500);
+  // Lone-CR files parse, header and all, however long they are.
+  const { rows } = parseCsv(lone, "cr.csv", { required: ["userId", "movieId"] });
+  assert.equal(rows.length, 1500);
+});
+
+test("files separated by something other than commas are refused, naming the separator", () => {
+  const schema = { required: ["userId", "movieId"] };
+  assert.throws(
+    () => parseCsv("userId;movieId\n1;31\n", "s.csv", schema),
+    /s\.csv: the header is separated by ";"; send comma-separated values/,
+  );
+  assert.throws(() => parseCsv("userId\tmovieId\n1\t31\n", "t.csv", schema), /separated by tabs/);
+  // A comma header with a semicolon in a row is that row's problem, not a separator guess.
+  assert.equal(parseCsv("userId,movieId\n1,31\n", "c.csv", schema).rows.length, 1);
 });

@@ -1,0 +1,119 @@
+/**
+ * `npm run bench:generality`: how well one particle design does on interaction laws it was not
+ * tuned on. Trains the CLI's default design (and, with `--designs`, others) with the CLI's recipe on
+ * every law of the zoo (src/particles/simulation/law-zoo.ts, simulated and cached in .cache/zoo/)
+ * and on the three public sets, in worker threads over the cores, and prints per set: parameters,
+ * validation MSE, score, the noise-floor ceiling 1e5 / sqrt(params) (the score at MSE 1e-4, the
+ * observation noise), and linear least squares; then each design's minimum. `--out FILE` writes
+ * the table as JSON (notebook 04 reads docs/generality.json).
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+
+import { PARTICLES_DIR } from "../src/io/project-paths";
+import { DEFAULT_DESIGN, type DesignName, type ModelResult } from "../src/particles/experiment";
+import {
+  type GeneralityRow,
+  generalitySummary,
+  type GeneralityTable,
+} from "../src/particles/generality";
+import { trainInParallel } from "../src/particles/parallel-training";
+import { LAW_ZOO } from "../src/particles/simulation/law-zoo";
+import { DEFAULT_TRAINING } from "../src/particles/train";
+import { runMain } from "../src/runtime/run-main";
+
+const PUBLIC = ["5bf4506e86", "ee1e1d5f36", "22233fd544"];
+const USAGE = `usage: npm run bench:generality -- [options]
+  --designs LIST  designs to compare: substep (the CLI's default), inverse-square (the earlier one)
+                  (default substep)
+  --sets LIST     zoo laws and public hashes (default: every law of the zoo and the three public sets)
+  --epochs N      epochs (default the CLI's, ${DEFAULT_TRAINING.epochs})
+  --workers N     worker threads (default: one per core)
+  --out FILE      also write the results as JSON
+  --help          this text`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      designs: { type: "string", default: "substep" },
+      sets: { type: "string" },
+      epochs: { type: "string", default: String(DEFAULT_TRAINING.epochs) },
+      workers: { type: "string" },
+      out: { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const designs = values.designs.split(",") as DesignName[];
+  for (const d of designs)
+    if (d !== "substep" && d !== "inverse-square")
+      throw new Error(`--designs: unknown design ${JSON.stringify(d)}\n${USAGE}`);
+  const allSets = [...LAW_ZOO.map((l) => l.name), ...PUBLIC];
+  const sets = values.sets ? values.sets.split(",") : allSets;
+  for (const s of sets)
+    if (!allSets.includes(s)) throw new Error(`--sets: unknown set ${JSON.stringify(s)}\n${USAGE}`);
+  const epochs = Number(values.epochs);
+  const jobs = designs.flatMap((design) =>
+    sets.map((set) => ({
+      file: PUBLIC.includes(set) ? join(PARTICLES_DIR, `${set}.npz`) : `zoo:${set}`,
+      design,
+      options: { epochs },
+      linear: design === designs[0],
+    })),
+  );
+  console.log(
+    `${jobs.length} trainings (${designs.join(", ")} on ${sets.length} sets, ${epochs} epochs); the design default is ${JSON.stringify(DEFAULT_DESIGN.hidden)}`,
+  );
+  const started = Date.now();
+  const replies = await trainInParallel(jobs, {
+    workers: values.workers ? Number(values.workers) : undefined,
+    onDone: (i, r) =>
+      console.log(
+        `  done ${jobs[i].design} on ${sets[i % sets.length]}: score ${r.result!.valScore.toFixed(0)} (${r.result!.seconds.toFixed(0)} s; ${((Date.now() - started) / 1000).toFixed(0)} s in all)`,
+      ),
+  });
+  const linearOf = new Map<string, ModelResult>();
+  replies.forEach((r, i) => r.linear && linearOf.set(sets[i % sets.length], r.linear));
+  const rows: GeneralityRow[] = replies.map((r, i) => {
+    const set = sets[i % sets.length];
+    const res = r.result!;
+    return {
+      set,
+      kind: PUBLIC.includes(set) ? "public" : "zoo",
+      design: jobs[i].design,
+      params: res.params,
+      valMse: res.valMse,
+      valScore: res.valScore,
+      ceiling: 1e5 / Math.sqrt(res.params),
+      linearScore: linearOf.get(set)?.valScore ?? NaN,
+      seconds: res.seconds,
+      epochs: res.epochs ?? epochs,
+    };
+  });
+  console.log(
+    "\nset               design          params  val MSE    score  ceiling  linear  seconds",
+  );
+  for (const r of rows)
+    console.log(
+      `${r.set.padEnd(17)} ${r.design.padEnd(15)} ${String(r.params).padStart(6)}  ${r.valMse.toExponential(2)} ${r.valScore.toFixed(0).padStart(6)} ${r.ceiling.toFixed(0).padStart(8)} ${r.linearScore.toFixed(0).padStart(7)} ${r.seconds.toFixed(0).padStart(8)}`,
+    );
+  const table: GeneralityTable = { epochs, rows };
+  for (const design of designs) {
+    const m = generalitySummary(table, design);
+    console.log(
+      `minimum of ${design}: ${m.min.toFixed(0)} (${m.at}); median ${m.median.toFixed(0)}; ${m.reaching} of ${m.sets} sets at 9,000 or more`,
+    );
+  }
+  if (values.out) {
+    writeFileSync(values.out, JSON.stringify(table, null, 2) + "\n");
+    console.log(`wrote ${values.out}`);
+  }
+  return 0;
+}
+
+runMain(module, main);

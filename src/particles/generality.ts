@@ -1,0 +1,61 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+import { DOCS_DIR } from "../io/project-paths";
+import type { DesignName } from "./experiment";
+
+/** One row of `npm run bench:generality`: a design on a data set, with the linear baseline. */
+export interface GeneralityRow {
+  set: string;
+  kind: "zoo" | "public";
+  design: DesignName;
+  params: number;
+  valMse: number;
+  valScore: number;
+  /** The score at the noise floor, MSE 1e-4, for this parameter count: 1e5 / sqrt(params). */
+  ceiling: number;
+  linearScore: number;
+  seconds: number;
+  epochs: number;
+}
+
+/** What `npm run bench:generality -- --out FILE` writes. */
+export interface GeneralityTable {
+  epochs: number;
+  rows: GeneralityRow[];
+}
+
+/** Where the measured table is kept with the code, for notebook 04. */
+export const GENERALITY_FILE = join(DOCS_DIR, "generality.json");
+
+/** Reads a table written by `npm run bench:generality -- --out FILE`. */
+export function readGenerality(path = GENERALITY_FILE): GeneralityTable {
+  return JSON.parse(readFileSync(path, "utf8")) as GeneralityTable;
+}
+
+/**
+ * A design's lowest score over the table's sets, where it is, its median, and how many sets reach
+ * `threshold`.
+ *
+ * @example
+ * generalitySummary(readGenerality(), "substep"); // { min: 9123, at: "morse", ... }
+ */
+export function generalitySummary(
+  table: GeneralityTable,
+  design: DesignName,
+  threshold = 9000,
+): { min: number; at: string; median: number; reaching: number; sets: number } {
+  const rows = table.rows.filter((r) => r.design === design);
+  if (rows.length === 0) throw new Error(`no rows of design ${design} in the generality table`);
+  const worst = rows.reduce((a, b) => (b.valScore < a.valScore ? b : a));
+  const scores = rows.map((r) => r.valScore).sort((a, b) => a - b);
+  const mid = scores.length / 2;
+  const median = scores.length % 2 ? scores[Math.floor(mid)] : (scores[mid - 1] + scores[mid]) / 2;
+  return {
+    min: worst.valScore,
+    at: worst.set,
+    median,
+    reaching: rows.filter((r) => r.valScore >= threshold).length,
+    sets: rows.length,
+  };
+}
