@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 
 import { N_IN, N_OUT, N_PARTICLES } from "./data";
+import { N_PAIRS, PAIR_I, PAIR_J } from "./particle-pairs";
 import { constantProduct, fastTanh, initSeed, weightProduct } from "./tf-fast-ops";
 
 /** Settings of {@link InteractionLayer}. */
@@ -18,13 +19,6 @@ export const OBSERVATION_STEP = 0.5;
 /** Substeps of the learned integrator: 2 lost a third of the score on stiff laws, 8 gained nothing. */
 export const DEFAULT_SUBSTEPS = 4;
 
-// The 12 ordered pairs (i, j), i != j, grouped by receiving particle i.
-const N_PAIRS = N_PARTICLES * (N_PARTICLES - 1);
-const PAIR_I = Array.from({ length: N_PAIRS }, (_, k) => Math.floor(k / (N_PARTICLES - 1)));
-const PAIR_J = PAIR_I.map((i, k) => {
-  const j = k % (N_PARTICLES - 1);
-  return j >= i ? j + 1 : j;
-});
 /**
  * Inputs of the pair function, each invariant under rotations and none tied to a force law:
  * distance d and 1/d (so that short and long range are both smooth functions of an input), radial
@@ -236,7 +230,7 @@ export class InteractionLayer extends tf.layers.Layer {
       tf.keep(tf.tensor2d(m, [rows, cols]).transpose());
     if (!this.constantsOf) {
       const nState = 3 * N_PARTICLES;
-      const select = (of: number[]): Float32Array => {
+      const select = (of: readonly number[]): Float32Array => {
         const m = new Float32Array(N_PAIRS * N_PARTICLES * N_IN);
         of.forEach((i, k) => (m[k * N_PARTICLES * N_IN + i * N_IN + 6] = 1));
         return m;

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 
 import { N_IN, N_OUT, N_PARTICLES } from "./data";
+import { N_PAIRS, PAIR_I, PAIR_J } from "./particle-pairs";
 import {
   constantProduct,
   fastTanh as tanh,
@@ -17,13 +18,6 @@ export interface InverseSquareConfig {
   seed: number;
 }
 
-// The 12 ordered pairs (i, j), i != j, grouped by receiving particle i.
-const N_PAIRS = N_PARTICLES * (N_PARTICLES - 1);
-const PAIR_I = Array.from({ length: N_PAIRS }, (_, k) => Math.floor(k / (N_PARTICLES - 1)));
-const PAIR_J = PAIR_I.map((i, k) => {
-  const j = k % (N_PARTICLES - 1);
-  return j >= i ? j + 1 : j;
-});
 /**
  * Rotation- and translation-invariant inputs of the pair function: distance d, 1/d, radial
  * relative speed, relative speed |u|, the two particles' scalar property q_i, q_j, and the
