@@ -28,9 +28,10 @@ const gravity = (g: number, soft = SOFT) =>
  * The zoo of interaction laws a four-body simulation might have, used to choose one particle design
  * for breadth (`npm run bench:generality`): pair forces of several radial shapes, velocity-dependent
  * pair forces, uniform, central and axial fields, a magnetic field, damping, and a strong short-range
- * attraction that bends trajectories within one observation step. None of them is one of the three
- * public data sets' laws, which the benchmark adds as files. Constants were picked so that the
- * forces move a particle by about as much as in the public sets (a few tenths within a step).
+ * attraction that bends trajectories within one observation step (the form of a gravity-like law,
+ * far stronger than any public set's). The three public sets are added by the benchmark as files.
+ * Constants were picked so that the forces move a particle by about as much as in the public sets
+ * (a few hundredths to a few tenths within a step).
  */
 export const LAW_ZOO: InteractionLaw[] = [
   {
