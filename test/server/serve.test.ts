@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 
 import { hasLocalDefaultModel } from "../../src/embeddings/embedding-model-choice";
 import { PROJECT_ROOT, RATINGS_DIR } from "../../src/io/project-paths";
-import { readRatings } from "../../src/ratings/data";
 import { serveConfig } from "../../src/server/serve";
+import { smallRatingData, startServer } from "./server-process";
 
 test("serveConfig: the challenge's defaults, overridable, bad values named", () => {
   const d = serveConfig({});
@@ -73,42 +73,16 @@ test(
 );
 
 test("with EMBEDDING_MODEL=test the server says so in /health and in every train answer", async () => {
+  // A small movie table keeps the embedding quick; the ratings of those movies.
+  const { moviesPath, trainCsv } = smallRatingData();
   const dir = mkdtempSync(join(tmpdir(), "serve-"));
-  // A small movie table keeps the embedding quick; the ratings of the first users on those movies.
-  const moviesCsv = readFileSync(join(RATINGS_DIR, "df_movies.csv"), "utf8").split("\n");
-  const moviesPath = join(dir, "movies.csv");
-  writeFileSync(moviesPath, moviesCsv.slice(0, 301).join("\n") + "\n");
-  const ids = new Set(moviesCsv.slice(1, 301).map((line) => Number(line.split(",")[0])));
-  const all = readRatings();
-  const rows = Array.from(all.userId.keys()).filter((i) => ids.has(all.movieId[i]));
-  const trainCsv =
-    "userId,rating,movieId\n" +
-    rows.map((i) => `${all.userId[i]},${all.rating[i]},${all.movieId[i]}`).join("\n");
-  const server = spawn(process.execPath, ["--import", "tsx", serveTs], {
-    env: {
-      ...withoutModelChoice(),
-      EMBEDDING_MODEL: "test",
-      PORT: "0",
-      MOVIES_CSV: moviesPath,
-      MODEL_DIR: join(dir, "model"),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const server = await startServer({ MOVIES_CSV: moviesPath, MODEL_DIR: join(dir, "model") });
   try {
-    let log = "";
-    const base = await new Promise<string>((resolve, reject) => {
-      server.stdout.on("data", (chunk: Buffer) => {
-        log += chunk.toString();
-        const m = /listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
-        if (m) resolve(m[1]);
-      });
-      server.once("exit", (code) => reject(new Error(`server exited with ${code}: ${log}`)));
-    });
-    assert.match(log, /random-weight TEST model/);
-    const health = (await (await fetch(`${base}/health`)).json()) as Record<string, unknown>;
+    assert.match(server.log(), /random-weight TEST model/);
+    const health = (await (await fetch(`${server.base}/health`)).json()) as Record<string, unknown>;
     assert.equal(health.testEmbeddingModel, true);
     assert.match(String(health.warning), /random-weight TEST model .* carry no meaning/);
-    const trained = await fetch(`${base}/ratings/train`, {
+    const trained = await fetch(`${server.base}/ratings/train`, {
       method: "POST",
       headers: { "content-type": "text/csv" },
       body: trainCsv,
@@ -118,7 +92,6 @@ test("with EMBEDDING_MODEL=test the server says so in /health and in every train
     assert.equal(summary.testEmbeddingModel, true);
     assert.ok(summary.warnings.some((w) => /random-weight TEST model/.test(w)));
   } finally {
-    server.kill("SIGTERM");
-    await new Promise((resolve) => server.once("exit", resolve));
+    await server.stop();
   }
 });
