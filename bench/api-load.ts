@@ -11,6 +11,7 @@ import { join } from "node:path";
 
 import { RATINGS_DIR } from "../src/io/project-paths";
 import { median } from "../src/math/statistics";
+import { parseCommandLine } from "../src/runtime/command-line";
 import { runMain } from "../src/runtime/run-main";
 import { startApiServer } from "./api-server";
 import { timed } from "./timing";
@@ -69,7 +70,12 @@ async function phase<T>(base: string, name: string, work: () => Promise<T>): Pro
   return value;
 }
 
-async function main(): Promise<void> {
+const USAGE = `usage: npm run bench:api-load
+  A server process under load: /health latency, 20 concurrent predicts, 1M rows, 30 MB, peak RSS.
+  --help    this text`;
+
+async function main(argv: string[]): Promise<void> {
+  if (!parseCommandLine(argv, USAGE, { options: {} })) return;
   const { base, process: server } = await startApiServer(
     join(mkdtempSync(join(tmpdir(), "api-load-")), "model"),
   );

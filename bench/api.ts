@@ -6,26 +6,32 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 
 import { postCsv } from "../src/challenge/http-client";
 import { RATINGS_DIR } from "../src/io/project-paths";
 import { quantile } from "../src/math/statistics";
 import { loadRatingContext } from "../src/ratings/rating-context-loader";
+import { parseCommandLine } from "../src/runtime/command-line";
 import { runMain } from "../src/runtime/run-main";
 import { initBackend } from "../src/runtime/tf-backend";
 import { buildApp, DEFAULT_BODY_LIMIT } from "../src/server/app";
 import { RatingService } from "../src/server/rating-service";
 import { timed } from "./timing";
 
+const USAGE = `usage: npm run bench:api -- [options]
+  --train-runs N     trainings on df_train to time (default 3)
+  --predict-runs N   df_test predictions to time (default 10)
+  --help             this text`;
+
 async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
+  const args = parseCommandLine(argv, USAGE, {
     options: {
       "train-runs": { type: "string", default: "3" },
       "predict-runs": { type: "string", default: "10" },
     },
   });
+  if (!args) return;
+  const { values } = args;
   const backend = await initBackend();
   const { ctx, choice, dim } = await loadRatingContext({ quiet: true, testModelIfMissing: true });
   const dir = join(mkdtempSync(join(tmpdir(), "bench-api-")), "model");

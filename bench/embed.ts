@@ -9,7 +9,6 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 
 import { FULL_DISTILBERT, writeRandomDistilBert } from "../src/embeddings/distilbert-onnx";
 import { type EmbeddingDtype, OverviewEmbedder } from "../src/embeddings/overview-embedder";
@@ -19,6 +18,7 @@ import { MODEL_CACHE_DIR } from "../src/io/project-paths";
 import { quantile } from "../src/math/statistics";
 import { SeededRandom } from "../src/random/seeded";
 import { readMovies } from "../src/ratings/data";
+import { parseCommandLine } from "../src/runtime/command-line";
 import { runMain } from "../src/runtime/run-main";
 import { timed } from "./timing";
 
@@ -73,15 +73,21 @@ function flopsPerText(s: number): number {
   return l * (2 * (4 * dim * dim + 2 * dim * h) * s + 4 * s * s * dim);
 }
 
+const USAGE = `usage: npm run bench:embed -- [options]
+  --texts N    overviews embedded per run (default 64)
+  --runs N     runs per precision (default 3)
+  --help       this text`;
+
 async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
+  const args = parseCommandLine(argv, USAGE, {
     options: {
       texts: { type: "string", default: "64" },
       runs: { type: "string", default: "3" },
       child: { type: "string" },
     },
   });
+  if (!args) return;
+  const { values } = args;
   const nTexts = Number(values.texts);
   const runs = Number(values.runs);
   if (values.child) return child(values.child as EmbeddingDtype, nTexts, runs);

@@ -9,7 +9,6 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 
 import { PARTICLES_DIR } from "../src/io/project-paths";
 import { DEFAULT_DESIGN, type DesignName, type ModelResult } from "../src/particles/experiment";
@@ -21,6 +20,7 @@ import {
 import { trainInParallel } from "../src/particles/parallel-training";
 import { LAW_ZOO } from "../src/particles/simulation/law-zoo";
 import { DEFAULT_TRAINING } from "../src/particles/train";
+import { parseCommandLine } from "../src/runtime/command-line";
 import { runMain } from "../src/runtime/run-main";
 
 const PUBLIC = ["5bf4506e86", "ee1e1d5f36", "22233fd544"];
@@ -34,21 +34,17 @@ const USAGE = `usage: npm run bench:generality -- [options]
   --help          this text`;
 
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
+  const args = parseCommandLine(argv, USAGE, {
     options: {
       designs: { type: "string", default: "substep" },
       sets: { type: "string" },
       epochs: { type: "string", default: String(DEFAULT_TRAINING.epochs) },
       workers: { type: "string" },
       out: { type: "string" },
-      help: { type: "boolean", default: false },
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  if (!args) return 0;
+  const { values } = args;
   const designs = values.designs.split(",") as DesignName[];
   for (const d of designs)
     if (d !== "substep" && d !== "inverse-square")

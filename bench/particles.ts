@@ -11,13 +11,13 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 
 import { writeNpz } from "../src/io/npz";
 import { PARTICLES_DIR } from "../src/io/project-paths";
 import { loadParticles, N_IN, N_OUT, N_PARTICLES } from "../src/particles/data";
 import { DEFAULT_DESIGN, trainValSamples } from "../src/particles/experiment";
 import { DEFAULT_TRAINING } from "../src/particles/train";
+import { parseCommandLine } from "../src/runtime/command-line";
 import { runMain } from "../src/runtime/run-main";
 import { timed } from "./timing";
 
@@ -59,14 +59,20 @@ function run(command: string, args: string[]): string {
   return r.stdout;
 }
 
+const USAGE = `usage: npm run bench:particles -- [options]
+  --data LIST          data sets by hash (default 5bf4506e86,ee1e1d5f36,22233fd544)
+  --torch-threads N    PyTorch's thread count (default: its own)
+  --help               this text`;
+
 async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
+  const args = parseCommandLine(argv, USAGE, {
     options: {
       data: { type: "string", default: "5bf4506e86,ee1e1d5f36,22233fd544" },
       "torch-threads": { type: "string" },
     },
   });
+  if (!args) return;
+  const { values } = args;
   ensureTorch();
   const scratch = mkdtempSync(join(tmpdir(), "bench-particles-"));
   const threads = values["torch-threads"] ? ["--threads", values["torch-threads"]] : [];

@@ -6,14 +6,15 @@
  * model, and reports the median seconds per epoch, the growth per doubling, and the process's peak
  * resident memory. `--k 1,2,4` picks the sizes; `--plot FILE.png` also draws the curve.
  * `--api` instead posts each size to `POST /ratings/train` of a fresh server process (default
- * settings: early stopping, out-of-fold user features, the save) and reports the whole answer time,
- * the epochs, its ratio to k = 1 and the server's peak resident memory.
+ * settings: early stopping, out-of-fold user features, the save) and reports the whole answer time
+ * and its ratio to k = 1, the epochs (the best one, and whether early stopping or the epoch limit
+ * ended them), the batch size, the training seconds per epoch, the validation MSE and the
+ * server's peak resident memory.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 
 import { postCsv, stopServer } from "../src/challenge/http-client";
 import { writeFileAtomic } from "../src/io/atomic-write";
@@ -23,8 +24,10 @@ import { closeRasterizer, figurePng } from "../src/plotting/rasterize";
 import { type Ratings, readRatings } from "../src/ratings/data";
 import { loadRatingContext } from "../src/ratings/rating-context-loader";
 import { RatingModel } from "../src/ratings/rating-model";
+import { parseCommandLine } from "../src/runtime/command-line";
 import { runMain } from "../src/runtime/run-main";
 import { initBackend } from "../src/runtime/tf-backend";
+import type { TrainSummary } from "../src/server/rating-service";
 import { startApiServer } from "./api-server";
 
 /** df_train k times, each copy's user ids offset past the previous copy's. */
@@ -59,7 +62,9 @@ function replicatedCsv(k: number): string {
 /** Trains each size through the API of a fresh server process; prints time, epochs and peak RSS. */
 async function throughApi(ks: number[]): Promise<void> {
   console.log("synthetic scale-up through POST /ratings/train (a fresh server per size)");
-  console.log("   k       rows  seconds  epochs  x of k=1  val MSE  server peak RSS");
+  console.log(
+    "   k       rows  answer s  x of k=1  epochs  best  stopped by      batch  s/epoch  val MSE  server peak RSS",
+  );
   const scratch = mkdtempSync(join(tmpdir(), "bench-scale-"));
   let first: number | null = null;
   try {
@@ -68,21 +73,29 @@ async function throughApi(ks: number[]): Promise<void> {
       writeFileAtomic(csv, replicatedCsv(k));
       const server = await startApiServer(join(scratch, `model-${k}`));
       try {
-        const base = server.base;
         const started = Date.now();
-        const answer = (await postCsv(`${base}/ratings/train`, csv)) as {
-          rows: number;
-          epochs: number;
-          validationMse: number;
-        };
+        const answer = (await postCsv(`${server.base}/ratings/train`, csv)) as TrainSummary;
         const seconds = (Date.now() - started) / 1000;
         first ??= seconds;
         console.log(
-          `${String(k).padStart(4)} ${String(answer.rows).padStart(10)} ${seconds.toFixed(1).padStart(8)} ${String(answer.epochs).padStart(7)} ${(seconds / first).toFixed(2).padStart(9)} ${answer.validationMse.toFixed(4).padStart(8)} ${peakRssMb(server.process.pid!).toFixed(0).padStart(12)} MB`,
+          [
+            String(k).padStart(4),
+            String(answer.rows).padStart(10),
+            seconds.toFixed(1).padStart(9),
+            (seconds / first).toFixed(2).padStart(9),
+            String(answer.epochs).padStart(7),
+            String(answer.bestEpoch).padStart(5),
+            answer.stoppedBy.padEnd(14),
+            String(answer.batchSize).padStart(6),
+            (answer.seconds / answer.epochs).toFixed(2).padStart(8),
+            answer.validationMse.toFixed(4).padStart(8),
+            `${peakRssMb(server.process.pid!).toFixed(0).padStart(13)} MB`,
+          ].join(" "),
         );
       } finally {
         await stopServer(server.process);
       }
+      rmSync(csv);
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -112,9 +125,15 @@ async function one(k: number, epochs: number): Promise<void> {
   );
 }
 
+const USAGE = `usage: npm run bench:scale -- [options]
+  --k LIST       copies of df_train to train on (default 1,2,4,8,16)
+  --epochs N     epochs per size in process, early stopping off (default 3)
+  --plot FILE    also draw the in-process curve as a PNG
+  --api          post each size to POST /ratings/train of a fresh server instead
+  --help         this text`;
+
 async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
+  const args = parseCommandLine(argv, USAGE, {
     options: {
       k: { type: "string", default: "1,2,4,8,16" },
       epochs: { type: "string", default: "3" },
@@ -123,6 +142,8 @@ async function main(argv: string[]): Promise<void> {
       api: { type: "boolean", default: false },
     },
   });
+  if (!args) return;
+  const { values } = args;
   const epochs = Number(values.epochs);
   if (values.one) return one(Number(values.one), epochs);
   if (values.api) return throughApi(values.k.split(",").map(Number));

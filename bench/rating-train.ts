@@ -3,18 +3,26 @@
  * cached, so only the first run embeds) and of predicting df_test, median of several runs.
  * Options: --runs N (default 3).
  */
-import { parseArgs } from "node:util";
 
 import { quantile } from "../src/math/statistics";
 import { readQueries, readRatings } from "../src/ratings/data";
 import { loadRatingContext } from "../src/ratings/rating-context-loader";
 import { RatingModel } from "../src/ratings/rating-model";
+import { parseCommandLine } from "../src/runtime/command-line";
 import { runMain } from "../src/runtime/run-main";
 import { initBackend } from "../src/runtime/tf-backend";
 import { timed } from "./timing";
 
+const USAGE = `usage: npm run bench:ratings -- [options]
+  --runs N    trainings and predictions to time (default 3)
+  --help      this text`;
+
 async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { runs: { type: "string", default: "3" } } });
+  const args = parseCommandLine(argv, USAGE, {
+    options: { runs: { type: "string", default: "3" } },
+  });
+  if (!args) return;
+  const { values } = args;
   const runs = Number(values.runs);
   const backend = await initBackend();
   const ratings = readRatings();

@@ -7,7 +7,6 @@
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 
 import { writeFileAtomic } from "../io/atomic-write";
 import { OUTPUTS_DIR, PROJECT_ROOT, RATINGS_DIR } from "../io/project-paths";
@@ -15,14 +14,22 @@ import { measureCodeQuality } from "../quality/code-quality";
 import { formatQuality } from "../quality/format-quality";
 import { readQueries } from "../ratings/data";
 import { predictiveScore } from "../ratings/predictive-score";
+import { parseCommandLine } from "../runtime/command-line";
 import { runMain } from "../runtime/run-main";
 import type { TrainSummary } from "../server/rating-service";
 import { postCsv, stopServer, waitForHealth } from "./http-client";
 import { scoreAgainstLabels } from "./label-score";
 
+const USAGE = `usage: npm run challenge -- [options]
+  --train FILE    training ratings, userId,rating,movieId (default data/ratings/df_train.csv)
+  --test FILE     queries to predict, userId,movieId (default data/ratings/df_test.csv)
+  --out FILE      where the predictions go (default outputs/submission.json)
+  --port N        the server's port (default PORT or 9876)
+  --labels FILE   true ratings of the test queries (userId,movieId,rating): adds MSE and scores
+  --help          this text`;
+
 async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
+  const args = parseCommandLine(argv, USAGE, {
     options: {
       train: { type: "string", default: join(RATINGS_DIR, "df_train.csv") },
       test: { type: "string", default: join(RATINGS_DIR, "df_test.csv") },
@@ -31,6 +38,8 @@ async function main(argv: string[]): Promise<void> {
       labels: { type: "string" },
     },
   });
+  if (!args) return;
+  const { values } = args;
   const queries = readQueries(values.test);
   const base = `http://127.0.0.1:${values.port}`;
   if (

@@ -71,17 +71,10 @@ export function parseCsv(text: string, source: string, schema: CsvSchema): CsvTa
     throw new CsvError(
       `${source}: the header has more than ${MAX_COLUMNS} columns (expected ${schema.required.join(",")})`,
     );
-  if (commas === 0 && schema.required.length > 1) {
-    const found = [";", "\t", "|"].find((d) => firstLine.includes(d));
-    if (found)
-      throw new CsvError(
-        `${source}: the header is separated by ${found === "\t" ? "tabs" : `"${found}"`}; send comma-separated values (expected ${schema.required.join(",")})`,
-      );
-  }
   const fields = (
     Papa.parse<string[]>(firstLine, { preview: 1, delimiter: "," }).data[0] ?? []
   ).map((h) => h.trim());
-  checkHeader(fields, source, schema);
+  checkCsvHeader(fields, source, schema);
   const parsed = Papa.parse<Record<string, string>>(body, {
     header: true,
     delimiter: ",",
@@ -100,8 +93,18 @@ export function parseCsv(text: string, source: string, schema: CsvSchema): CsvTa
 
 const nameOf = (column: string): string => (column.length <= MAX_ECHO ? column : echo(column));
 
-/** Checks a header against a schema: no repeated, missing or (unless allowed) unexpected column. */
-function checkHeader(header: string[], source: string, schema: CsvSchema): void {
+/**
+ * Checks a header against a schema: not separated by something other than commas, no repeated,
+ * missing or (unless allowed) unexpected column. Throws a {@link CsvError} naming the column.
+ */
+export function checkCsvHeader(header: string[], source: string, schema: CsvSchema): void {
+  if (header.length === 1 && schema.required.length > 1) {
+    const found = [";", "\t", "|"].find((d) => header[0].includes(d));
+    if (found)
+      throw new CsvError(
+        `${source}: the header is separated by ${found === "\t" ? "tabs" : `"${found}"`}; send comma-separated values (expected ${schema.required.join(",")})`,
+      );
+  }
   const duplicated = header.find((h, i) => header.indexOf(h) !== i);
   if (duplicated !== undefined)
     throw new CsvError(`${source}: column ${nameOf(duplicated)} appears twice`, {
@@ -126,33 +129,15 @@ function checkHeader(header: string[], source: string, schema: CsvSchema): void 
   }
 }
 
-/**
- * Data rows of CSV text as a limit must count them: lines that hold anything but white space, the
- * header excepted, whatever their line ends (`\r\n`, `\n` or a lone `\r`, as the parser accepts).
- * Never fewer than the parser finds, so a row limit checked on it cannot be bypassed.
- *
- * @example
- * countCsvRows("userId,movieId\r1,31\r\r2,32\r"); // 2
- */
-export function countCsvRows(text: string): number {
-  let lines = 0;
-  let filled = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) {
-      if (filled) lines++;
-      filled = false;
-      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-    } else if (!filled && c !== 32 && c !== 9 && c !== 0xfeff) filled = true;
-  }
-  if (filled) lines++;
-  return Math.max(0, lines - 1);
+/** A CSV file's text; a missing file throws a {@link CsvError} naming it. */
+export function readCsvText(path: string): string {
+  if (!existsSync(path)) throw new CsvError(`${path}: file not found`);
+  return readFileSync(path, "utf8");
 }
 
 /** Reads a CSV file and checks it as {@link parseCsv} does. */
 export function readCsv(path: string, schema: CsvSchema): CsvTable {
-  if (!existsSync(path)) throw new CsvError(`${path}: file not found`);
-  return parseCsv(readFileSync(path, "utf8"), path, schema);
+  return parseCsv(readCsvText(path), path, schema);
 }
 
 /** A {@link CsvError} for one cell: names the source, row and column, then what is wrong. */

@@ -5,13 +5,13 @@
  * `<hash>_metrics.json` and the model folder `<hash>_model/` to the output folder.
  */
 import { basename, join } from "node:path";
-import { parseArgs } from "node:util";
 
 import { writeFileAtomic } from "../io/atomic-write";
 import { folderWriteProblem } from "../io/folder-write-problem";
 import { writeNpz } from "../io/npz";
 import { OUTPUTS_DIR } from "../io/project-paths";
 import { saveModelDir } from "../io/tf-model-files";
+import { parseCommandLine } from "../runtime/command-line";
 import { runMain } from "../runtime/run-main";
 import { initBackend } from "../runtime/tf-backend";
 import { loadParticles, N_IN, N_OUT, N_PARTICLES } from "./data";
@@ -44,8 +44,7 @@ export function formatResult(r: ModelResult): string {
 
 /** Runs the trainer with CLI arguments; resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
+  const args = parseCommandLine(argv, USAGE, {
     allowPositionals: true,
     options: {
       epochs: { type: "string", default: String(DEFAULT_TRAINING.epochs) },
@@ -54,13 +53,10 @@ export async function main(argv: string[]): Promise<number> {
       out: { type: "string", default: join(OUTPUTS_DIR, "particles") },
       baselines: { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  if (!args) return 0;
+  const { values, positionals } = args;
   if (positionals.length !== 1) {
     console.error(USAGE);
     return 2;

@@ -7,9 +7,10 @@ import {
   integerCell,
   numberCell,
   optionalNumberCell,
-  parseCsv,
   readCsv,
+  readCsvText,
 } from "../io/csv";
+import { type CellReader, type ColumnSchema, parseCsvColumns } from "../io/csv-columns";
 import { RATINGS_DIR } from "../io/project-paths";
 import { literalNames } from "./python-literal";
 
@@ -46,10 +47,27 @@ export interface Movie {
   collection: string | null;
 }
 
-/** Columns of a training CSV, as the challenge's `POST /ratings/train` takes it. */
-export const TRAIN_COLUMNS = ["userId", "rating", "movieId"] as const;
-/** Columns of a prediction CSV, as `POST /ratings/predict` takes it. */
-export const QUERY_COLUMNS = ["userId", "movieId"] as const;
+const idCell: CellReader = (cell, source, row, column) =>
+  integerCell(cell, source, row, column, ID_RANGE);
+
+const ratingCell: CellReader = (cell, source, row, column) => {
+  const rating = numberCell(cell, source, row, column);
+  if (rating < 1 || rating > 5) throw cellError(source, row, column, `${rating} is outside [1, 5]`);
+  return rating;
+};
+
+/** The training CSV's columns as typed columns: integer ids, ratings numbers in [1, 5]. */
+export const RATINGS_SCHEMA = {
+  userId: { type: Int32Array, read: idCell },
+  rating: { type: Float32Array, read: ratingCell },
+  movieId: { type: Int32Array, read: idCell },
+} satisfies ColumnSchema;
+
+/** The prediction CSV's columns as typed columns: integer ids. */
+export const QUERIES_SCHEMA = {
+  userId: { type: Int32Array, read: idCell },
+  movieId: { type: Int32Array, read: idCell },
+} satisfies ColumnSchema;
 
 /**
  * Parses training ratings (`userId,rating,movieId`, columns in any order). Ids must be integers
@@ -59,53 +77,22 @@ export const QUERY_COLUMNS = ["userId", "movieId"] as const;
  * const r = parseRatingsCsv("userId,rating,movieId\n1,4.5,31\n", "upload.csv"); // r.rating[0] = 4.5
  */
 export function parseRatingsCsv(text: string, source: string): Ratings {
-  return ratingsFromRows(parseCsv(text, source, { required: TRAIN_COLUMNS }).rows, source);
+  return parseCsvColumns(text, source, RATINGS_SCHEMA);
 }
 
 /** Reads training ratings from a CSV file (see {@link parseRatingsCsv}). */
 export function readRatings(path = join(RATINGS_DIR, "df_train.csv")): Ratings {
-  return ratingsFromRows(readCsv(path, { required: TRAIN_COLUMNS }).rows, path);
-}
-
-function ratingsFromRows(rows: Record<string, string>[], source: string): Ratings {
-  const n = rows.length;
-  const out: Ratings = {
-    userId: new Int32Array(n),
-    movieId: new Int32Array(n),
-    rating: new Float32Array(n),
-  };
-  rows.forEach((r, i) => {
-    out.userId[i] = integerCell(r.userId, source, i + 1, "userId", ID_RANGE);
-    out.movieId[i] = integerCell(r.movieId, source, i + 1, "movieId", ID_RANGE);
-    const rating = numberCell(r.rating, source, i + 1, "rating");
-    if (rating < 1 || rating > 5) {
-      throw cellError(source, i + 1, "rating", `${rating} is outside [1, 5]`);
-    }
-    out.rating[i] = rating;
-  });
-  return out;
+  return parseRatingsCsv(readCsvText(path), path);
 }
 
 /** Parses prediction queries (`userId,movieId`); malformed ids throw a {@link CsvError}. */
 export function parseQueriesCsv(text: string, source: string): RatingQueries {
-  return queriesFromRows(parseCsv(text, source, { required: QUERY_COLUMNS }).rows, source);
+  return parseCsvColumns(text, source, QUERIES_SCHEMA);
 }
 
 /** Reads prediction queries from a CSV file (see {@link parseQueriesCsv}). */
 export function readQueries(path = join(RATINGS_DIR, "df_test.csv")): RatingQueries {
-  return queriesFromRows(readCsv(path, { required: QUERY_COLUMNS }).rows, path);
-}
-
-function queriesFromRows(rows: Record<string, string>[], source: string): RatingQueries {
-  const out: RatingQueries = {
-    userId: new Int32Array(rows.length),
-    movieId: new Int32Array(rows.length),
-  };
-  rows.forEach((r, i) => {
-    out.userId[i] = integerCell(r.userId, source, i + 1, "userId", ID_RANGE);
-    out.movieId[i] = integerCell(r.movieId, source, i + 1, "movieId", ID_RANGE);
-  });
-  return out;
+  return parseQueriesCsv(readCsvText(path), path);
 }
 
 const MOVIE_COLUMNS = [

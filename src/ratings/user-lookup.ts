@@ -89,7 +89,11 @@ export class UserLookup extends tf.layers.Layer implements RowSparseTable {
    * (batch, width), whose gradient is therefore the gradient of the looked-up rows.
    */
   beginRowBatch(batchSize: number): tf.Variable {
-    this.offset = tf.variable(tf.zeros([batchSize, this.cfg.width]));
+    // A variable shares its initial value's data and holds its own reference to it: the zeros
+    // are disposed here, or every batch would leave (batch × width) floats behind.
+    const zeros = tf.zeros([batchSize, this.cfg.width]);
+    this.offset = tf.variable(zeros);
+    zeros.dispose();
     return this.offset;
   }
 
@@ -102,7 +106,9 @@ export class UserLookup extends tf.layers.Layer implements RowSparseTable {
 
   /** Copies the trained rows into the table's weight (once per epoch: saves and snapshots read it). */
   syncRowTable(): void {
-    this.table!.write(tf.tensor2d(this.adam!.values, [this.cfg.rows, this.cfg.width]));
+    const values = tf.tensor2d(this.adam!.values, [this.cfg.rows, this.cfg.width]);
+    this.table!.write(values);
+    values.dispose();
   }
 
   /** Ends training by rows. */

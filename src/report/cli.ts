@@ -4,10 +4,10 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 
 import { writeFileAtomic } from "../io/atomic-write";
 import { OUTPUTS_DIR, PROJECT_ROOT } from "../io/project-paths";
+import { parseCommandLine } from "../runtime/command-line";
 import { runMain } from "../runtime/run-main";
 import { executeNotebook, listNotebooks, type NotebookRun, renderIndex } from "./notebooks";
 
@@ -15,24 +15,21 @@ const USAGE = `usage: npm run report -- [--quick] [--notebooks DIR] [--out DIR] 
   --quick        small settings (same as REPORT_QUICK=1), as CI runs them
   --notebooks    folder of NN-*.ipynb notebooks (default notebooks/)
   --out          output folder (default outputs/)
-  NAME_FILTER    run only notebooks whose name contains one of these`;
+  NAME_FILTER    run only notebooks whose name contains one of these
+  --help         this text`;
 
 /** Runs the report command with the given arguments; resolves with the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
+  const args = parseCommandLine(argv, USAGE, {
     allowPositionals: true,
     options: {
       quick: { type: "boolean", default: process.env.REPORT_QUICK === "1" },
       notebooks: { type: "string", default: join(PROJECT_ROOT, "notebooks") },
       out: { type: "string", default: OUTPUTS_DIR },
-      help: { type: "boolean", default: false },
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  if (!args) return 0;
+  const { values, positionals } = args;
   const names = listNotebooks(values.notebooks).filter(
     (n) => positionals.length === 0 || positionals.some((p) => n.includes(p)),
   );

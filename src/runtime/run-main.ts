@@ -1,8 +1,10 @@
+import { UsageError } from "./command-line";
+
 /**
  * Runs an entry file's `main` when that file is the program (`tsx src/x/cli.ts`), not when it is
  * imported (by a test, a notebook or another module). `main` gets the command-line arguments; a
  * number it returns is the exit code; an error it throws is printed as one line, after `prefix`,
- * with exit code 1.
+ * with exit code 1 (2 for a {@link UsageError}: a command line the command cannot take).
  *
  * @example
  * runMain(module, main, "[challenge] ");
@@ -19,7 +21,7 @@ export function runMain(
     },
     (err: unknown) => {
       console.error(`${prefix}${err instanceof Error ? err.message : String(err)}`);
-      process.exit(1);
+      process.exit(err instanceof UsageError ? 2 : 1);
     },
   );
 }

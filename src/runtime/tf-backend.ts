@@ -1,35 +1,36 @@
 import * as tf from "@tensorflow/tfjs";
 
-/** Which tfjs backend runs: native libtensorflow, WebAssembly, or plain JavaScript. */
-export type BackendName = "tensorflow" | "wasm" | "cpu";
+/** Which tfjs backend runs: WebAssembly, or plain JavaScript. */
+export type BackendName = "wasm" | "cpu";
 
 let chosen: Promise<BackendName> | undefined;
 
 /**
- * Picks the fastest tfjs backend that loads, once per process: `@tensorflow/tfjs-node` (installed
- * as the optional dependency `tfjs-node-native`) when its native library is present, else
- * `@tensorflow/tfjs-backend-wasm`, else the pure-JS `cpu` backend. `TF_BACKEND` forces one.
- * Resolves with the backend's name so callers can report it.
+ * Picks the tfjs backend once per process: `@tensorflow/tfjs-backend-wasm`, else the pure-JS `cpu`
+ * backend; `TF_BACKEND=wasm|cpu` forces one. Resolves with the backend's name so callers can report
+ * it. (`@tensorflow/tfjs-node` is not a dependency: its install downloads libtensorflow, which
+ * fails everywhere now; see the README's "Backends".)
  *
  * @example
- * const backend = await initBackend(); // "wasm" on machines without libtensorflow
+ * const backend = await initBackend(); // "wasm"
  */
 export function initBackend(forced = process.env.TF_BACKEND): Promise<BackendName> {
+  if (forced && !KNOWN.includes(forced as BackendName))
+    return Promise.reject(
+      new Error(`TF_BACKEND must be one of ${KNOWN.join(", ")}, got ${forced}`),
+    );
   chosen ??= pick(forced as BackendName | undefined);
   return chosen;
 }
 
+const KNOWN: BackendName[] = ["wasm", "cpu"];
+
 async function pick(forced: BackendName | undefined): Promise<BackendName> {
-  const order: BackendName[] = forced ? [forced] : ["tensorflow", "wasm", "cpu"];
+  const order = forced ? [forced] : KNOWN;
   for (const name of order) {
     try {
-      if (name === "tensorflow") {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        require("tfjs-node-native");
-      } else if (name === "wasm") {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        require("@tensorflow/tfjs-backend-wasm");
-      }
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      if (name === "wasm") require("@tensorflow/tfjs-backend-wasm");
       if (await tf.setBackend(name)) {
         await tf.ready();
         return name;

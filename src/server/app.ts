@@ -3,15 +3,18 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
 
+import { QUERIES_SCHEMA, RATINGS_SCHEMA } from "../ratings/data";
 import { readCsvUpload } from "./csv-upload";
 import { ERROR_RESPONSES, OPENAPI_INFO, withCsvBodies } from "./openapi";
-import type { RatingService } from "./rating-service";
+import { MAX_PREDICT_ROWS, type RatingService } from "./rating-service";
 import { errorAnswer, ServiceError } from "./service-error";
 
 /** Settings of {@link buildApp}. */
 export interface AppOptions {
   /** Largest accepted upload or body, in bytes. */
   bodyLimit: number;
+  /** Most rows a training upload may carry (413 past it); default {@link DEFAULT_MAX_TRAIN_ROWS}. */
+  maxTrainRows?: number;
   /** Fastify's logger setting: `false` in tests, `true` for the server. */
   logger: boolean;
   /** Which tfjs backend runs the model, reported by `/health`. */
@@ -75,8 +78,14 @@ export function foreignRequest(
 /** Default of {@link AppOptions.requestTimeoutMs}: two minutes, 32 MiB at 270 KB/s. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 
-/** Default upload limit: 32 MiB, thirty times df_train.csv. */
-export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
+/** Default upload limit: 1 GiB. Uploads are parsed as they arrive, so the rows bound memory, not the bytes. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024 * 1024;
+
+/**
+ * Default of {@link AppOptions.maxTrainRows}: 20 million ratings, a training that fits this
+ * machine's 24 GB with room to spare (README, "Rating API limits").
+ */
+export const DEFAULT_MAX_TRAIN_ROWS = 20_000_000;
 
 /**
  * The HTTP API around a {@link RatingService}: `POST /ratings/train`, `POST /ratings/predict`,
@@ -94,11 +103,16 @@ export async function buildApp(
   // Node's own requestTimeout is only checked every 30 s; this timer cuts a request whose body has
   // not arrived in full in time, with a 408, whatever the client keeps trickling.
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  app.addHook("onRequest", async (request) => {
+  app.addHook("onRequest", async (request, reply) => {
     const raw = request.raw;
     if (raw.complete) return;
     const timer = setTimeout(() => {
       if (raw.complete || raw.socket.destroyed) return;
+      // Answered before its body was read (a 409, say): the rest is not waited for.
+      if (reply.raw.headersSent) {
+        raw.socket.destroy();
+        return;
+      }
       const body = JSON.stringify({
         error: "request_timeout",
         message: `the request was not sent in full within ${requestTimeoutMs / 1000} s`,
@@ -113,10 +127,9 @@ export async function buildApp(
     raw.once("end", () => clearTimeout(timer));
     raw.once("close", () => clearTimeout(timer));
   });
-  app.addContentTypeParser(
-    ["text/csv", "text/plain"],
-    { parseAs: "string", bodyLimit: options.bodyLimit },
-    (_req, body, done) => done(null, body),
+  // A CSV body stays a stream: the routes parse it as it arrives (see readCsvUpload).
+  app.addContentTypeParser(["text/csv", "text/plain"], (_req, payload, done) =>
+    done(null, payload),
   );
   await app.register(multipart, { limits: { fileSize: options.bodyLimit, files: 1 } });
   await app.register(swagger, {
@@ -189,10 +202,13 @@ export async function buildApp(
         },
       },
     },
-    async (request) => {
-      const { text, source } = await readCsvUpload(request);
-      return service.train(text, source);
-    },
+    async (request) =>
+      service.train(() =>
+        readCsvUpload(request, RATINGS_SCHEMA, {
+          maxBytes: options.bodyLimit,
+          maxRows: options.maxTrainRows ?? DEFAULT_MAX_TRAIN_ROWS,
+        }),
+      ),
   );
   app.post(
     "/ratings/predict",
@@ -208,8 +224,12 @@ export async function buildApp(
       },
     },
     async (request, reply) => {
-      const { text, source } = await readCsvUpload(request);
-      const json = await service.predict(text, source);
+      const json = await service.predict(() =>
+        readCsvUpload(request, QUERIES_SCHEMA, {
+          maxBytes: options.bodyLimit,
+          maxRows: MAX_PREDICT_ROWS,
+        }),
+      );
       return reply.type("application/json; charset=utf-8").send(json);
     },
   );

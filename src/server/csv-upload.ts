@@ -1,5 +1,8 @@
+import { type Readable, Transform, type TransformCallback } from "node:stream";
+
 import type { FastifyRequest } from "fastify";
 
+import { type Columns, type ColumnSchema, readCsvColumns } from "../io/csv-columns";
 import { ServiceError } from "./service-error";
 
 /** The field a multipart upload carries its CSV in, as `curl -F file=@df_train.csv` sends it. */
@@ -11,59 +14,135 @@ export const MAX_FORM_FIELDS = 10;
 /** busboy's complaints about the form itself: the client's problem, not the server's. */
 const MALFORMED = /^(Multipart|Malformed|Unexpected end)/;
 
+/** Limits of one upload: its size in bytes and its rows. */
+export interface UploadLimits {
+  maxBytes: number;
+  maxRows: number;
+}
+
+/** The 413 of an upload over its size limit. */
+function tooLarge(maxBytes: number): ServiceError {
+  return new ServiceError(
+    413,
+    "too_large",
+    `the upload is larger than the limit of ${maxBytes} bytes (MAX_UPLOAD_MB)`,
+  );
+}
+
+/** Passes bytes through until more than `maxBytes` have come, then fails with a 413. */
+class ByteLimit extends Transform {
+  private seen = 0;
+  constructor(private readonly maxBytes: number) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.seen += chunk.length;
+    if (this.seen > this.maxBytes) done(tooLarge(this.maxBytes));
+    else done(null, chunk);
+  }
+}
+
 /**
- * The CSV text of a request and a name for messages: the multipart file in field `file`, or a
- * `text/csv` (or `text/plain`) body. A form with more than {@link MAX_FORM_FIELDS} other fields is
- * refused (413) as soon as the one too many arrives.
+ * Parses a request's CSV into typed columns as it arrives, from the multipart file in field
+ * `file` or a `text/csv` (or `text/plain`) body: the body is never held whole, as text or as row
+ * objects. Over `limits.maxBytes` is a 413 `too_large`, past `limits.maxRows` a 413
+ * `too_many_rows` at the first row too many, a form with more than {@link MAX_FORM_FIELDS} other
+ * fields a 413 `too_many_fields`; a bad cell is the parser's {@link CsvError} (row, column).
+ *
+ * @example
+ * const { columns, source } = await readCsvUpload(request, QUERIES_SCHEMA, { maxBytes: 1 << 25, maxRows: 1e6 });
  */
-export async function readCsvUpload(
+export async function readCsvUpload<S extends ColumnSchema>(
   request: FastifyRequest,
-): Promise<{ text: string; source: string }> {
-  if (request.isMultipart()) {
-    let fields = 0;
-    try {
-      // busboy's own field limit is one above ours, so that ours is always the one that answers.
-      for await (const part of request.parts({ limits: { fields: MAX_FORM_FIELDS + 1 } })) {
-        if (part.type === "field") {
-          if (++fields > MAX_FORM_FIELDS)
-            throw new ServiceError(
-              413,
-              "too_many_fields",
-              `the multipart form has more than ${MAX_FORM_FIELDS} fields besides "${UPLOAD_FIELD}"; send the CSV alone`,
-            );
-          continue;
-        }
-        if (part.fieldname !== UPLOAD_FIELD) {
-          part.file.resume();
+  schema: S,
+  limits: UploadLimits,
+): Promise<{ columns: Columns<S>; source: string }> {
+  if (request.isMultipart()) return readMultipart(request, schema, limits);
+  const body = request.body as Readable | undefined;
+  if (!body || typeof body.pipe !== "function")
+    throw new ServiceError(
+      415,
+      "unsupported_media_type",
+      `send the CSV as multipart field "${UPLOAD_FIELD}" or as a text/csv body`,
+    );
+  const declared = Number(request.headers["content-length"]);
+  if (declared > limits.maxBytes) {
+    body.resume();
+    throw tooLarge(limits.maxBytes);
+  }
+  const source = "request body";
+  const limited = new ByteLimit(limits.maxBytes);
+  // Past the limit the pipe stops; the rest is read and discarded, so the client gets its 413.
+  limited.once("error", () => body.resume());
+  body.pipe(limited);
+  return {
+    columns: await readCsvColumns(limited, source, schema, rowLimit(source, limits)),
+    source,
+  };
+}
+
+/** The row limit of an upload: a 413 naming the limit at the first row past it. */
+function rowLimit(source: string, limits: UploadLimits) {
+  return {
+    maxRows: limits.maxRows,
+    tooMany: () =>
+      new ServiceError(
+        413,
+        "too_many_rows",
+        `${source}: more than ${limits.maxRows} rows; at most ${limits.maxRows} per request`,
+      ),
+  };
+}
+
+async function readMultipart<S extends ColumnSchema>(
+  request: FastifyRequest,
+  schema: S,
+  limits: UploadLimits,
+): Promise<{ columns: Columns<S>; source: string }> {
+  let fields = 0;
+  try {
+    // busboy's own field limit is one above ours, so that ours is always the one that answers.
+    const parts = request.parts({
+      limits: { fields: MAX_FORM_FIELDS + 1, fileSize: limits.maxBytes },
+    });
+    for await (const part of parts) {
+      if (part.type === "field") {
+        if (++fields > MAX_FORM_FIELDS)
           throw new ServiceError(
-            400,
-            "missing_file",
-            `the CSV must be in multipart field "${UPLOAD_FIELD}", not "${part.fieldname}"`,
+            413,
+            "too_many_fields",
+            `the multipart form has more than ${MAX_FORM_FIELDS} fields besides "${UPLOAD_FIELD}"; send the CSV alone`,
           );
-        }
-        const bytes = await part.toBuffer();
-        return { text: bytes.toString("utf8"), source: part.filename || "upload" };
+        continue;
       }
-    } catch (err) {
-      const e = err as Error & { statusCode?: number };
-      if (!(err instanceof ServiceError) && !e.statusCode && MALFORMED.test(e.message))
+      if (part.fieldname !== UPLOAD_FIELD) {
+        part.file.resume();
         throw new ServiceError(
           400,
-          "invalid_multipart",
-          `malformed multipart upload: ${e.message}`,
+          "missing_file",
+          `the CSV must be in multipart field "${UPLOAD_FIELD}", not "${part.fieldname}"`,
         );
-      throw err;
+      }
+      const source = part.filename || "upload";
+      try {
+        const columns = await readCsvColumns(part.file, source, schema, rowLimit(source, limits));
+        if (part.file.truncated) throw tooLarge(limits.maxBytes);
+        return { columns, source };
+      } catch (err) {
+        // Cut at the size limit, the file's last row is cut too: the size is the problem.
+        if (part.file.truncated) throw tooLarge(limits.maxBytes);
+        throw err;
+      }
     }
-    throw new ServiceError(
-      400,
-      "missing_file",
-      `the multipart upload has no file: send the CSV in field "${UPLOAD_FIELD}"`,
-    );
+  } catch (err) {
+    const e = err as Error & { statusCode?: number };
+    if (!(err instanceof ServiceError) && !e.statusCode && MALFORMED.test(e.message))
+      throw new ServiceError(400, "invalid_multipart", `malformed multipart upload: ${e.message}`);
+    throw err;
   }
-  if (typeof request.body === "string") return { text: request.body, source: "request body" };
   throw new ServiceError(
-    415,
-    "unsupported_media_type",
-    `send the CSV as multipart field "${UPLOAD_FIELD}" or as a text/csv body`,
+    400,
+    "missing_file",
+    `the multipart upload has no file: send the CSV in field "${UPLOAD_FIELD}"`,
   );
 }

@@ -1,7 +1,6 @@
 import { realpathSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 
-import { countCsvRows } from "../io/csv";
 import { folderWriteProblem } from "../io/folder-write-problem";
 import { lockModelDir, ModelFilesError, modelHome, recoverModelDir } from "../io/model-folder";
 import { mse } from "../math/mse";
@@ -10,11 +9,16 @@ import { keepLastRatings } from "../ratings/duplicate-ratings";
 import type { RatingContext } from "../ratings/rating-context";
 import { RatingModel, type RatingTrainOptions } from "../ratings/rating-model";
 import { submissionJson } from "../ratings/submission";
-import { parseCsvOffThread } from "./csv-thread";
 import { ServiceError } from "./service-error";
 
 /** Most rows one `POST /ratings/predict` may carry. */
 export const MAX_PREDICT_ROWS = 1_000_000;
+
+/** An upload's columns and the name its messages give it. */
+export interface ParsedUpload<T> {
+  columns: T;
+  source: string;
+}
 
 /** What `POST /ratings/train` answers. */
 export interface TrainSummary {
@@ -24,6 +28,12 @@ export interface TrainSummary {
   users: number;
   movies: number;
   epochs: number;
+  /** The epoch whose weights the model keeps (best validation MSE). */
+  bestEpoch: number;
+  /** Why training stopped: `early stopping` (patience ran out) or the `epoch limit`. */
+  stoppedBy: string;
+  /** Rows per batch (grows with the data, see trainingBatchSize). */
+  batchSize: number;
   seconds: number;
   /** MSE of the trained model on its own training rows. */
   trainingMse: number;
@@ -43,7 +53,8 @@ export interface TrainSummary {
  *
  * @example
  * const service = await RatingService.open(ctx, "models/ratings");
- * await service.train("userId,rating,movieId\n1,4,31\n", "upload.csv");
+ * const columns = parseRatingsCsv("userId,rating,movieId\n1,4,31\n", "upload.csv");
+ * await service.train(async () => ({ columns, source: "upload.csv" }));
  */
 export class RatingService {
   private model: RatingModel | null;
@@ -127,8 +138,12 @@ export class RatingService {
       : null;
   }
 
-  /** Trains on a `userId,rating,movieId` CSV, saves the model, then serves it. */
-  async train(csv: string, source: string): Promise<TrainSummary> {
+  /**
+   * Trains on the ratings `upload()` reads (a `userId,rating,movieId` CSV), saves the model, then
+   * serves it. A training already running (409) or an unwritable MODEL_DIR (503) is refused
+   * before `upload` is called, so that nothing is read for a training that cannot happen.
+   */
+  async train(upload: () => Promise<ParsedUpload<Ratings>>): Promise<TrainSummary> {
     if (this.training)
       throw new ServiceError(
         409,
@@ -141,7 +156,7 @@ export class RatingService {
     // Taken before the first await, so that two requests at once cannot both train.
     this.training = true;
     try {
-      const parsed = (await parseCsvOffThread("ratings", csv, source)) as Ratings;
+      const { columns: parsed, source } = await upload();
       assertKnownMovies(parsed.movieId, this.ctx.movieById, source);
       const { ratings, duplicates, examples } = keepLastRatings(parsed);
       const started = process.hrtime.bigint();
@@ -167,6 +182,9 @@ export class RatingService {
         users: new Set(ratings.userId).size,
         movies: new Set(ratings.movieId).size,
         epochs: model.history.length,
+        bestEpoch: model.run!.bestEpoch,
+        stoppedBy: model.run!.stoppedBy,
+        batchSize: model.run!.batchSize,
         seconds,
         trainingMse: mse(
           await model.predictYielding(ratings.userId, ratings.movieId),
@@ -190,12 +208,12 @@ export class RatingService {
   }
 
   /**
-   * Predicts a `userId,movieId` CSV; answers the JSON text `{"0": r0, "1": r1, ...}` in row order.
-   * Bounded in time and memory whatever the request: at most {@link MAX_PREDICT_ROWS} rows (more
-   * is a 413 before any parsing), parsed in a worker thread, predicted in chunks with the event
-   * loop free between them, and the answer written directly as JSON text.
+   * Predicts the (user, movie) pairs of a `userId,movieId` CSV, read by `upload()` once a model is
+   * known to be there; answers the JSON text `{"0": r0, "1": r1, ...}` in row order. Bounded in
+   * time and memory whatever the request: predicted in chunks with the event loop free between
+   * them, and the answer written directly as JSON text.
    */
-  async predict(csv: string, source: string): Promise<string> {
+  async predict(upload: () => Promise<ParsedUpload<RatingQueries>>): Promise<string> {
     const model = this.model;
     if (!model && this.loadError)
       throw new ServiceError(
@@ -205,14 +223,7 @@ export class RatingService {
       );
     if (!model)
       throw new ServiceError(409, "not_trained", "no trained model yet: POST /ratings/train first");
-    const rows = countCsvRows(csv);
-    if (rows > MAX_PREDICT_ROWS)
-      throw new ServiceError(
-        413,
-        "too_many_rows",
-        `${source}: ${rows} rows; at most ${MAX_PREDICT_ROWS} per request: split the file`,
-      );
-    const queries = (await parseCsvOffThread("queries", csv, source)) as RatingQueries;
+    const { columns: queries, source } = await upload();
     assertKnownMovies(queries.movieId, this.ctx.movieById, source);
     const predictions = await model.predictYielding(queries.userId, queries.movieId);
     return submissionJson(predictions);

@@ -1,19 +1,27 @@
 /**
  * `npm run serve`: the rating API. Environment: HOST (127.0.0.1), PORT (9876), MOVIES_CSV
- * (data/ratings/df_movies.csv), MODEL_DIR (models/ratings), MAX_UPLOAD_MB (32), EMBEDDING_MODEL
+ * (data/ratings/df_movies.csv), MODEL_DIR (models/ratings), MAX_UPLOAD_MB (1024: largest upload),
+ * MAX_TRAIN_ROWS (20000000: most rows one training may carry), EMBEDDING_MODEL
  * (default distilbert-base-uncased; `test` for the random-weight test model), ALLOWED_HOSTS (more
  * names accepted in the Host header), REQUEST_TIMEOUT_S (120: longest time to send one request). Without the real
  * model and without `EMBEDDING_MODEL=test`, the server refuses to start and says how to provide it.
  */
 import { join } from "node:path";
 
-import type { FastifyInstance } from "fastify";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 
 import { PROJECT_ROOT, RATINGS_DIR } from "../io/project-paths";
 import { loadRatingContext } from "../ratings/rating-context-loader";
+import { parseCommandLine } from "../runtime/command-line";
 import { runMain } from "../runtime/run-main";
 import { initBackend } from "../runtime/tf-backend";
-import { buildApp, DEFAULT_REQUEST_TIMEOUT_MS, LOOPBACK_HOSTS } from "./app";
+import {
+  buildApp,
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_MAX_TRAIN_ROWS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  LOOPBACK_HOSTS,
+} from "./app";
 import { RatingService } from "./rating-service";
 
 /** Where the server listens and what it reads, from the environment. */
@@ -23,6 +31,8 @@ export interface ServeConfig {
   moviesCsv: string;
   modelDir: string;
   bodyLimit: number;
+  /** Most rows one training upload may carry. */
+  maxTrainRows: number;
   /** Longest time a client may take to send one request, in milliseconds. */
   requestTimeoutMs: number;
   /** Host names accepted in a request's Host header (see foreignRequest), or "any". */
@@ -34,9 +44,12 @@ export function serveConfig(env: NodeJS.ProcessEnv = process.env): ServeConfig {
   const port = Number(env.PORT ?? 9876);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be an integer in [0, 65535], got ${env.PORT}`);
-  const mb = Number(env.MAX_UPLOAD_MB ?? 32);
+  const mb = Number(env.MAX_UPLOAD_MB ?? DEFAULT_BODY_LIMIT / 1024 / 1024);
   if (!(mb > 0))
     throw new Error(`MAX_UPLOAD_MB must be a positive number, got ${env.MAX_UPLOAD_MB}`);
+  const maxTrainRows = Number(env.MAX_TRAIN_ROWS ?? DEFAULT_MAX_TRAIN_ROWS);
+  if (!Number.isSafeInteger(maxTrainRows) || maxTrainRows < 1)
+    throw new Error(`MAX_TRAIN_ROWS must be a positive integer, got ${env.MAX_TRAIN_ROWS}`);
   const timeout = Number(env.REQUEST_TIMEOUT_S ?? DEFAULT_REQUEST_TIMEOUT_MS / 1000);
   if (!(timeout > 0))
     throw new Error(`REQUEST_TIMEOUT_S must be a positive number, got ${env.REQUEST_TIMEOUT_S}`);
@@ -54,6 +67,7 @@ export function serveConfig(env: NodeJS.ProcessEnv = process.env): ServeConfig {
     moviesCsv: env.MOVIES_CSV ?? join(RATINGS_DIR, "df_movies.csv"),
     modelDir: env.MODEL_DIR ?? join(PROJECT_ROOT, "models", "ratings"),
     bodyLimit: Math.round(mb * 1024 * 1024),
+    maxTrainRows,
     requestTimeoutMs: Math.round(timeout * 1000),
     allowedHosts: everywhere
       ? "any"
@@ -65,14 +79,23 @@ export function serveConfig(env: NodeJS.ProcessEnv = process.env): ServeConfig {
 export async function startServer(config: ServeConfig): Promise<FastifyInstance> {
   const backend = await initBackend();
   const { ctx, choice, dim, computed } = await loadRatingContext({ moviesPath: config.moviesCsv });
-  const service = await RatingService.open(ctx, config.modelDir);
+  // A training through the API logs each epoch, as the notebooks print it.
+  const epochLog: { to?: FastifyBaseLogger } = {};
+  const service = await RatingService.open(ctx, config.modelDir, {
+    onEpoch: (e) =>
+      epochLog.to?.info(
+        `training epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, validation MSE ${e.valLoss.toFixed(4)}, learning rate ${e.learningRate.toExponential(1)}, ${e.seconds.toFixed(1)} s`,
+      ),
+  });
   const app = await buildApp(service, {
     bodyLimit: config.bodyLimit,
+    maxTrainRows: config.maxTrainRows,
     requestTimeoutMs: config.requestTimeoutMs,
     logger: true,
     backend,
     allowedHosts: config.allowedHosts,
   });
+  epochLog.to = app.log;
   app.log.info(
     `tfjs backend ${backend}; ${ctx.movies.length} movies from ${config.moviesCsv}; embeddings: ${choice.model} (${choice.reason}), ${dim} dims, ${computed} computed now`,
   );
@@ -87,7 +110,14 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
   return app;
 }
 
-async function main(): Promise<void> {
+const USAGE = `usage: npm run serve
+  The rating API on HOST:PORT (default 127.0.0.1:9876), configured by environment variables:
+  HOST, PORT, MOVIES_CSV, MODEL_DIR, MAX_UPLOAD_MB, MAX_TRAIN_ROWS, EMBEDDING_MODEL, ALLOWED_HOSTS,
+  REQUEST_TIMEOUT_S (see the README's "Rating API").
+  --help    this text`;
+
+async function main(argv: string[]): Promise<void> {
+  if (!parseCommandLine(argv, USAGE, { options: {} })) return;
   const app = await startServer(serveConfig());
   const stop = (signal: string): void => {
     app.log.info(`${signal}: closing`);

@@ -57,6 +57,7 @@ test("trained by rows (rowsOf), a batch moves only the users it looked up; other
     const i = tf.tensor1d(idx, "int32");
     return tf.losses.meanSquaredError(tf.gather(y, i), model.apply(tf.gather(x, i)) as tf.Tensor);
   };
+  const tensorsBefore = tf.memory().numTensors;
   await trainWithEarlyStopping(model, 4, batchLoss, () => 1, {
     epochs: 3,
     batchSize: 2,
@@ -67,6 +68,8 @@ test("trained by rows (rowsOf), a batch moves only the users it looked up; other
     seed: 2,
     rowsOf: (idx) => Int32Array.from(idx, (i) => users[i]),
   });
+  // Nothing is left behind by the batches (each one's zero offset) or the epochs' table copies.
+  assert.equal(tf.memory().numTensors, tensorsBefore);
   // The loop restores the best epoch's weights: the first, as validation never improves after it.
   const after = layer.getWeights()[0].arraySync() as number[][];
   after.forEach((row, r) =>

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -30,13 +30,22 @@ const options = { epochs: 2, seed: 5 };
 async function openApp(
   dir: string,
   bodyLimit = DEFAULT_BODY_LIMIT,
+  maxTrainRows?: number,
 ): Promise<{ app: FastifyInstance; service: RatingService }> {
   const backend = await initBackend();
   const service = await RatingService.open(ctx, dir, options);
-  return { app: await buildApp(service, { bodyLimit, logger: false, backend }), service };
+  return {
+    app: await buildApp(service, { bodyLimit, maxTrainRows, logger: false, backend }),
+    service,
+  };
 }
 const post = (app: FastifyInstance, url: string, payload: string, type = "text/csv") =>
   app.inject({ method: "POST", url, payload, headers: { "content-type": type } });
+const multipartOf = (csv: string): FormData => {
+  const form = new FormData();
+  form.append("file", new Blob([csv], { type: "text/csv" }), "df_train.csv");
+  return form;
+};
 const freshDir = (): string => join(mkdtempSync(join(tmpdir(), "rating-api-")), "model");
 
 test("over a real socket: multipart train, text/csv predict, health and docs", async () => {
@@ -235,6 +244,32 @@ test("uploads over the size limit get 413, as multipart and as a body", async ()
     const res = await fetch(`${base}/ratings/train`, { method: "POST", body: form });
     assert.equal(res.status, 413, await res.clone().text());
     assert.equal(((await res.json()) as { error: string }).error, "too_large");
+  } finally {
+    await app.close();
+  }
+});
+
+test("a training upload past MAX_TRAIN_ROWS gets 413 at the first row too many, and nothing trains", async () => {
+  const dir = freshDir();
+  const { app, service } = await openApp(dir, DEFAULT_BODY_LIMIT, 500);
+  try {
+    const base = await app.listen({ host: "127.0.0.1", port: 0 });
+    for (const body of [trainCsv, multipartOf(trainCsv)]) {
+      const res = await fetch(`${base}/ratings/train`, {
+        method: "POST",
+        ...(typeof body === "string"
+          ? { headers: { "content-type": "text/csv" }, body }
+          : { body }),
+      });
+      const answer = (await res.json()) as { error: string; message: string };
+      assert.equal(res.status, 413, JSON.stringify(answer));
+      assert.equal(answer.error, "too_many_rows");
+      assert.match(answer.message, /more than 500 rows; at most 500 per request/);
+    }
+    assert.equal(service.status().trained, false);
+    assert.equal(existsSync(dir), false);
+    // The connection still answers: the rest of the upload was read and discarded.
+    assert.equal((await fetch(`${base}/health`)).status, 200);
   } finally {
     await app.close();
   }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -105,6 +105,87 @@ test("a full or read-only MODEL_DIR answers 503, keeps the model served, leaves 
   }
 });
 
+/**
+ * Attaches strace to the running server so that from now on every `syscall` it makes fails with
+ * `errno` (a real fault in the kernel's answer, not a mock); resolves once attached, with a
+ * function that detaches it.
+ */
+async function injectFault(
+  server: ServerProcess,
+  syscall: string,
+  errno: string,
+): Promise<() => Promise<void>> {
+  const strace = spawn("strace", [
+    "-f",
+    "-p",
+    String(server.child.pid),
+    "-e",
+    `trace=${syscall}`,
+    "-e",
+    `inject=${syscall}:error=${errno}`,
+    "-o",
+    "/dev/null",
+  ]);
+  let said = "";
+  await new Promise<void>((attached, failed) => {
+    strace.stderr.on("data", (b: Buffer) => {
+      said += b.toString();
+      if (/attached/.test(said)) attached();
+    });
+    strace.once("exit", (code) => failed(new Error(`strace exited with ${code}: ${said}`)));
+  });
+  return async () => {
+    const exited = new Promise((done) => strace.once("exit", done));
+    strace.kill("SIGINT");
+    await exited;
+  };
+}
+
+test("faults injected into a save (strace): each answers 503 naming it, keeps the model, leaves no partial version", async () => {
+  const server = await startServer(env());
+  try {
+    assert.equal((await postCsv(server, "/ratings/train", trainCsv)).status, 200);
+    const before = await (await postCsv(server, "/ratings/predict", queryCsv)).text();
+    for (const [syscall, errno, said] of [
+      ["fsync", "ENOSPC", /ENOSPC: the disk is full/],
+      ["symlink", "EACCES", /EACCES: permission denied/],
+      ["mkdir", "EROFS", /EROFS/],
+    ] as const) {
+      const detach = await injectFault(server, syscall, errno);
+      try {
+        const failed = await answer(await postCsv(server, "/ratings/train", trainCsv));
+        assert.equal(failed.status, 503, `${syscall}: ${JSON.stringify(failed.body)}`);
+        assert.match(failed.body.message, said);
+        assertNoPath(JSON.stringify(failed.body));
+        assert.deepEqual(versions().length, 1, `${syscall}: no partial version folder is left`);
+        assert.equal(await (await postCsv(server, "/ratings/predict", queryCsv)).text(), before);
+      } finally {
+        await detach();
+      }
+    }
+    // The faults gone, the next training saves again.
+    assert.equal((await postCsv(server, "/ratings/train", trainCsv)).status, 200);
+    assert.deepEqual(versions().length, 1);
+  } finally {
+    await server.stop();
+  }
+});
+
+test("a MODEL_DIR whose folder vanished under a running server is made again at the next save", async () => {
+  const parent = join(mount, "models");
+  const server = await startServer({ ...env(), MODEL_DIR: join(parent, "ratings") });
+  try {
+    assert.equal((await postCsv(server, "/ratings/train", trainCsv)).status, 200);
+    rmSync(parent, { recursive: true });
+    const again = await answer(await postCsv(server, "/ratings/train", trainCsv));
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    assert.equal(readdirSync(parent).filter((f) => f.startsWith("ratings.v-")).length, 1);
+    assert.equal((await postCsv(server, "/ratings/predict", queryCsv)).status, 200);
+  } finally {
+    await server.stop();
+  }
+});
+
 test("a second server on the same MODEL_DIR refuses to start, naming the first one", async () => {
   const first = await startServer(env());
   try {
@@ -124,12 +205,12 @@ test("hostile uploads get clear 4xx answers, never 500", async () => {
   const server = await startServer({ ...env(), REQUEST_TIMEOUT_S: "2" });
   try {
     assert.equal((await postCsv(server, "/ratings/train", trainCsv)).status, 200);
-    // Lone CR line ends: rows counted as the parser reads them, so the row limit holds.
+    // Lone CR line ends: rows are counted as the parser reads them, so the row limit holds.
     const lone = await answer(
       await postCsv(server, "/ratings/predict", "userId,movieId\r\n" + "1,31\r".repeat(1_000_001)),
     );
     assert.equal(lone.status, 413, JSON.stringify(lone.body));
-    assert.match(lone.body.message, /1000001 rows; at most 1000000/);
+    assert.match(lone.body.message, /more than 1000000 rows; at most 1000000/);
     const cr = await postCsv(
       server,
       "/ratings/predict",
@@ -188,15 +269,27 @@ test("a client that trickles its body is cut off, and does not hold up a shutdow
   socket.on("data", (b: Buffer) => (received += b.toString()));
   const closed = new Promise<void>((done) => socket.on("close", () => done()));
   socket.write(
-    `POST /ratings/predict HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: text/csv\r\nContent-Length: 100000\r\n\r\n`,
+    `POST /ratings/train HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: text/csv\r\nContent-Length: 100000\r\n\r\nuserId,rating,movieId\n`,
   );
-  const trickle = setInterval(() => socket.writable && socket.write("1,31\n"), 500);
+  const trickle = setInterval(() => socket.writable && socket.write("1,4,31\n"), 500);
   const started = Date.now();
   try {
     await closed;
     const seconds = (Date.now() - started) / 1000;
     assert.ok(seconds < 10, `the connection was kept for ${seconds} s`);
     assert.match(received, /^HTTP\/1\.1 408/);
+    // Answered before its body arrived (predict without a model: 409), a trickling client gets
+    // that one answer, then is cut off: never a second, unasked-for 408 on the same connection.
+    const early = connect(Number(port), "127.0.0.1");
+    let earlyReceived = "";
+    early.on("data", (b: Buffer) => (earlyReceived += b.toString()));
+    const earlyClosed = new Promise<void>((done) => early.on("close", () => done()));
+    early.write(
+      `POST /ratings/predict HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: text/csv\r\nContent-Length: 100000\r\n\r\nuserId,movieId\n`,
+    );
+    await earlyClosed;
+    assert.match(earlyReceived, /^HTTP\/1\.1 409/);
+    assert.equal(earlyReceived.match(/HTTP\/1\.1/g)?.length, 1, earlyReceived);
     // Another slow client, then SIGTERM: the server exits without waiting for it.
     const slow = connect(Number(port), "127.0.0.1");
     slow.on("error", () => {});

@@ -15,7 +15,9 @@ test("serveConfig: the challenge's defaults, overridable, bad values named", () 
   assert.equal(d.host, "127.0.0.1");
   assert.equal(d.port, 9876);
   assert.equal(d.moviesCsv, join(RATINGS_DIR, "df_movies.csv"));
-  assert.equal(d.bodyLimit, 32 * 1024 * 1024);
+  assert.equal(d.bodyLimit, 1024 * 1024 * 1024);
+  assert.equal(d.maxTrainRows, 20_000_000);
+  assert.equal(serveConfig({ MAX_TRAIN_ROWS: "5000" }).maxTrainRows, 5000);
   const c = serveConfig({
     HOST: "0.0.0.0",
     PORT: "8000",
@@ -41,6 +43,10 @@ test("serveConfig: the challenge's defaults, overridable, bad values named", () 
   assert.throws(
     () => serveConfig({ MAX_UPLOAD_MB: "-3" }),
     /MAX_UPLOAD_MB must be a positive number/,
+  );
+  assert.throws(
+    () => serveConfig({ MAX_TRAIN_ROWS: "1e3.5" }),
+    /MAX_TRAIN_ROWS must be a positive integer, got 1e3.5/,
   );
 });
 
