@@ -1,5 +1,5 @@
 """Executes one notebook on the project's tslab kernel, cell by cell, and writes the executed
-notebook and an HTML report. tslab skips every cell after a failing one without saying so, so this
+notebook and an HTML report, printing each code cell as it runs and how long it took. tslab skips every cell after a failing one without saying so, so this
 stops at the first failure and names the notebook and the cell (exit 1). An unawaited promise that
 rejected (printed by tslab as `<rejected>`) counts as a failure too.
 
@@ -14,6 +14,7 @@ import argparse
 import os
 import re
 import sys
+import time
 
 import nbformat
 from nbclient import NotebookClient
@@ -124,6 +125,8 @@ def main():
     client = start_kernel(nb, args.kernel, args.timeout)
     failure = None
     code_no = 0
+    total = sum(1 for c in nb.cells if c.cell_type == "code")
+    name = os.path.basename(args.src)
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
@@ -131,6 +134,9 @@ def main():
             code_no += 1
             first = next((l for l in cell.source.splitlines() if l.strip()), "")
             where = "%s: cell %d (code cell %d, `%s`)" % (args.src, index + 1, code_no, first[:60])
+            # Progress on the console: which cell runs, then how long it took.
+            print("  %s [%d/%d] %s ..." % (name, code_no, total, first[:60]), end="", flush=True)
+            started = time.monotonic()
             try:
                 client.execute_cell(cell, index)
                 set_execution_count(cell, code_no)
@@ -146,6 +152,7 @@ def main():
                         where,
                         cell_text(cell).strip(),
                     )
+            print(" %s %.1f s" % ("FAILED" if failure else "ok", time.monotonic() - started), flush=True)
             if failure:
                 set_execution_count(cell, code_no)
                 break

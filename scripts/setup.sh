@@ -24,6 +24,8 @@ PY=/usr/bin/python3
 missing=()
 "$PY" -c "import nbclient, nbconvert, notebook" >/dev/null 2>&1 ||
   missing+=(jupyter-notebook jupyter-nbconvert python3-ipykernel)
+# `jupyter kernelspec`, to install the project's kernel for JupyterLab or VS Code (README).
+[ -x /usr/bin/jupyter-kernelspec ] || missing+=(jupyter-client)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v strace >/dev/null || missing+=(strace) # fault injection in the crash-safe save tests
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,11 +1,16 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { deserialize, serialize } from "node:v8";
 
 import { writeFileAtomic } from "./atomic-write";
 import { CACHE_DIR, PROJECT_ROOT } from "./project-paths";
 
-/** Where {@link cachedResult} keeps its entries, one JSON file per key. */
+/**
+ * Where {@link cachedResult} keeps its entries, one file per key, written by Node's structured
+ * serialiser (`v8.serialize`): every typed array, NaN, Infinity, Map, Set and Date comes back as
+ * it went in, which JSON would turn into plain objects, nulls and strings.
+ */
 export const RESULT_CACHE_DIR = join(CACHE_DIR, "results");
 
 /** What a computation's result is keyed on, besides the project's code. */
@@ -66,25 +71,8 @@ export function resultKey(key: ResultKey): string {
   return hash.update("\0").update(sourceDigest()).digest("hex");
 }
 
-// JSON cannot hold Infinity, NaN or typed arrays; they are tagged on the way out and back.
-const replacer = (_: string, v: unknown): unknown =>
-  typeof v === "number" && !Number.isFinite(v)
-    ? { $number: String(v) }
-    : v instanceof Float32Array
-      ? { $f32: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("base64") }
-      : v;
-const reviver = (_: string, v: unknown): unknown => {
-  if (v && typeof v === "object" && "$number" in v)
-    return Number((v as { $number: string }).$number);
-  if (v && typeof v === "object" && "$f32" in v) {
-    const bytes = Buffer.from((v as { $f32: string }).$f32, "base64");
-    return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-  }
-  return v;
-};
-
 /**
- * Runs `compute` once per distinct key and keeps its JSON-able result in `.cache/results/`; later
+ * Runs `compute` once per distinct key and keeps its result in `.cache/results/`; later
  * calls with the same settings, inputs and code read it back instead of recomputing. Prints one
  * line saying which happened. `RESULT_CACHE=off` always computes (and stores nothing). An entry that
  * cannot be read is recomputed, never trusted.
@@ -101,10 +89,10 @@ export async function cachedResult<T>(
   log: (line: string) => void = console.log,
 ): Promise<CachedResult<T>> {
   const enabled = process.env.RESULT_CACHE !== "off";
-  const file = join(RESULT_CACHE_DIR, `${resultKey(key)}.json`);
+  const file = join(RESULT_CACHE_DIR, `${resultKey(key)}.v8`);
   if (enabled) {
     try {
-      const entry = JSON.parse(readFileSync(file, "utf8"), reviver) as CachedResult<T>;
+      const entry = deserialize(readFileSync(file)) as CachedResult<T>;
       log(
         `${key.label}: ${REUSED_MARK} computed ${entry.computedAt} ` +
           `(${entry.seconds.toFixed(0)} s then; same data, settings and code)`,
@@ -122,6 +110,6 @@ export async function cachedResult<T>(
     seconds: (Date.now() - started) / 1000,
     computedAt: new Date().toISOString(),
   };
-  if (enabled) writeFileAtomic(file, JSON.stringify(entry, replacer));
+  if (enabled) writeFileAtomic(file, serialize(entry));
   return entry;
 }

@@ -21,22 +21,35 @@ async function staticImage(fig: Figure): Promise<string | null> {
 }
 
 /**
- * Shows a figure in a tslab notebook as one self-contained output: an interactive plotly figure
- * with a static PNG inside it and beside it (`image/png`), so the executed notebook shows the
- * figure where scripts do not run, and every output draws on its own (see figureHtml). Await it:
- * the PNG is drawn by headless Chromium. Pass `save` to also write a standalone HTML file.
+ * The MIME bundle of one figure output: the interactive figure with its static PNG inside
+ * (`text/html`, what Jupyter Notebook and nbconvert's HTML reports show), the PNG beside it
+ * (`image/png`, for viewers that run no scripts), the figure as plotly JSON
+ * (`application/vnd.plotly.v1+json`, which JupyterLab and VS Code draw natively) and a text line.
+ *
+ * @example
+ * figureBundle({ data: [{ type: "bar", y: [1, 2] }] }, null)["application/vnd.plotly.v1+json"];
+ */
+export function figureBundle(fig: Figure, png: string | null): Record<string, unknown> {
+  const f = withDefaults(fig);
+  return {
+    "text/html": figureHtml(fig, png),
+    "application/vnd.plotly.v1+json": { data: f.data, layout: f.layout },
+    ...(png ? { "image/png": png } : {}),
+    "text/plain": `<figure: ${figureTitle(fig)}>`,
+  };
+}
+
+/**
+ * Shows a figure in a tslab notebook as one self-contained output (see {@link figureBundle}), so
+ * the executed notebook shows the figure where scripts do not run, and every output draws on its
+ * own (see figureHtml). Await it: the PNG is drawn by headless Chromium. Pass `save` to also write
+ * a standalone HTML file.
  *
  * @example
  * await showPlot({ data: [{ type: "bar", x: ["a", "b"], y: [1, 2] }], layout: { title: { text: "Counts" } } });
  */
 export async function showPlot(fig: Figure, options: { save?: string } = {}): Promise<void> {
-  const png = await staticImage(fig);
-  const bundle: Record<string, string> = {
-    "text/html": figureHtml(fig, png),
-    "text/plain": `<figure: ${figureTitle(fig)}>`,
-  };
-  if (png) bundle["image/png"] = png;
-  displayBundle(bundle);
+  displayBundle(figureBundle(fig, await staticImage(fig)));
   if (options.save) savePlot(fig, options.save);
 }
 
@@ -45,7 +58,7 @@ export async function showPlot(fig: Figure, options: { save?: string } = {}): Pr
  * output, so this goes through the function it uses itself (`lastWriteDisplayData`), and falls
  * back on `display.html` should that ever be missing.
  */
-function displayBundle(bundle: Record<string, string>): void {
+function displayBundle(bundle: Record<string, unknown>): void {
   // tslab exists only inside the kernel: loaded lazily so that the CLI and tests can import this.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const jupyter = require("tslab/dist/jupyter") as {
@@ -57,7 +70,7 @@ function displayBundle(bundle: Record<string, string>): void {
   }
   const { display } = require("tslab") as typeof Tslab;
   /* eslint-enable @typescript-eslint/no-require-imports */
-  display.html(bundle["text/html"]);
+  display.html(bundle["text/html"] as string);
 }
 
 /** Writes a figure as a standalone HTML page (plotly.js inlined), atomically. */

@@ -14,8 +14,8 @@ export interface HybridConfig {
   hidden: number;
   /** L2 penalty on the content layers' kernels (their `kernelRegularizer`). */
   l2: number;
-  /** L2 penalty on the user vectors and biases, applied by rows while training (see UserLookup); models saved before it existed used `l2`. */
-  userL2?: number;
+  /** L2 penalty on the user vectors and biases, applied by rows while training (see UserLookup). */
+  userL2: number;
   /** Initial value of the content bias: the training mean rating. */
   globalMean: number;
   seed: number;
@@ -29,7 +29,7 @@ export interface HybridConfig {
  * user features.
  *
  * @example
- * const model = buildHybridModel({ nUsers: 671, contentDim: 60, userFeatureDim: 4, factors: 16, hidden: 64, l2: 1e-4, globalMean: 3.5, seed: 1 });
+ * const model = buildHybridModel({ nUsers: 671, contentDim: 60, userFeatureDim: 9, factors: 16, hidden: 64, l2: 3e-4, userL2: 2.4e-3, globalMean: 3.5, seed: 1 });
  */
 export function buildHybridModel(c: HybridConfig): tf.LayersModel {
   const kernelRegularizer = tf.regularizers.l2({ l2: c.l2 });
@@ -67,7 +67,7 @@ export function buildHybridModel(c: HybridConfig): tf.LayersModel {
     width: c.factors,
     initStddev: 0.05,
     seed: c.seed + 4,
-    l2: c.userL2 ?? c.l2,
+    l2: c.userL2,
     name: "user_vector",
   }).apply(userIn) as tf.SymbolicTensor;
   const userBias = new UserLookup({
@@ -75,7 +75,7 @@ export function buildHybridModel(c: HybridConfig): tf.LayersModel {
     width: 1,
     initStddev: 0,
     seed: c.seed + 5,
-    l2: c.userL2 ?? c.l2,
+    l2: c.userL2,
     name: "user_bias",
   }).apply(userIn) as tf.SymbolicTensor;
   const dot = tf.layers.dot({ axes: 1 }).apply([userVec, contentVec]) as tf.SymbolicTensor;

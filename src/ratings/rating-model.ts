@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 
+import { ModelFilesError } from "../io/model-folder";
 import { loadModelDir, saveModelDir } from "../io/tf-model-files";
 import { mse } from "../math/mse";
 import { SeededRandom } from "../random/seeded";
@@ -332,12 +333,11 @@ export class RatingModel {
    */
   static async load(dir: string, current: RatingContext): Promise<RatingModel> {
     const { model, metadata } = await loadModelDir<SavedState>(dir);
+    // Not the model asked for: the folder is sound, its content is another model's.
     if (metadata.kind !== "cold-start-rating")
-      throw new Error(`${dir}: not a rating model (kind ${String(metadata.kind)})`);
-    if (!metadata.featureSpec)
-      throw new Error(`${dir}: saved without its feature spec by an older version: train it again`);
+      throw new ModelFilesError(`${dir}: not a rating model (kind ${String(metadata.kind)})`);
     if (metadata.embeddingModel !== current.embeddingModel) {
-      throw new Error(
+      throw new ModelFilesError(
         `${dir}: saved with features of embedding model ${metadata.embeddingModel}, context has ${current.embeddingModel}`,
       );
     }
@@ -347,7 +347,9 @@ export class RatingModel {
       metadata.featureSpec,
     );
     if (metadata.featureNames.join() !== ctx.features.names.join())
-      throw new Error(`${dir}: its feature spec gives other columns than it was trained with`);
+      throw new ModelFilesError(
+        `${dir}: its feature spec gives other columns than it was trained with`,
+      );
     const stats: UserStats = {
       globalMean: metadata.stats.globalMean,
       nGenres: metadata.stats.nGenres,

@@ -10,7 +10,7 @@ const run = `${process.pid}-${Date.now()}`;
 const silent = (): void => undefined;
 mkdirSync(RESULT_CACHE_DIR, { recursive: true });
 
-test("a result is computed once, then read back for the same key, typed arrays and Infinity included", async () => {
+test("a result is computed once, then read back for the same key as it was: typed arrays, NaN, Infinity, Maps", async () => {
   const key = {
     label: `test ${run} a`,
     settings: { epochs: 3 },
@@ -19,7 +19,15 @@ test("a result is computed once, then read back for the same key, typed arrays a
   let calls = 0;
   const compute = async () => {
     calls++;
-    return { score: Infinity, curve: new Float32Array([0.5, 0.25]), n: 7 };
+    return {
+      score: Infinity,
+      missing: NaN,
+      curve: new Float32Array([0.5, 0.25]),
+      exact: new Float64Array([0.1, 1 / 3]),
+      ids: new Int32Array([-1, 2 ** 31 - 1]),
+      byUser: new Map([[7, [1, 2]]]),
+      n: 7,
+    };
   };
   const first = await cachedResult(key, compute, silent);
   const lines: string[] = [];
@@ -29,9 +37,14 @@ test("a result is computed once, then read back for the same key, typed arrays a
   assert.equal(second.reused, true);
   assert.deepEqual(second.value, first.value);
   assert.ok(second.value.curve instanceof Float32Array);
+  assert.ok(second.value.exact instanceof Float64Array);
+  assert.ok(second.value.ids instanceof Int32Array);
+  assert.ok(second.value.byUser instanceof Map);
+  assert.deepEqual(second.value.byUser.get(7), [1, 2]);
+  assert.ok(Number.isNaN(second.value.missing));
   assert.equal(second.computedAt, first.computedAt);
   assert.match(lines[0], new RegExp(`test ${run} a: reused the cached result computed`));
-  rmSync(join(RESULT_CACHE_DIR, `${resultKey(key)}.json`));
+  rmSync(join(RESULT_CACHE_DIR, `${resultKey(key)}.v8`));
 });
 
 test("other settings, other input values or another label give another key", () => {
@@ -49,7 +62,7 @@ test("other settings, other input values or another label give another key", () 
 
 test("a damaged entry is recomputed and replaced, not trusted", async () => {
   const key = { label: `test ${run} b`, settings: {}, inputs: [] };
-  const file = join(RESULT_CACHE_DIR, `${resultKey(key)}.json`);
+  const file = join(RESULT_CACHE_DIR, `${resultKey(key)}.v8`);
   writeFileSync(file, '{"value": 4, "seconds": 1, "computedA');
   const r = await cachedResult(key, async () => 42, silent);
   assert.deepEqual([r.value, r.reused], [42, false]);
@@ -65,7 +78,7 @@ test("RESULT_CACHE=off always computes and stores nothing", async () => {
     await cachedResult(key, async () => ++calls, silent);
     await cachedResult(key, async () => ++calls, silent);
     assert.equal(calls, 2);
-    assert.ok(!readdirSync(RESULT_CACHE_DIR).includes(`${resultKey(key)}.json`));
+    assert.ok(!readdirSync(RESULT_CACHE_DIR).includes(`${resultKey(key)}.v8`));
   } finally {
     delete process.env.RESULT_CACHE;
   }

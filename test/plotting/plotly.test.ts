@@ -6,7 +6,7 @@ import { test } from "node:test";
 
 import { figureHtml } from "../../src/plotting/figure";
 import { formatNumber } from "../../src/plotting/number-format";
-import { savePlot } from "../../src/plotting/plotly";
+import { figureBundle, savePlot } from "../../src/plotting/plotly";
 import { tableHtml } from "../../src/plotting/table";
 
 test("figureHtml: a unique element, the static image inside, closing tags escaped", () => {
@@ -23,6 +23,21 @@ test("figureHtml: a unique element, the static image inside, closing tags escape
   const ids = [figureHtml(fig, null), figureHtml(fig, null)].map((h) => /id="([^"]+)"/.exec(h)![1]);
   assert.notEqual(ids[0], ids[1]);
   assert.match(figureHtml(fig, null), /interactive figure \(needs plotly.js\)/);
+});
+
+test("figureBundle: HTML with the PNG inside, the PNG, plotly JSON for JupyterLab and VS Code", () => {
+  const fig = { data: [{ type: "bar", y: [1, 2] }], layout: { title: { text: "Counts" } } };
+  const bundle = figureBundle(fig, "iVBORw0KGgo=");
+  assert.match(bundle["text/html"] as string, /data:image\/png;base64,iVBORw0KGgo=/);
+  assert.equal(bundle["image/png"], "iVBORw0KGgo=");
+  const json = bundle["application/vnd.plotly.v1+json"] as {
+    data: unknown;
+    layout: Record<string, unknown>;
+  };
+  assert.deepEqual(json.data, fig.data);
+  assert.deepEqual(json.layout.title, { text: "Counts" });
+  assert.equal(bundle["text/plain"], "<figure: Counts>");
+  assert.equal(figureBundle(fig, null)["image/png"], undefined);
 });
 
 test("savePlot writes a standalone page with plotly.js inlined", () => {

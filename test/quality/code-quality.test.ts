@@ -10,6 +10,12 @@ import { sourceLines } from "../../src/quality/source-lines";
 test("sourceLines skips blank lines, line comments and comment blocks", () => {
   const text = "/**\n * Doc.\n */\nexport const a = 1; // why\n\n/* x */ const b = 2;\n// gone\n";
   assert.equal(sourceLines(text), 2);
+  // A block opened after code on its line is still a comment on the lines that follow.
+  assert.equal(sourceLines("const a = 1; /* why,\n at length,\n here */\nconst b = 2;\n"), 2);
+  // Comment marks inside strings and regular expressions are not comments.
+  assert.equal(sourceLines('const s = "/*";\nconst t = 1;\nconst r = /\\/\\//;\n// end\n'), 3);
+  // A template literal over three lines is three lines of code.
+  assert.equal(sourceLines("const t = `a\n/* b\nc`;\n"), 3);
 });
 
 test("the challenge's formulas", () => {

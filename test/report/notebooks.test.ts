@@ -49,6 +49,9 @@ test("the report command exits 1 and names notebook and cell", () => {
   );
   assert.equal(res.status, 1, res.stdout + res.stderr);
   assert.match(res.stdout, /01-fine\.ipynb: ok/);
+  // Each code cell is named as it runs, with its time.
+  assert.match(res.stdout, /01-fine\.ipynb \[1\/\d+\] .* \.\.\. ok \d+\.\d s/);
+  assert.match(res.stdout, /02-broken\.ipynb \[\d+\/\d+\] .* \.\.\. FAILED \d+\.\d s/);
   assert.match(res.stderr, /02-broken\.ipynb: cell 3/);
   assert.match(
     readFileSync(join(out, "index.html"), "utf8"),
