@@ -15,6 +15,15 @@ export const SAMPLE_OUT = N_PARTICLES * N_OUT;
 /** Fewest training samples a data set may have: enough to hold 10% out and train on the rest. */
 export const MIN_TRAIN_SAMPLES = 10;
 
+/**
+ * A particle file that is a readable `.npz` but not a data set of the challenge's layout: an array
+ * missing, of the wrong shape, holding NaN or Inf, or too few samples. The message names the file
+ * and the array. (A file that is not an `.npz` at all is an `NpzError`.)
+ */
+export class ParticleDataError extends Error {
+  override name = "ParticleDataError";
+}
+
 /** One particle data set: flat row-major float32 arrays plus their sample counts. */
 export interface ParticleData {
   /** The file it came from. */
@@ -38,12 +47,12 @@ export function loadParticles(path: string): ParticleData {
   const get = (name: string, width: number): { data: Float32Array; n: number } => {
     const a = arrays[name];
     if (!a)
-      throw new Error(
+      throw new ParticleDataError(
         `${path}: no array ${name} (found: ${Object.keys(arrays).join(", ") || "none"})`,
       );
     const [n, p, w] = a.shape;
     if (a.shape.length !== 3 || p !== N_PARTICLES || w !== width) {
-      throw new Error(
+      throw new ParticleDataError(
         `${path}: ${name} has shape (${a.shape.join(", ")}), expected (n, ${N_PARTICLES}, ${width})`,
       );
     }
@@ -57,7 +66,7 @@ export function loadParticles(path: string): ParticleData {
     const bad = data.findIndex((x) => !Number.isFinite(x));
     if (bad >= 0) {
       const at = [Math.floor(bad / (p * w)), Math.floor(bad / w) % p, bad % w];
-      throw new Error(
+      throw new ParticleDataError(
         `${path}: ${name}[${at.join(", ")}] is ${data[bad]} (NaN or Inf values are not allowed)`,
       );
     }
@@ -67,10 +76,10 @@ export function loadParticles(path: string): ParticleData {
   const trainY = get("train_y", N_OUT);
   const testX = get("test_x", N_IN);
   if (trainX.n !== trainY.n)
-    throw new Error(`${path}: train_x has ${trainX.n} samples but train_y ${trainY.n}`);
+    throw new ParticleDataError(`${path}: train_x has ${trainX.n} samples but train_y ${trainY.n}`);
   // A 10% hold-out needs at least one validation sample and one training sample.
   if (trainX.n < MIN_TRAIN_SAMPLES)
-    throw new Error(
+    throw new ParticleDataError(
       `${path}: train_x has ${trainX.n} samples; at least ${MIN_TRAIN_SAMPLES} are needed to hold 10% out for validation`,
     );
   return {

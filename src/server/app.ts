@@ -7,7 +7,7 @@ import { QUERIES_SCHEMA, RATINGS_SCHEMA } from "../ratings/data";
 import { readCsvUpload } from "./csv-upload";
 import { ERROR_RESPONSES, OPENAPI_INFO, withCsvBodies } from "./openapi";
 import { MAX_PREDICT_ROWS, type RatingService } from "./rating-service";
-import { errorAnswer, ServiceError } from "./service-error";
+import { API_ERRORS, type ApiErrorCode, errorAnswer, ServiceError } from "./service-error";
 
 /** Settings of {@link buildApp}. */
 export interface AppOptions {
@@ -50,7 +50,7 @@ const hostnameOf = (host: string): string =>
 export function foreignRequest(
   headers: { host?: string; origin?: string },
   allowedHosts: readonly string[] | "any",
-): { code: string; message: string } | null {
+): { code: "forbidden_host" | "forbidden_origin"; message: string } | null {
   const host = headers.host ?? "";
   if (allowedHosts !== "any" && !allowedHosts.includes(hostnameOf(host)))
     return {
@@ -113,13 +113,14 @@ export async function buildApp(
         raw.socket.destroy();
         return;
       }
+      const code: ApiErrorCode = "request_timeout";
       const body = JSON.stringify({
-        error: "request_timeout",
+        error: code,
         message: `the request was not sent in full within ${requestTimeoutMs / 1000} s`,
       });
       request.log.info(`request body not complete after ${requestTimeoutMs} ms: closed with 408`);
       raw.socket.end(
-        `HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        `HTTP/1.1 ${API_ERRORS[code].status} Request Timeout\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
       );
       raw.socket.destroySoon();
     }, requestTimeoutMs);
@@ -141,11 +142,10 @@ export async function buildApp(
   const allowedHosts = options.allowedHosts ?? LOOPBACK_HOSTS;
   app.addHook("onRequest", async (request) => {
     const foreign = foreignRequest(request.headers, allowedHosts);
-    if (foreign) throw new ServiceError(403, foreign.code, foreign.message);
+    if (foreign) throw new ServiceError(foreign.code, foreign.message);
     const encoding = request.headers["content-encoding"];
     if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity")
       throw new ServiceError(
-        415,
         "unsupported_encoding",
         `Content-Encoding ${JSON.stringify(encoding.slice(0, 40))} is not supported: send the CSV uncompressed`,
       );
@@ -159,7 +159,7 @@ export async function buildApp(
     void reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({
+    void reply.status(API_ERRORS.not_found.status).send({
       error: "not_found",
       message: `no route ${request.method} ${request.url}; see /docs`,
     });

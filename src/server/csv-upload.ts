@@ -1,7 +1,9 @@
 import { type Readable, Transform, type TransformCallback } from "node:stream";
 
+import type { Multipart } from "@fastify/multipart";
 import type { FastifyRequest } from "fastify";
 
+import { CsvError } from "../io/csv";
 import { type Columns, type ColumnSchema, readCsvColumns } from "../io/csv-columns";
 import { ServiceError } from "./service-error";
 
@@ -11,8 +13,18 @@ export const UPLOAD_FIELD = "file";
 /** Most plain form fields a multipart upload may carry besides its file. */
 export const MAX_FORM_FIELDS = 10;
 
-/** busboy's complaints about the form itself: the client's problem, not the server's. */
-const MALFORMED = /^(Multipart|Malformed|Unexpected end)/;
+/**
+ * What an error of the multipart parser means for the client: @fastify/multipart's own errors
+ * (a file over the size limit, too many parts, ...) carry their HTTP status and answer with it;
+ * anything else the parser throws is busboy finding the form malformed, the client's problem.
+ */
+function formProblem(err: unknown): Error {
+  if ((err as { statusCode?: number }).statusCode) return err as Error;
+  return new ServiceError(
+    "invalid_multipart",
+    `malformed multipart upload: ${(err as Error).message ?? String(err)}`,
+  );
+}
 
 /** Limits of one upload: its size in bytes and its rows. */
 export interface UploadLimits {
@@ -23,7 +35,6 @@ export interface UploadLimits {
 /** The 413 of an upload over its size limit. */
 function tooLarge(maxBytes: number): ServiceError {
   return new ServiceError(
-    413,
     "too_large",
     `the upload is larger than the limit of ${maxBytes} bytes (MAX_UPLOAD_MB)`,
   );
@@ -61,7 +72,6 @@ export async function readCsvUpload<S extends ColumnSchema>(
   const body = request.body as Readable | undefined;
   if (!body || typeof body.pipe !== "function")
     throw new ServiceError(
-      415,
       "unsupported_media_type",
       `send the CSV as multipart field "${UPLOAD_FIELD}" or as a text/csv body`,
     );
@@ -87,7 +97,6 @@ function rowLimit(source: string, limits: UploadLimits) {
     maxRows: limits.maxRows,
     tooMany: () =>
       new ServiceError(
-        413,
         "too_many_rows",
         `${source}: more than ${limits.maxRows} rows; at most ${limits.maxRows} per request`,
       ),
@@ -100,48 +109,54 @@ async function readMultipart<S extends ColumnSchema>(
   limits: UploadLimits,
 ): Promise<{ columns: Columns<S>; source: string }> {
   let fields = 0;
-  try {
-    // busboy's own field limit is one above ours, so that ours is always the one that answers.
-    const parts = request.parts({
-      limits: { fields: MAX_FORM_FIELDS + 1, fileSize: limits.maxBytes },
-    });
-    for await (const part of parts) {
-      if (part.type === "field") {
-        if (++fields > MAX_FORM_FIELDS)
-          throw new ServiceError(
-            413,
-            "too_many_fields",
-            `the multipart form has more than ${MAX_FORM_FIELDS} fields besides "${UPLOAD_FIELD}"; send the CSV alone`,
-          );
-        continue;
-      }
-      if (part.fieldname !== UPLOAD_FIELD) {
-        part.file.resume();
+  // busboy's own field limit is one above ours, so that ours is always the one that answers.
+  const form = request.parts({
+    limits: { fields: MAX_FORM_FIELDS + 1, fileSize: limits.maxBytes },
+  });
+  const parts = form[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<Multipart>;
+    try {
+      next = await parts.next();
+    } catch (err) {
+      throw formProblem(err);
+    }
+    if (next.done) break;
+    const part = next.value;
+    if (part.type === "field") {
+      if (++fields > MAX_FORM_FIELDS) {
+        await parts.return?.();
         throw new ServiceError(
-          400,
-          "missing_file",
-          `the CSV must be in multipart field "${UPLOAD_FIELD}", not "${part.fieldname}"`,
+          "too_many_fields",
+          `the multipart form has more than ${MAX_FORM_FIELDS} fields besides "${UPLOAD_FIELD}"; send the CSV alone`,
         );
       }
-      const source = part.filename || "upload";
-      try {
-        const columns = await readCsvColumns(part.file, source, schema, rowLimit(source, limits));
-        if (part.file.truncated) throw tooLarge(limits.maxBytes);
-        return { columns, source };
-      } catch (err) {
-        // Cut at the size limit, the file's last row is cut too: the size is the problem.
-        if (part.file.truncated) throw tooLarge(limits.maxBytes);
-        throw err;
-      }
+      continue;
     }
-  } catch (err) {
-    const e = err as Error & { statusCode?: number };
-    if (!(err instanceof ServiceError) && !e.statusCode && MALFORMED.test(e.message))
-      throw new ServiceError(400, "invalid_multipart", `malformed multipart upload: ${e.message}`);
-    throw err;
+    if (part.fieldname !== UPLOAD_FIELD) {
+      part.file.resume();
+      await parts.return?.();
+      throw new ServiceError(
+        "missing_file",
+        `the CSV must be in multipart field "${UPLOAD_FIELD}", not "${part.fieldname}"`,
+      );
+    }
+    const source = part.filename || "upload";
+    try {
+      const columns = await readCsvColumns(part.file, source, schema, rowLimit(source, limits));
+      if (part.file.truncated) throw tooLarge(limits.maxBytes);
+      await parts.return?.();
+      return { columns, source };
+    } catch (err) {
+      await parts.return?.();
+      // Cut at the size limit, the file's last row is cut too: the size is the problem.
+      if (part.file.truncated) throw tooLarge(limits.maxBytes);
+      // The CSV's own problems are typed; anything else came from the form's file stream.
+      if (err instanceof CsvError || err instanceof ServiceError) throw err;
+      throw formProblem(err);
+    }
   }
   throw new ServiceError(
-    400,
     "missing_file",
     `the multipart upload has no file: send the CSV in field "${UPLOAD_FIELD}"`,
   );

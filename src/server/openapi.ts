@@ -1,3 +1,5 @@
+import { API_ERRORS } from "./service-error";
+
 /** OpenAPI description of the API's header (title, version, what it does). */
 export const OPENAPI_INFO = {
   title: "Cold-start rating API",
@@ -53,20 +55,17 @@ const errorSchema = {
   required: ["error", "message"],
 };
 
-/** Response schemas shared by the routes (documentation and serialisation). */
-export const ERROR_RESPONSES = {
-  400: { ...errorSchema, description: "Malformed CSV: the message names row and column." },
-  403: { ...errorSchema, description: "A foreign Origin or Host (cross-site or DNS rebinding)." },
-  408: { ...errorSchema, description: "The request took longer than the request timeout to send." },
-  409: { ...errorSchema, description: "No model yet, or a training already running." },
-  413: { ...errorSchema, description: "Over the size, row or form-field limit." },
-  415: {
+/**
+ * Response schemas shared by the routes (documentation and serialisation): one per status of
+ * {@link API_ERRORS} (404 aside, which no route answers), describing every code it is answered with.
+ */
+export const ERROR_RESPONSES: Record<number, typeof errorSchema & { description: string }> = {};
+for (const [code, { status, when }] of Object.entries(API_ERRORS)) {
+  if (status === 404) continue;
+  const reasons = ERROR_RESPONSES[status]?.description;
+  const line = `\`${code}\`: ${when}.`;
+  ERROR_RESPONSES[status] = {
     ...errorSchema,
-    description: "Neither a multipart `file` nor a `text/csv` body, or a compressed body.",
-  },
-  503: {
-    ...errorSchema,
-    description:
-      "MODEL_DIR cannot be written (read-only, full, ...): nothing saved, old model kept.",
-  },
-};
+    description: reasons ? `${reasons} ${line}` : line,
+  };
+}

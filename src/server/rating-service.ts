@@ -146,13 +146,12 @@ export class RatingService {
   async train(upload: () => Promise<ParsedUpload<Ratings>>): Promise<TrainSummary> {
     if (this.training)
       throw new ServiceError(
-        409,
         "training_in_progress",
         "a model is being trained; try again when it is done",
       );
     const writeError = this.checkWritable();
     if (writeError)
-      throw new ServiceError(503, "model_dir_not_writable", `${writeError}: nothing was trained`);
+      throw new ServiceError("model_dir_not_writable", `${writeError}: nothing was trained`);
     // Taken before the first await, so that two requests at once cannot both train.
     this.training = true;
     try {
@@ -168,7 +167,6 @@ export class RatingService {
         if (!(err instanceof ModelFilesError)) throw err;
         this.writeError = redactPaths(err.message, this.modelDir);
         throw new ServiceError(
-          503,
           "model_not_saved",
           `${this.writeError}: the trained model was not saved, the previous one is still served`,
         );
@@ -217,12 +215,11 @@ export class RatingService {
     const model = this.model;
     if (!model && this.loadError)
       throw new ServiceError(
-        409,
         "model_not_loaded",
         `the saved model could not be loaded (${this.loadError}): POST /ratings/train to train a new one`,
       );
     if (!model)
-      throw new ServiceError(409, "not_trained", "no trained model yet: POST /ratings/train first");
+      throw new ServiceError("not_trained", "no trained model yet: POST /ratings/train first");
     const { columns: queries, source } = await upload();
     assertKnownMovies(queries.movieId, this.ctx.movieById, source);
     const predictions = await model.predictYielding(queries.userId, queries.movieId);

@@ -4,9 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 
-import { type NdArray, writeNpz } from "../../src/io/npz";
+import { type NdArray, NpzError, writeNpz } from "../../src/io/npz";
 import {
   loadParticles,
+  ParticleDataError,
   particleInput,
   particleOutput,
   splitIndices,
@@ -55,6 +56,7 @@ test("loadParticles names a missing array, a wrong shape, NaN and a mismatch", (
   (bad.data as Float32Array)[2 * 12 + 1 * 3 + 2] = NaN;
   const nan = write("nan.npz", { train_x: arr([10, 4, 7]), train_y: bad, test_x: arr([5, 4, 7]) });
   assert.throws(() => loadParticles(nan), /nan\.npz: train_y\[2, 1, 2\] is NaN/);
+  assert.throws(() => loadParticles(nan), ParticleDataError);
   const count = write("count.npz", {
     train_x: arr([10, 4, 7]),
     train_y: arr([9, 4, 3]),
@@ -62,6 +64,7 @@ test("loadParticles names a missing array, a wrong shape, NaN and a mismatch", (
   });
   assert.throws(() => loadParticles(count), /train_x has 10 samples but train_y 9/);
   assert.throws(() => loadParticles(join(dir, "absent.npz")), /absent\.npz: file not found/);
+  assert.throws(() => loadParticles(join(dir, "absent.npz")), NpzError);
 });
 
 test("splitIndices holds out 10%, disjoint and complete, the same for the same seed", () => {

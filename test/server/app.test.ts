@@ -11,6 +11,12 @@ import { buildRatingContext } from "../../src/ratings/rating-context";
 import { initBackend } from "../../src/runtime/tf-backend";
 import { buildApp, DEFAULT_BODY_LIMIT } from "../../src/server/app";
 import { MAX_PREDICT_ROWS, RatingService } from "../../src/server/rating-service";
+import {
+  API_ERRORS,
+  type ApiErrorCode,
+  errorAnswer,
+  ServiceError,
+} from "../../src/server/service-error";
 
 // Metadata-only context and a small sample keep these tests fast; the model code is the real one.
 const ctx = buildRatingContext(readMovies());
@@ -83,6 +89,17 @@ test("over a real socket: multipart train, text/csv predict, health and docs", a
       paths: Record<string, { post?: { requestBody?: { content: Record<string, unknown> } } }>;
     };
     assert.ok(spec.paths["/ratings/train"].post!.requestBody!.content["multipart/form-data"]);
+    // Every error code the API answers with is documented under its status, from one table.
+    const responses = (
+      spec.paths["/ratings/train"].post as unknown as {
+        responses: Record<string, { description: string }>;
+      }
+    ).responses;
+    for (const [code, { status }] of Object.entries(API_ERRORS)) {
+      if (status === 404) continue;
+      assert.match(responses[String(status)]?.description ?? "", new RegExp(`\`${code}\``), code);
+      assert.equal(errorAnswer(new ServiceError(code as ApiErrorCode, "m")).status, status);
+    }
   } finally {
     await app.close();
   }
