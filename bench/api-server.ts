@@ -1,25 +1,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 
 import { waitForHealth } from "../src/challenge/http-client";
 import { PROJECT_ROOT } from "../src/io/project-paths";
+import { freePort } from "../src/server/free-port";
 
 /** A rating API server process started by a benchmark. */
 export interface ApiServer {
   /** `http://127.0.0.1:<port>`. */
   base: string;
   process: ChildProcess;
-}
-
-/** A port nothing listens on right now (listen on port 0, read it, close). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
 }
 
 /**

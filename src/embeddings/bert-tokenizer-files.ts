@@ -2,9 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { writeFileAtomic } from "../io/atomic-write";
+import { TOKENIZER_DIR } from "../io/project-paths";
 
 /** The bert-base-uncased WordPiece vocabulary shipped in `data/tokenizer/` (see its PROVENANCE.md). */
-export const BERT_UNCASED_VOCAB = "data/tokenizer/bert-base-uncased-vocab.txt";
+export const BERT_UNCASED_VOCAB = join(TOKENIZER_DIR, "bert-base-uncased-vocab.txt");
 
 /** Maximum sequence length of (Distil)BERT: 512 tokens including [CLS] and [SEP]. */
 export const BERT_MAX_LENGTH = 512;

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 
 import { MODEL_CACHE_DIR } from "../io/project-paths";
+import { projectEnvironment } from "../runtime/environment";
 import { ensureTinyModel } from "./test-model";
 
 /** The hub id of the model the project embeds overviews with. */
@@ -45,7 +46,7 @@ export function hasLocalDefaultModel(): boolean {
 export function chooseEmbeddingModel(
   options: { testModelIfMissing?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): EmbeddingModelChoice {
-  const fromEnv = (options.env ?? process.env)[EMBEDDING_MODEL_ENV];
+  const fromEnv = projectEnvironment(options.env).embeddingModel;
   if (fromEnv === TEST_MODEL_CHOICE)
     return {
       model: ensureTinyModel(),

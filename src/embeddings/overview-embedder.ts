@@ -4,6 +4,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { env, type FeatureExtractionPipeline, pipeline } from "@huggingface/transformers";
 
 import { MODEL_CACHE_DIR } from "../io/project-paths";
+import { projectEnvironment } from "../runtime/environment";
 import {
   chooseEmbeddingModel,
   DEFAULT_EMBEDDING_MODEL,
@@ -57,9 +58,9 @@ export class OverviewEmbedder {
   /** Loads (or reuses) the pipeline; throws {@link EmbeddingModelError} when the model is not available. */
   static async load(options: EmbedderOptions = {}): Promise<OverviewEmbedder> {
     const model = options.model ?? chooseEmbeddingModel().model;
-    const dtype =
-      options.dtype ?? (process.env.EMBEDDING_DTYPE as EmbeddingDtype | undefined) ?? "fp32";
-    const offline = options.offline ?? process.env.HF_HUB_OFFLINE === "1";
+    const env = projectEnvironment();
+    const dtype = options.dtype ?? env.embeddingDtype ?? "fp32";
+    const offline = options.offline ?? env.hubOffline;
     const key = `${model}|${dtype}|${offline}`;
     if (!pipelines.has(key)) pipelines.set(key, openPipeline(model, dtype, offline));
     let pipe: FeatureExtractionPipeline;

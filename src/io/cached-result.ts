@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { deserialize, serialize } from "node:v8";
 
+import { projectEnvironment } from "../runtime/environment";
 import { writeFileAtomic } from "./atomic-write";
 import { CACHE_DIR, PROJECT_ROOT } from "./project-paths";
 
@@ -88,7 +89,7 @@ export async function cachedResult<T>(
   compute: () => Promise<T>,
   log: (line: string) => void = console.log,
 ): Promise<CachedResult<T>> {
-  const enabled = process.env.RESULT_CACHE !== "off";
+  const enabled = projectEnvironment().resultCache;
   const file = join(RESULT_CACHE_DIR, `${resultKey(key)}.v8`);
   if (enabled) {
     try {

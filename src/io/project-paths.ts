@@ -13,6 +13,8 @@ export const DATA_DIR = join(PROJECT_ROOT, "data");
 export const RATINGS_DIR = join(DATA_DIR, "ratings");
 /** The three particle `.npz` files. */
 export const PARTICLES_DIR = join(DATA_DIR, "particles");
+/** The shipped tokenizer vocabulary (see data/tokenizer/PROVENANCE.md). */
+export const TOKENIZER_DIR = join(DATA_DIR, "tokenizer");
 /** Generated, reusable files (gitignored): model files and embeddings. */
 export const CACHE_DIR = join(PROJECT_ROOT, ".cache");
 /** Generated model and tokenizer files, and local copies of hub models. */

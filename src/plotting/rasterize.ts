@@ -2,10 +2,11 @@ import { existsSync, readFileSync } from "node:fs";
 
 import type { Browser, Page } from "playwright-core";
 
+import { projectEnvironment } from "../runtime/environment";
 import type { Figure } from "./figure";
 
 /** Debian's Chromium, installed by `scripts/setup.sh`; `CHROMIUM` names another binary. */
-export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+export const CHROMIUM = projectEnvironment().chromium;
 
 /** Flags for a headless Chromium on a machine without network: no background connections. */
 export const CHROMIUM_ARGS = [

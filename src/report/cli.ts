@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic-write";
 import { OUTPUTS_DIR, PROJECT_ROOT } from "../io/project-paths";
 import { parseCommandLine } from "../runtime/command-line";
+import { projectEnvironment } from "../runtime/environment";
 import { runMain } from "../runtime/run-main";
 import { executeNotebook, listNotebooks, type NotebookRun, renderIndex } from "./notebooks";
 
@@ -23,7 +24,7 @@ export async function main(argv: string[]): Promise<number> {
   const args = parseCommandLine(argv, USAGE, {
     allowPositionals: true,
     options: {
-      quick: { type: "boolean", default: process.env.REPORT_QUICK === "1" },
+      quick: { type: "boolean", default: projectEnvironment().quick },
       notebooks: { type: "string", default: join(PROJECT_ROOT, "notebooks") },
       out: { type: "string", default: OUTPUTS_DIR },
     },

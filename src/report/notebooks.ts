@@ -4,6 +4,7 @@ import { join } from "node:path";
 
 import { REUSED_MARK } from "../io/cached-result";
 import { PROJECT_ROOT } from "../io/project-paths";
+import { projectEnvironment } from "../runtime/environment";
 
 /** Name of the generated project-local tslab kernel spec (see scripts/setup.sh). */
 export const KERNEL_NAME = "literate-ml-ts";
@@ -63,7 +64,7 @@ export interface ExecuteOptions {
  */
 export function executeNotebook(path: string, options: ExecuteOptions): Promise<NotebookRun> {
   const name = path.split("/").pop() ?? path;
-  const quick = options.quick ?? process.env.REPORT_QUICK === "1";
+  const quick = options.quick ?? projectEnvironment().quick;
   const stem = name.replace(/\.ipynb$/, "");
   const ipynb = join(options.outDir, `${stem}.ipynb`);
   const html = join(options.outDir, `${stem}.html`);

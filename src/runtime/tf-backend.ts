@@ -1,5 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 
+import { projectEnvironment } from "./environment";
+
 /** Which tfjs backend runs: WebAssembly, or plain JavaScript. */
 export type BackendName = "wasm" | "cpu";
 
@@ -14,7 +16,9 @@ let chosen: Promise<BackendName> | undefined;
  * @example
  * const backend = await initBackend(); // "wasm"
  */
-export function initBackend(forced = process.env.TF_BACKEND): Promise<BackendName> {
+export function initBackend(
+  forced: string | undefined = projectEnvironment().tfBackend,
+): Promise<BackendName> {
   if (forced && !KNOWN.includes(forced as BackendName))
     return Promise.reject(
       new Error(`TF_BACKEND must be one of ${KNOWN.join(", ")}, got ${forced}`),

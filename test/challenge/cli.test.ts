@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 
-import { freePort } from "../../bench/api-server";
 import { readRatings } from "../../src/ratings/data";
+import { freePort } from "../../src/server/free-port";
 
 const dir = mkdtempSync(join(tmpdir(), "challenge-"));
 const all = readRatings();

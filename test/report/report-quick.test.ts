@@ -7,11 +7,11 @@ import { after, before, describe, test } from "node:test";
 
 import { type Browser, chromium, type Page } from "playwright-core";
 
-import { freePort } from "../../bench/api-server";
 import { PROJECT_ROOT } from "../../src/io/project-paths";
 import { CHROMIUM, CHROMIUM_ARGS } from "../../src/plotting/rasterize";
 import { main } from "../../src/report/cli";
 import { listNotebooks } from "../../src/report/notebooks";
+import { freePort } from "../../src/server/free-port";
 
 // Executes every real notebook on the real tslab kernel in quick mode, as `npm run report -- --quick`,
 // then looks at what a reader gets in a real browser: the HTML reports opened from disk, and the
