@@ -29,6 +29,31 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules: every promise awaited or handled, nothing awaited that is not one.
+    // notebook-cells.ts is the virtual file notebook-style.ts lints the notebooks' cells as.
+    files: ["**/*.ts"],
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ["notebook-cells.ts"] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      "@typescript-eslint/no-floating-promises": [
+        "error",
+        {
+          // node:test's test() returns a promise the runner itself awaits.
+          allowForKnownSafeCalls: [
+            { from: "package", package: "node:test", name: ["test", "describe", "it", "suite"] },
+          ],
+        },
+      ],
+      "@typescript-eslint/no-misused-promises": "error",
+      "@typescript-eslint/await-thenable": "error",
+      "@typescript-eslint/return-await": ["error", "in-try-catch"],
+    },
+  },
+  {
     files: ["src/**/*.ts"],
     rules: {
       "jsdoc/require-jsdoc": [

@@ -45,3 +45,20 @@ test("lintNotebook names cell and line: unsorted imports, unused names, late imp
     [],
   );
 });
+
+test("lintNotebook applies the type-aware rules to cells: an unawaited promise is named", async () => {
+  const problems = await lintNotebook(
+    notebook(
+      ["code", 'import { readRatings } from "./src/ratings/data";\n\nconst r = readRatings();'],
+      [
+        "code",
+        "const later = async (): Promise<number> => r.rating.length;\nlater();\nawait later();",
+      ],
+    ),
+  );
+  assert.ok(
+    problems.some((p) => /^cell 2, line 2: Promises must be awaited.*no-floating-promises/.test(p)),
+    problems.join("\n"),
+  );
+  assert.equal(problems.length, 1, problems.join("\n"));
+});
