@@ -6,7 +6,7 @@ import {
   type LoopOptions,
   type LoopResult,
   trainWithEarlyStopping,
-} from "../runtime/training-loop";
+} from "../training/training-loop";
 import { N_IN, N_OUT, N_PARTICLES, SAMPLE_IN, SAMPLE_OUT, takeRows } from "./data";
 
 /** Samples as flat arrays: `x` is (n, 4, 7) and `y` (n, 4, 3), row-major. */

@@ -5,7 +5,7 @@ import { loadModelDir, saveModelDir } from "../io/tf-model-files";
 import { mse } from "../math/mse";
 import { SeededRandom } from "../random/seeded";
 import { yieldToEventLoop } from "../runtime/event-loop";
-import { type EpochLog, trainWithEarlyStopping } from "../runtime/training-loop";
+import { type EpochLog, trainWithEarlyStopping } from "../training/training-loop";
 import { assertKnownMovies, type Ratings } from "./data";
 import { buildHybridModel, type HybridConfig } from "./hybrid-model";
 import { buildRatingContext, type RatingContext, type RatingFeatureSpec } from "./rating-context";
@@ -153,13 +153,8 @@ export class RatingModel {
       ctx.movieById,
       "training ratings",
     );
-    const movieIds = [...new Set(Array.from(all, (i) => ratings.movieId[i]))].sort((a, b) => a - b);
-    const valMovies = new Set(
-      new SeededRandom(o.seed + 17).sample(movieIds, Math.round(movieIds.length * o.valFraction)),
-    );
-    const fit = all.filter((i) => !valMovies.has(ratings.movieId[i]));
-    const val = all.filter((i) => valMovies.has(ratings.movieId[i]));
-    const fitFeats = await outOfFoldUserFeatures(ratings, fit, ctx.groups, 5, o.seed);
+    const { fit, val } = holdOutMovies(ratings, all, o.valFraction, o.seed);
+    const fitFeatures = await outOfFoldUserFeatures(ratings, fit, ctx.groups, 5, o.seed);
     await yieldToEventLoop();
     const fitStats = learnUserStats(ratings, fit, ctx.groups);
     await yieldToEventLoop();
@@ -178,56 +173,18 @@ export class RatingModel {
     };
     const net = buildHybridModel(config);
     const model = new RatingModel(net, userIndex, fitStats, ctx, [], config);
-    // Batches are copied out of typed arrays in JavaScript. A tfjs gather inside the loss would
-    // copy its whole source tensor for the backward pass (the wasm backend clones gather inputs),
-    // which made every batch cost as much as the training set: time per epoch grew with rows².
-    const fitUsers = Int32Array.from(fit, (i) => userIndex.get(ratings.userId[i]) ?? 0);
-    const fitRows = Int32Array.from(fit, (i) => ctx.features.rowOf.get(ratings.movieId[i])!);
-    const fitY = Float32Array.from(fit, (i) => ratings.rating[i]);
-    const { contentDim, userFeatureDim } = config;
-    const content = ctx.features.values;
-    const batchLoss = (idx: number[]): tf.Scalar => {
-      const b = idx.length;
-      const users = new Int32Array(b);
-      const x = new Float32Array(b * contentDim);
-      const feats = new Float32Array(b * userFeatureDim);
-      const y = new Float32Array(b);
-      idx.forEach((i, k) => {
-        users[k] = fitUsers[i];
-        const row = fitRows[i] * contentDim;
-        x.set(content.subarray(row, row + contentDim), k * contentDim);
-        feats.set(
-          fitFeats.subarray(i * userFeatureDim, (i + 1) * userFeatureDim),
-          k * userFeatureDim,
-        );
-        y[k] = fitY[i];
-      });
-      const pred = net.apply([
-        tf.tensor2d(users, [b, 1], "int32"),
-        tf.tensor2d(x, [b, contentDim]),
-        tf.tensor2d(feats, [b, userFeatureDim]),
-      ]) as tf.Tensor;
-      const mse = tf.losses.meanSquaredError(tf.tensor1d(y), pred.reshape([-1]));
-      // The kernels' L2 penalties (each layer's kernelRegularizer, see buildHybridModel).
-      return tf.addN([mse, ...net.calculateLosses()]) as tf.Scalar;
-    };
-    const valUsers = Int32Array.from(val, (i) => ratings.userId[i]);
-    const valMoviesIds = Int32Array.from(val, (i) => ratings.movieId[i]);
-    const valTargets = Float32Array.from(val, (i) => ratings.rating[i]);
-    const validate = (): number => {
-      if (val.length === 0) return 0;
-      return mse(model.predict(valUsers, valMoviesIds), valTargets);
-    };
+    const batches = new TrainingBatches(net, config, ctx, ratings, fit, userIndex, fitFeatures);
+    const validate = validationLoss(model, ratings, val);
     const batchSize = trainingBatchSize(fit.length, o);
     const { history, bestEpoch } = await trainWithEarlyStopping(
       net,
       fit.length,
-      batchLoss,
+      (idx) => batches.loss(idx),
       validate,
       {
         ...o,
         batchSize,
-        rowsOf: (idx) => Int32Array.from(idx, (i) => fitUsers[i]),
+        rowsOf: (idx) => batches.userRows(idx),
         lrPatience: 2,
         minLearningRate: 1e-5,
       },
@@ -372,4 +329,93 @@ export class RatingModel {
       metadata.config,
     );
   }
+}
+
+/**
+ * The rows `all` split by movie: a seeded `valFraction` of the movies is held out (`val`) for
+ * early stopping, as test movies are new movies; the rest is trained on (`fit`).
+ */
+function holdOutMovies(
+  ratings: Ratings,
+  all: Int32Array,
+  valFraction: number,
+  seed: number,
+): { fit: Int32Array; val: Int32Array } {
+  const movieIds = [...new Set(Array.from(all, (i) => ratings.movieId[i]))].sort((a, b) => a - b);
+  const valMovies = new Set(
+    new SeededRandom(seed + 17).sample(movieIds, Math.round(movieIds.length * valFraction)),
+  );
+  return {
+    fit: all.filter((i) => !valMovies.has(ratings.movieId[i])),
+    val: all.filter((i) => valMovies.has(ratings.movieId[i])),
+  };
+}
+
+/**
+ * The training rows as the network takes them, and each batch's loss. Batches are copied out of
+ * typed arrays in JavaScript: a tfjs gather inside the loss would copy its whole source tensor
+ * for the backward pass (the wasm backend clones gather inputs), which made every batch cost as
+ * much as the training set, and time per epoch grow with rows².
+ */
+class TrainingBatches {
+  private readonly users: Int32Array;
+  private readonly contentRows: Int32Array;
+  private readonly targets: Float32Array;
+
+  constructor(
+    private readonly net: tf.LayersModel,
+    private readonly config: HybridConfig,
+    private readonly ctx: RatingContext,
+    ratings: Ratings,
+    fit: Int32Array,
+    userIndex: Map<number, number>,
+    /** The out-of-fold user features of the `fit` rows, row-major. */
+    private readonly userFeatures: Float32Array,
+  ) {
+    this.users = Int32Array.from(fit, (i) => userIndex.get(ratings.userId[i]) ?? 0);
+    this.contentRows = Int32Array.from(fit, (i) => ctx.features.rowOf.get(ratings.movieId[i])!);
+    this.targets = Float32Array.from(fit, (i) => ratings.rating[i]);
+  }
+
+  /** The user-table row of each training row in `idx` (what the row-sparse tables update). */
+  userRows(idx: number[]): Int32Array {
+    return Int32Array.from(idx, (i) => this.users[i]);
+  }
+
+  /** The loss of the training rows `idx`: their MSE plus the kernels' L2 penalties. */
+  loss(idx: number[]): tf.Scalar {
+    const { contentDim, userFeatureDim } = this.config;
+    const content = this.ctx.features.values;
+    const b = idx.length;
+    const users = new Int32Array(b);
+    const x = new Float32Array(b * contentDim);
+    const feats = new Float32Array(b * userFeatureDim);
+    const y = new Float32Array(b);
+    idx.forEach((i, k) => {
+      users[k] = this.users[i];
+      const row = this.contentRows[i] * contentDim;
+      x.set(content.subarray(row, row + contentDim), k * contentDim);
+      feats.set(
+        this.userFeatures.subarray(i * userFeatureDim, (i + 1) * userFeatureDim),
+        k * userFeatureDim,
+      );
+      y[k] = this.targets[i];
+    });
+    const pred = this.net.apply([
+      tf.tensor2d(users, [b, 1], "int32"),
+      tf.tensor2d(x, [b, contentDim]),
+      tf.tensor2d(feats, [b, userFeatureDim]),
+    ]) as tf.Tensor;
+    const mse = tf.losses.meanSquaredError(tf.tensor1d(y), pred.reshape([-1]));
+    // The kernels' L2 penalties (each layer's kernelRegularizer, see buildHybridModel).
+    return tf.addN([mse, ...this.net.calculateLosses()]) as tf.Scalar;
+  }
+}
+
+/** The validation MSE of `model` on the held-out rows `val` (0 when none are held out). */
+function validationLoss(model: RatingModel, ratings: Ratings, val: Int32Array): () => number {
+  const users = Int32Array.from(val, (i) => ratings.userId[i]);
+  const movies = Int32Array.from(val, (i) => ratings.movieId[i]);
+  const targets = Float32Array.from(val, (i) => ratings.rating[i]);
+  return () => (val.length === 0 ? 0 : mse(model.predict(users, movies), targets));
 }

@@ -124,35 +124,92 @@ export function learnUserStats(
   const textDim = groups.textOf ? (groups.textDim ?? 0) : 0;
   const globalMean = rows.length > 0 ? mean(Float64Array.from(rows, (i) => ratings.rating[i])) : 0;
   const biasOf = userBiases(ratings, rows, globalMean);
-  let globalVar = 0;
-  const acc = new Map<
-    number,
-    { n: number; s: number; ss: number; gs: Float64Array; gn: Float64Array; ts: Float64Array }
-  >();
+  const { totals, globalVariance } = sumUserRatings(ratings, rows, globalMean, nGenres, textDim);
+  const residuals = sumResidualsAfterBias(ratings, rows, groups, globalMean, biasOf, totals);
+  const byUser = new Map<number, UserProfile>();
+  for (const [u, t] of totals) byUser.set(u, userProfile(t, biasOf.get(u)!, globalVariance));
+  const textWeights =
+    residuals.byMovie.size > 0 ? fitTextRidge(residuals.byMovie, groups, textDim) : null;
+  return {
+    globalMean,
+    byUser,
+    byCollection: residuals.byCollection,
+    byUserCollection: residuals.byUserCollection,
+    nGenres,
+    textDim,
+    textWeights,
+  };
+}
+
+/** What one user's ratings add up to while their profile is learned. */
+interface UserTotals {
+  ratings: number;
+  /** Sum of (rating − global mean). */
+  residualSum: number;
+  /** Sum of (rating − global mean)². */
+  residualSquares: number;
+  /** Per genre: the summed residual after the user's bias, and how many ratings. */
+  genreResidualSums: Float64Array;
+  genreRatings: Float64Array;
+  /** Per text component: the residuals after bias, weighted by the movie's component. */
+  textResidualSums: Float64Array;
+}
+
+/** Per user, the count and residual sums of their ratings; and the variance of all residuals. */
+function sumUserRatings(
+  ratings: Ratings,
+  rows: ArrayLike<number>,
+  globalMean: number,
+  nGenres: number,
+  textDim: number,
+): { totals: Map<number, UserTotals>; globalVariance: number } {
+  const totals = new Map<number, UserTotals>();
+  let squares = 0;
   for (let k = 0; k < rows.length; k++) {
     const i = rows[k];
     const u = ratings.userId[i];
-    const a = acc.get(u) ?? {
-      n: 0,
-      s: 0,
-      ss: 0,
-      gs: new Float64Array(nGenres),
-      gn: new Float64Array(nGenres),
-      ts: new Float64Array(textDim),
+    const t = totals.get(u) ?? {
+      ratings: 0,
+      residualSum: 0,
+      residualSquares: 0,
+      genreResidualSums: new Float64Array(nGenres),
+      genreRatings: new Float64Array(nGenres),
+      textResidualSums: new Float64Array(textDim),
     };
     const r = ratings.rating[i] - globalMean;
-    a.n++;
-    a.s += r;
-    a.ss += r * r;
-    globalVar += r * r;
-    acc.set(u, a);
+    t.ratings++;
+    t.residualSum += r;
+    t.residualSquares += r * r;
+    squares += r * r;
+    totals.set(u, t);
   }
-  globalVar /= Math.max(1, rows.length);
-  const bias = (u: number): number => biasOf.get(u)!;
-  const byCollection = new Map<string, [number, number]>();
-  const byUserCollection = new Map<string, [number, number]>();
-  const byMovie = new Map<number, [number, number]>();
-  const add = <K>(m: Map<K, [number, number]>, key: K, v: number): void => {
+  return { totals, globalVariance: squares / Math.max(1, rows.length) };
+}
+
+/** A count and a summed residual, per collection, (user, collection) pair or movie. */
+type ResidualTotals<K> = Map<K, [number, number]>;
+
+/**
+ * The residuals after each user's bias, summed per genre and text component into `totals`, and
+ * per collection, per (user, collection) and per movie (movies with a text vector) into maps.
+ */
+function sumResidualsAfterBias(
+  ratings: Ratings,
+  rows: ArrayLike<number>,
+  groups: MovieGroups,
+  globalMean: number,
+  biasOf: Map<number, number>,
+  totals: Map<number, UserTotals>,
+): {
+  byCollection: ResidualTotals<string>;
+  byUserCollection: ResidualTotals<string>;
+  byMovie: ResidualTotals<number>;
+} {
+  const textDim = groups.textOf ? (groups.textDim ?? 0) : 0;
+  const byCollection: ResidualTotals<string> = new Map();
+  const byUserCollection: ResidualTotals<string> = new Map();
+  const byMovie: ResidualTotals<number> = new Map();
+  const add = <K>(m: ResidualTotals<K>, key: K, v: number): void => {
     const e = m.get(key) ?? [0, 0];
     e[0]++;
     e[1] += v;
@@ -161,36 +218,38 @@ export function learnUserStats(
   for (let k = 0; k < rows.length; k++) {
     const i = rows[k];
     const u = ratings.userId[i];
-    const a = acc.get(u)!;
-    const resid = ratings.rating[i] - globalMean - bias(u);
+    const t = totals.get(u)!;
+    const residual = ratings.rating[i] - globalMean - biasOf.get(u)!;
     for (const g of groups.genresOf(ratings.movieId[i])) {
-      a.gs[g] += resid;
-      a.gn[g]++;
+      t.genreResidualSums[g] += residual;
+      t.genreRatings[g]++;
     }
     const c = groups.collectionOf(ratings.movieId[i]);
     if (c) {
-      add(byCollection, c, resid);
-      add(byUserCollection, `${u}|${c}`, resid);
+      add(byCollection, c, residual);
+      add(byUserCollection, `${u}|${c}`, residual);
     }
     const text = textDim > 0 ? groups.textOf!(ratings.movieId[i]) : undefined;
     if (text) {
-      for (let d = 0; d < textDim; d++) a.ts[d] += resid * text[d];
-      add(byMovie, ratings.movieId[i], resid);
+      for (let d = 0; d < textDim; d++) t.textResidualSums[d] += residual * text[d];
+      add(byMovie, ratings.movieId[i], residual);
     }
   }
-  const byUser = new Map<number, UserProfile>();
-  for (const [u, a] of acc) {
-    const variance = Math.max(0, a.ss / a.n - (a.s / a.n) ** 2);
-    byUser.set(u, {
-      count: a.n,
-      bias: bias(u),
-      spread: Math.sqrt((a.n * variance + SHRINK.spread * globalVar) / (a.n + SHRINK.spread)),
-      genreAffinity: a.gs.map((s, g) => s / (a.gn[g] + SHRINK.genre)),
-      textAffinity: a.ts.map((s) => s / (a.n + SHRINK.userText)),
-    });
-  }
-  const textWeights = byMovie.size > 0 ? fitTextRidge(byMovie, groups, textDim) : null;
-  return { globalMean, byUser, byCollection, byUserCollection, nGenres, textDim, textWeights };
+  return { byCollection, byUserCollection, byMovie };
+}
+
+/** A user's profile from their totals, each statistic shrunk toward its prior ({@link SHRINK}). */
+function userProfile(t: UserTotals, bias: number, globalVariance: number): UserProfile {
+  const variance = Math.max(0, t.residualSquares / t.ratings - (t.residualSum / t.ratings) ** 2);
+  return {
+    count: t.ratings,
+    bias,
+    spread: Math.sqrt(
+      (t.ratings * variance + SHRINK.spread * globalVariance) / (t.ratings + SHRINK.spread),
+    ),
+    genreAffinity: t.genreResidualSums.map((s, g) => s / (t.genreRatings[g] + SHRINK.genre)),
+    textAffinity: t.textResidualSums.map((s) => s / (t.ratings + SHRINK.userText)),
+  };
 }
 
 /** Ridge regression from the movies' text components to their shrunk mean residuals. */

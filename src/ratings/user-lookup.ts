@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 
-import { RowSparseAdam } from "../runtime/row-sparse-adam";
-import type { RowSparseTable } from "../runtime/training-loop";
+import { RowSparseAdam } from "../training/row-sparse-adam";
+import type { RowSparseTable } from "../training/training-loop";
 
 /** Settings of a {@link UserLookup} layer. */
 export interface UserLookupConfig {

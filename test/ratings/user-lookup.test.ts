@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 
 import { UserLookup } from "../../src/ratings/user-lookup";
 import { initBackend } from "../../src/runtime/tf-backend";
-import { trainWithEarlyStopping } from "../../src/runtime/training-loop";
+import { trainWithEarlyStopping } from "../../src/training/training-loop";
 
 test("UserLookup: rows by index forward, gradients summed per user backward, as one-hot × table", async () => {
   await initBackend();

@@ -1,7 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 
 import { SeededRandom } from "../random/seeded";
-import { yieldToEventLoop } from "./event-loop";
+import { yieldToEventLoop } from "../runtime/event-loop";
+import { EarlyStopping } from "./early-stopping";
+import { cosineSchedule, plateauSchedule } from "./learning-rate-schedule";
 
 /** Settings of {@link trainWithEarlyStopping}. */
 export interface LoopOptions {
@@ -70,10 +72,24 @@ export interface LoopResult {
 }
 
 /**
- * The project's training loop: Adam on `batchLoss` over seeded mini-batches of `n` samples,
- * learning rate halved on plateaus, early stopping, and the weights of the best validation epoch
- * restored. `batchLoss(indices)` builds a batch's loss (inside a tidy); `validate()` returns the
- * validation loss as a number.
+ * Adam whose learning rate a schedule may change between epochs (tfjs keeps it in a protected
+ * field with no setter).
+ */
+class ScheduledAdam extends tf.AdamOptimizer {
+  constructor(learningRate: number) {
+    super(learningRate, 0.9, 0.999);
+  }
+  /** Sets the rate the next steps use. */
+  setLearningRate(rate: number): void {
+    this.learningRate = rate;
+  }
+}
+
+/**
+ * The project's training loop: Adam on `batchLoss` over seeded mini-batches of `n` samples, the
+ * learning rate on a schedule (halved on plateaus, or a cosine), early stopping, and the weights
+ * of the best validation epoch restored. `batchLoss(indices)` builds a batch's loss (inside a
+ * tidy); `validate()` returns the validation loss as a number.
  */
 export async function trainWithEarlyStopping(
   model: tf.LayersModel,
@@ -88,79 +104,82 @@ export async function trainWithEarlyStopping(
   const vars = model.trainableWeights
     .filter((w) => !byRows.has(w))
     .map((w) => w.read() as tf.Variable);
-  let lr = o.learningRate;
-  const optimizer = tf.train.adam(lr);
+  const schedule =
+    o.schedule === "cosine" ? cosineSchedule(o) : plateauSchedule({ ...o, patience: o.lrPatience });
+  const optimizer = new ScheduledAdam(o.learningRate);
+  const stopping = new EarlyStopping(model, o.patience);
   const history: EpochLog[] = [];
-  let best = { epoch: -1, valLoss: Infinity, weights: [] as tf.Tensor[] };
-  let sinceBest = 0;
-  let sinceLr = 0;
   const order = Array.from({ length: n }, (_, i) => i);
-  if (tables.length > 0) {
-    const lookups = new Float32Array(
-      Math.max(0, ...tables.map((t) => t.rowVariable.shape[0] ?? 0)),
-    );
-    for (const r of o.rowsOf!(order)) lookups[r]++;
-    const batches = Math.ceil(n / o.batchSize);
-    const scale = lookups.map((c) => (c > 0 ? batches / c : 0));
-    tables.forEach((t) => t.startRowTraining(scale));
-  }
+  if (tables.length > 0) startRowTraining(tables, o.rowsOf!(order), Math.ceil(n / o.batchSize));
   try {
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const started = Date.now();
-      if (o.schedule === "cosine") {
-        lr = cosineRate(o, epoch);
-        (optimizer as unknown as { learningRate: number }).learningRate = lr;
-      }
+      const learningRate = schedule.rateFor(epoch);
+      optimizer.setLearningRate(learningRate);
       rng.shuffle(order);
-      let lossSum = tf.scalar(0);
-      for (let s = 0; s < n; s += o.batchSize) {
-        const idx = order.slice(s, s + o.batchSize);
-        const next = tables.length
-          ? rowSparseStep(optimizer, vars, tables, o.rowsOf!(idx), () => batchLoss(idx), lr)
-          : tf.tidy(() => optimizer.minimize(() => batchLoss(idx), true, vars) as tf.Scalar);
-        const summed = tf.tidy(() => tf.add(lossSum, tf.mul(next, idx.length)) as tf.Scalar);
-        next.dispose();
-        lossSum.dispose();
-        lossSum = summed;
-        // Let the event loop run between batches, so that a server stays responsive while it trains.
-        await yieldToEventLoop();
-      }
-      const loss = (await lossSum.data())[0] / n;
-      lossSum.dispose();
+      const loss = await trainOneEpoch(order, o.batchSize, (idx) =>
+        tables.length
+          ? rowSparseStep(
+              optimizer,
+              vars,
+              tables,
+              o.rowsOf!(idx),
+              () => batchLoss(idx),
+              learningRate,
+            )
+          : tf.tidy(() => optimizer.minimize(() => batchLoss(idx), true, vars) as tf.Scalar),
+      );
       tables.forEach((t) => t.syncRowTable());
       const valLoss = validate();
-      const log = {
-        epoch,
-        loss,
-        valLoss,
-        learningRate: lr,
-        seconds: (Date.now() - started) / 1000,
-      };
+      const log = { epoch, loss, valLoss, learningRate, seconds: (Date.now() - started) / 1000 };
       history.push(log);
       o.onEpoch?.(log);
-      if (valLoss < best.valLoss) {
-        best.weights.forEach((w) => w.dispose());
-        best = { epoch, valLoss, weights: model.getWeights().map((w) => w.clone()) };
-        sinceBest = 0;
-        sinceLr = 0;
-      } else {
-        sinceBest++;
-        sinceLr++;
-      }
-      if (sinceBest >= o.patience) break;
-      if (o.schedule !== "cosine" && sinceLr >= o.lrPatience && lr > o.minLearningRate) {
-        lr = Math.max(o.minLearningRate, lr / 2);
-        (optimizer as unknown as { learningRate: number }).learningRate = lr;
-        sinceLr = 0;
-      }
+      const stop = stopping.epochEnded(epoch, valLoss);
+      schedule.epochEnded(stopping.improved);
+      if (stop) break;
     }
-    if (best.weights.length > 0) model.setWeights(best.weights);
-    return { history, bestEpoch: best.epoch, bestValLoss: best.valLoss };
+    stopping.restoreBest();
+    return { history, bestEpoch: stopping.bestEpoch, bestValLoss: stopping.bestLoss };
   } finally {
     tables.forEach((t) => t.stopRowTraining());
-    best.weights.forEach((w) => w.dispose());
+    stopping.dispose();
     optimizer.dispose();
   }
+}
+
+/**
+ * Starts the row-sparse tables: each row's penalty scale is the batches per epoch over the row's
+ * lookups per epoch, so every row gets the same L2 pull per epoch (see RowSparseAdam).
+ */
+function startRowTraining(tables: RowSparseTable[], rows: Int32Array, batches: number): void {
+  const lookups = new Float32Array(Math.max(0, ...tables.map((t) => t.rowVariable.shape[0] ?? 0)));
+  for (const r of rows) lookups[r]++;
+  const scale = lookups.map((c) => (c > 0 ? batches / c : 0));
+  tables.forEach((t) => t.startRowTraining(scale));
+}
+
+/**
+ * One pass over `order` in batches of `batchSize`, `step` training on each; resolves with the
+ * mean training loss. The event loop runs between batches, so that a server stays responsive.
+ */
+async function trainOneEpoch(
+  order: number[],
+  batchSize: number,
+  step: (indices: number[]) => tf.Scalar,
+): Promise<number> {
+  let lossSum = tf.scalar(0);
+  for (let s = 0; s < order.length; s += batchSize) {
+    const idx = order.slice(s, s + batchSize);
+    const next = step(idx);
+    const summed = tf.tidy(() => tf.add(lossSum, tf.mul(next, idx.length)) as tf.Scalar);
+    next.dispose();
+    lossSum.dispose();
+    lossSum = summed;
+    await yieldToEventLoop();
+  }
+  const loss = (await lossSum.data())[0] / order.length;
+  lossSum.dispose();
+  return loss;
 }
 
 /** One batch with row-sparse tables: Adam on the dense weights, lazy Adam on the looked-up rows. */
@@ -181,13 +200,3 @@ function rowSparseStep(
   });
 }
 
-/** The learning rate of `epoch` (1-based) on the cosine schedule. */
-export function cosineRate(
-  o: Pick<LoopOptions, "learningRate" | "minLearningRate" | "epochs">,
-  epoch: number,
-): number {
-  const t = o.epochs > 1 ? (epoch - 1) / (o.epochs - 1) : 1;
-  return (
-    o.minLearningRate + 0.5 * (o.learningRate - o.minLearningRate) * (1 + Math.cos(Math.PI * t))
-  );
-}

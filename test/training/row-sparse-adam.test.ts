@@ -4,8 +4,8 @@ import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 
 import { SeededRandom } from "../../src/random/seeded";
-import { RowSparseAdam } from "../../src/runtime/row-sparse-adam";
 import { initBackend } from "../../src/runtime/tf-backend";
+import { RowSparseAdam } from "../../src/training/row-sparse-adam";
 
 const ROWS = 5;
 const WIDTH = 3;

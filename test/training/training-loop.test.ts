@@ -4,7 +4,8 @@ import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 
 import { initBackend } from "../../src/runtime/tf-backend";
-import { cosineRate, trainWithEarlyStopping } from "../../src/runtime/training-loop";
+import { cosineRate } from "../../src/training/learning-rate-schedule";
+import { trainWithEarlyStopping } from "../../src/training/training-loop";
 
 // A one-weight regression y = 2x whose validation losses are scripted, so that the plateau
 // schedule and the restore of the best epoch's weights can be checked epoch by epoch.
