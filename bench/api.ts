@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { postCsv } from "../src/challenge/http-client";
 import { RATINGS_DIR } from "../src/io/project-paths";
 import { quantile } from "../src/math/statistics";
-import { loadRatingContext } from "../src/ratings/rating-context-loader";
+import { loadRatingContext } from "../src/ratings/features/rating-context-loader";
 import { parseCommandLine } from "../src/runtime/command-line";
 import { runMain } from "../src/runtime/run-main";
 import { initBackend } from "../src/runtime/tf-backend";

@@ -10,14 +10,17 @@ import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 
-import { FULL_DISTILBERT, writeRandomDistilBert } from "../src/embeddings/distilbert-onnx";
 import { type EmbeddingDtype, OverviewEmbedder } from "../src/embeddings/overview-embedder";
+import {
+  FULL_DISTILBERT,
+  writeRandomDistilBert,
+} from "../src/embeddings/test-model/distilbert-onnx";
 import { countTokens } from "../src/embeddings/tokenizer";
 import { writeFileAtomic } from "../src/io/atomic-write";
 import { MODEL_CACHE_DIR } from "../src/io/project-paths";
 import { quantile } from "../src/math/statistics";
 import { SeededRandom } from "../src/random/seeded";
-import { readMovies } from "../src/ratings/data";
+import { readMovies } from "../src/ratings/data/rating-tables";
 import { parseCommandLine } from "../src/runtime/command-line";
 import { runMain } from "../src/runtime/run-main";
 import { timed } from "./timing";

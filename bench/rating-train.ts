@@ -5,9 +5,9 @@
  */
 
 import { quantile } from "../src/math/statistics";
-import { readQueries, readRatings } from "../src/ratings/data";
-import { loadRatingContext } from "../src/ratings/rating-context-loader";
-import { RatingModel } from "../src/ratings/rating-model";
+import { readQueries, readRatings } from "../src/ratings/data/rating-tables";
+import { loadRatingContext } from "../src/ratings/features/rating-context-loader";
+import { RatingModel } from "../src/ratings/model/rating-model";
 import { parseCommandLine } from "../src/runtime/command-line";
 import { runMain } from "../src/runtime/run-main";
 import { initBackend } from "../src/runtime/tf-backend";

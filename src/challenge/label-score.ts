@@ -1,5 +1,5 @@
 import { mse } from "../math/mse";
-import { readRatings } from "../ratings/data";
+import { readRatings } from "../ratings/data/rating-tables";
 
 /**
  * MSE of predictions against a labels CSV (`userId,movieId,rating`), matched by (user, movie);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 
 import { MODEL_CACHE_DIR } from "../io/project-paths";
 import { projectEnvironment } from "../runtime/environment";
-import { ensureTinyModel } from "./test-model";
+import { ensureTinyModel } from "./test-model/test-model";
 
 /** The hub id of the model the project embeds overviews with. */
 export const DEFAULT_EMBEDDING_MODEL = "Xenova/distilbert-base-uncased";

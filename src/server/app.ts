@@ -3,7 +3,7 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
 
-import { QUERIES_SCHEMA, RATINGS_SCHEMA } from "../ratings/data";
+import { QUERIES_SCHEMA, RATINGS_SCHEMA } from "../ratings/data/rating-tables";
 import { readCsvUpload } from "./csv-upload";
 import { ERROR_RESPONSES, OPENAPI_INFO, withCsvBodies } from "./openapi";
 import { MAX_PREDICT_ROWS, type RatingService } from "./rating-service";

@@ -4,11 +4,11 @@ import { dirname, resolve } from "node:path";
 import { folderWriteProblem } from "../io/folder-write-problem";
 import { lockModelDir, ModelFilesError, modelHome, recoverModelDir } from "../io/model-folder";
 import { mse } from "../math/mse";
-import { assertKnownMovies, type RatingQueries, type Ratings } from "../ratings/data";
-import { keepLastRatings } from "../ratings/duplicate-ratings";
-import type { RatingContext } from "../ratings/rating-context";
-import { RatingModel, type RatingTrainOptions } from "../ratings/rating-model";
-import { submissionJson } from "../ratings/submission";
+import { keepLastRatings } from "../ratings/data/duplicate-ratings";
+import { assertKnownMovies, type RatingQueries, type Ratings } from "../ratings/data/rating-tables";
+import { submissionJson } from "../ratings/data/submission";
+import type { RatingContext } from "../ratings/features/rating-context";
+import { RatingModel, type RatingTrainOptions } from "../ratings/model/rating-model";
 import { ServiceError } from "./service-error";
 
 /** Most rows one `POST /ratings/predict` may carry. */

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 
 import { PROJECT_ROOT, RATINGS_DIR } from "../io/project-paths";
-import { loadRatingContext } from "../ratings/rating-context-loader";
+import { loadRatingContext } from "../ratings/features/rating-context-loader";
 import { parseCommandLine } from "../runtime/command-line";
 import { runMain } from "../runtime/run-main";
 import { initBackend } from "../runtime/tf-backend";

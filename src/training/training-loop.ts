@@ -199,4 +199,3 @@ function rowSparseStep(
     return value;
   });
 }
-

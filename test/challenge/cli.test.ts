@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 
-import { readRatings } from "../../src/ratings/data";
+import { readRatings } from "../../src/ratings/data/rating-tables";
 import { freePort } from "../../src/server/free-port";
 
 const dir = mkdtempSync(join(tmpdir(), "challenge-"));

@@ -6,8 +6,8 @@ import { test } from "node:test";
 
 import { embedWithCache } from "../../src/embeddings/embedding-cache";
 import { OverviewEmbedder } from "../../src/embeddings/overview-embedder";
-import { ensureTinyModel } from "../../src/embeddings/test-model";
-import { readMovies } from "../../src/ratings/data";
+import { ensureTinyModel } from "../../src/embeddings/test-model/test-model";
+import { readMovies } from "../../src/ratings/data/rating-tables";
 
 test("embedding all 8,150 overviews twice: the second run does no model work", async () => {
   const root = mkdtempSync(join(tmpdir(), "emb-"));

@@ -6,7 +6,7 @@ import {
   DEFAULT_EMBEDDING_MODEL,
   hasLocalDefaultModel,
 } from "../../src/embeddings/embedding-model-choice";
-import { TINY_MODEL_DIR } from "../../src/embeddings/test-model";
+import { TINY_MODEL_DIR } from "../../src/embeddings/test-model/test-model";
 
 test("the test model is chosen only explicitly: EMBEDDING_MODEL=test, or a caller's testModelIfMissing", () => {
   const test = chooseEmbeddingModel({ env: { EMBEDDING_MODEL: "test" } });

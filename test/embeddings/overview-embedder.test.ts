@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { EmbeddingModelError, OverviewEmbedder } from "../../src/embeddings/overview-embedder";
-import { ensureTinyModel } from "../../src/embeddings/test-model";
+import { ensureTinyModel } from "../../src/embeddings/test-model/test-model";
 
 const model = ensureTinyModel();
 const maxDiff = (a: Float32Array, b: Float32Array): number =>

@@ -6,8 +6,8 @@ import { test } from "node:test";
 
 import type { FastifyInstance } from "fastify";
 
-import { readMovies, readRatings } from "../../src/ratings/data";
-import { buildRatingContext } from "../../src/ratings/rating-context";
+import { readMovies, readRatings } from "../../src/ratings/data/rating-tables";
+import { buildRatingContext } from "../../src/ratings/features/rating-context";
 import { initBackend } from "../../src/runtime/tf-backend";
 import { buildApp, DEFAULT_BODY_LIMIT } from "../../src/server/app";
 import { MAX_PREDICT_ROWS, RatingService } from "../../src/server/rating-service";

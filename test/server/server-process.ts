@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { PROJECT_ROOT, RATINGS_DIR } from "../../src/io/project-paths";
-import { readRatings } from "../../src/ratings/data";
+import { readRatings } from "../../src/ratings/data/rating-tables";
 
 const serveTs = join(PROJECT_ROOT, "src", "server", "serve.ts");
 

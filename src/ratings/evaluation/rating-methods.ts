@@ -1,0 +1,100 @@
+import * as tf from "@tensorflow/tfjs";
+
+import { type CachedResult, cachedResult } from "../../io/cached-result";
+import type { Ratings } from "../data/rating-tables";
+import type { RatingContext } from "../features/rating-context";
+import { RatingModel, type RatingTrainOptions } from "../model/rating-model";
+import { globalMeanPredictor, userBiasRidgePredictor, userMeanPredictor } from "./baselines";
+import { crossValidate, type CvResult, type Predictor } from "./cross-validation";
+
+/**
+ * The five methods the notebook compares: global mean, user mean, user bias + ridge on metadata,
+ * the hybrid model on metadata only, and the hybrid model with the overview embedding.
+ */
+export function ratingMethods(
+  ratings: Ratings,
+  metadataOnly: RatingContext,
+  withEmbedding: RatingContext,
+  options: Partial<RatingTrainOptions> = {},
+): Record<string, Predictor> {
+  const hybrid =
+    (ctx: RatingContext): Predictor =>
+    async (train, test) => {
+      const model = await RatingModel.train(ratings, ctx, options, train);
+      return model.predict(
+        Int32Array.from(test, (i) => ratings.userId[i]),
+        Int32Array.from(test, (i) => ratings.movieId[i]),
+      );
+    };
+  return {
+    "global mean": globalMeanPredictor(ratings),
+    "user mean": userMeanPredictor(ratings),
+    "user bias + ridge on metadata": userBiasRidgePredictor(ratings, metadataOnly),
+    "hybrid, no embedding": hybrid(metadataOnly),
+    "hybrid, full (with embedding)": hybrid(withEmbedding),
+  };
+}
+
+/**
+ * The notebook's comparison: {@link crossValidate} of {@link ratingMethods}, read back from the
+ * result cache (see cachedResult) when the ratings, movies, embeddings, settings and code are
+ * unchanged; `reused` says which.
+ *
+ * @example
+ * const { value: cv, reused } = await ratingMethodsCv(ratings, metaCtx, fullCtx, { epochs: 40 }, 5);
+ */
+export function ratingMethodsCv(
+  ratings: Ratings,
+  metadataOnly: RatingContext,
+  withEmbedding: RatingContext,
+  options: Partial<RatingTrainOptions>,
+  k: number,
+  seed = 0,
+  onFold?: (method: string, fold: number, mse: number) => void,
+): Promise<CachedResult<CvResult[]>> {
+  const methods = ratingMethods(ratings, metadataOnly, withEmbedding, options);
+  return cachedResult(
+    {
+      label: `${k}-fold cross-validation of ${Object.keys(methods).length} rating methods`,
+      settings: {
+        methods: Object.keys(methods),
+        options,
+        k,
+        seed,
+        backend: tf.getBackend(),
+        movies: withEmbedding.movies,
+        embeddingModel: withEmbedding.embeddingModel,
+      },
+      inputs: [
+        ratings.userId,
+        ratings.movieId,
+        ratings.rating,
+        withEmbedding.embedding?.vectors ?? new Float32Array(0),
+      ],
+    },
+    () => crossValidate(ratings, methods, k, seed, onFold),
+  );
+}
+
+/** Mean squared error per bucket of `keys` (bucket i holds edges[i] <= key < edges[i + 1]). */
+export function errorByBucket(
+  keys: ArrayLike<number>,
+  squaredErrors: ArrayLike<number>,
+  edges: number[],
+): { bucket: string; rows: number; mse: number }[] {
+  return edges.slice(0, -1).map((lo, b) => {
+    const hi = edges[b + 1];
+    let n = 0;
+    let s = 0;
+    for (let i = 0; i < keys.length; i++)
+      if (keys[i] >= lo && keys[i] < hi) {
+        n++;
+        s += squaredErrors[i];
+      }
+    return {
+      bucket: hi === Infinity ? `${lo}+` : `${lo}-${hi - 1}`,
+      rows: n,
+      mse: n > 0 ? s / n : NaN,
+    };
+  });
+}

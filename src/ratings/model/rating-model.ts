@@ -1,0 +1,425 @@
+import * as tf from "@tensorflow/tfjs";
+
+import { ModelFilesError } from "../../io/model-folder";
+import { loadModelDir, saveModelDir } from "../../io/tf-model-files";
+import { mse } from "../../math/mse";
+import { SeededRandom } from "../../random/seeded";
+import { yieldToEventLoop } from "../../runtime/event-loop";
+import { type EpochLog, trainWithEarlyStopping } from "../../training/training-loop";
+import { assertKnownMovies, type Ratings } from "../data/rating-tables";
+import {
+  buildRatingContext,
+  type RatingContext,
+  type RatingFeatureSpec,
+} from "../features/rating-context";
+import {
+  learnUserStats,
+  outOfFoldUserFeatures,
+  packUserProfile,
+  unpackUserProfile,
+  USER_FEATURE_NAMES,
+  userFeaturesFor,
+  type UserStats,
+} from "../features/user-features";
+import { buildHybridModel, type HybridConfig } from "./hybrid-model";
+
+/** Rows predicted at once: bounds the memory of a prediction whatever the request's size. */
+export const PREDICT_CHUNK = 4096;
+
+/** Training settings of the rating model. */
+export interface RatingTrainOptions {
+  factors: number;
+  hidden: number;
+  /** L2 penalty on the content network's kernels. */
+  l2: number;
+  /** L2 penalty on the user vectors and biases, applied by rows (see RowSparseAdam). */
+  userL2: number;
+  epochs: number;
+  /** Rows per batch, and the smallest batch: see {@link trainingBatchSize}. */
+  batchSize: number;
+  /**
+   * Steps per epoch past which the batch grows with the data instead (see
+   * {@link trainingBatchSize}), up to {@link RatingTrainOptions.maxBatchSize} rows.
+   */
+  stepsPerEpoch: number;
+  /** Largest batch the growth gives. */
+  maxBatchSize: number;
+  learningRate: number;
+  patience: number;
+  /** Share of the training movies held out (by movie) for early stopping. */
+  valFraction: number;
+  seed: number;
+  onEpoch?: (log: EpochLog) => void;
+}
+
+/** Defaults used by the notebook, the API and the CLI. */
+export const DEFAULT_RATING_TRAINING: RatingTrainOptions = {
+  factors: 16,
+  hidden: 64,
+  l2: 3e-4,
+  // Chosen by 5-fold movie-wise CV of the model without embedding (MSE 0.6888 at 3e-4, 0.6879 at
+  // 6e-4, 0.6871 at 1.2e-3, 0.6850 at 2.4e-3, 0.6852 at 4.8e-3).
+  userL2: 2.4e-3,
+  epochs: 40,
+  batchSize: 512,
+  stepsPerEpoch: 300,
+  // On df_train replicated 8 times, batches of 2,048 converged in 31 epochs; 4,096 ran all 40.
+  maxBatchSize: 2048,
+  learningRate: 2e-3,
+  patience: 4,
+  valFraction: 0.1,
+  seed: 0,
+};
+
+interface SavedState {
+  kind: "cold-start-rating";
+  config: HybridConfig;
+  userIds: number[];
+  stats: {
+    globalMean: number;
+    nGenres: number;
+    textDim: number;
+    textWeights: number[] | null;
+    /** Each user's profile, packed by packUserProfile. */
+    byUser: [number, number[]][];
+    byCollection: [string, [number, number]][];
+    byUserCollection: [string, [number, number]][];
+  };
+  embeddingModel: string | null;
+  /** What the content and text features are computed from, as fitted at training time. */
+  featureSpec: RatingFeatureSpec;
+  featureNames: string[];
+  history: EpochLog[];
+}
+
+/**
+ * The batch size of a training on `rows` rows: `batchSize` while an epoch has at most
+ * `stepsPerEpoch` steps (df_train's 75,000 training rows take 147), then as many rows as keep an
+ * epoch at `stepsPerEpoch` steps, in multiples of 64, up to `maxBatchSize`. The user vectors get
+ * the same updates per epoch whatever the batch (each row's gradients are summed in a batch), the
+ * shared network gets no fewer steps than on df_train, and an epoch on more data costs its
+ * arithmetic rather than a per-step overhead.
+ *
+ * @example
+ * trainingBatchSize(75_000, DEFAULT_RATING_TRAINING); // 512
+ * trainingBatchSize(600_000, DEFAULT_RATING_TRAINING); // 2048
+ */
+export function trainingBatchSize(
+  rows: number,
+  o: Pick<RatingTrainOptions, "batchSize" | "stepsPerEpoch" | "maxBatchSize">,
+): number {
+  const grown = Math.ceil(rows / o.stepsPerEpoch / 64) * 64;
+  return Math.max(o.batchSize, Math.min(o.maxBatchSize, grown));
+}
+
+/** How a training went: its batch size, its best epoch and why it stopped. */
+export interface TrainingRun {
+  batchSize: number;
+  /** The epoch whose weights the model keeps (1-based). */
+  bestEpoch: number;
+  /** `"early stopping"` (no better validation MSE for `patience` epochs) or `"epoch limit"`. */
+  stoppedBy: "early stopping" | "epoch limit";
+}
+
+/** A trained cold-start rating model: hybrid network plus the user statistics it reads. */
+export class RatingModel {
+  /** How the training went; null for a model loaded from a folder. */
+  run: TrainingRun | null = null;
+
+  private constructor(
+    /** The tfjs network. */
+    readonly net: tf.LayersModel,
+    private readonly userIndex: Map<number, number>,
+    private readonly stats: UserStats,
+    private readonly ctx: RatingContext,
+    /** Training history (per epoch), for learning curves. */
+    readonly history: EpochLog[],
+    private readonly config: HybridConfig,
+  ) {}
+
+  /**
+   * Trains on `ratings` (all rows, or the given `rows`): user features out-of-fold by movie,
+   * early stopping on a held-out share of the training movies; seeded and deterministic.
+   *
+   * @example
+   * const model = await RatingModel.train(readRatings(), buildRatingContext(readMovies()));
+   */
+  static async train(
+    ratings: Ratings,
+    ctx: RatingContext,
+    options: Partial<RatingTrainOptions> = {},
+    rows?: Int32Array,
+  ): Promise<RatingModel> {
+    const o = { ...DEFAULT_RATING_TRAINING, ...options };
+    const all = rows ?? Int32Array.from({ length: ratings.rating.length }, (_, i) => i);
+    assertKnownMovies(
+      Int32Array.from(all, (i) => ratings.movieId[i]),
+      ctx.movieById,
+      "training ratings",
+    );
+    const { fit, val } = holdOutMovies(ratings, all, o.valFraction, o.seed);
+    const fitFeatures = await outOfFoldUserFeatures(ratings, fit, ctx.groups, 5, o.seed);
+    await yieldToEventLoop();
+    const fitStats = learnUserStats(ratings, fit, ctx.groups);
+    await yieldToEventLoop();
+    const userIds = [...new Set(Array.from(fit, (i) => ratings.userId[i]))].sort((a, b) => a - b);
+    const userIndex = new Map(userIds.map((u, k) => [u, k + 1]));
+    const config: HybridConfig = {
+      nUsers: userIds.length,
+      contentDim: ctx.features.names.length,
+      userFeatureDim: USER_FEATURE_NAMES.length,
+      factors: o.factors,
+      hidden: o.hidden,
+      l2: o.l2,
+      userL2: o.userL2,
+      globalMean: fitStats.globalMean,
+      seed: o.seed * 100 + 1,
+    };
+    const net = buildHybridModel(config);
+    const model = new RatingModel(net, userIndex, fitStats, ctx, [], config);
+    const batches = new TrainingBatches(net, config, ctx, ratings, fit, userIndex, fitFeatures);
+    const validate = validationLoss(model, ratings, val);
+    const batchSize = trainingBatchSize(fit.length, o);
+    const { history, bestEpoch } = await trainWithEarlyStopping(
+      net,
+      fit.length,
+      (idx) => batches.loss(idx),
+      validate,
+      {
+        ...o,
+        batchSize,
+        rowsOf: (idx) => batches.userRows(idx),
+        lrPatience: 2,
+        minLearningRate: 1e-5,
+      },
+    );
+    model.history.push(...history);
+    model.run = {
+      batchSize,
+      bestEpoch,
+      stoppedBy: history.length - bestEpoch >= o.patience ? "early stopping" : "epoch limit",
+    };
+    return model;
+  }
+
+  /** Predicted ratings for (user, movie) pairs, clipped to [1, 5]; unseen users get the cold-user prediction. */
+  predict(userIds: Int32Array, movieIds: Int32Array): Float32Array {
+    assertKnownMovies(movieIds, this.ctx.movieById, "prediction queries");
+    const out = new Float32Array(userIds.length);
+    for (let s = 0; s < userIds.length; s += PREDICT_CHUNK)
+      this.predictChunk(userIds, movieIds, s, out);
+    return out;
+  }
+
+  /**
+   * {@link predict}, letting the event loop run between chunks of {@link PREDICT_CHUNK} rows: what a
+   * server uses, so that a large request does not keep other requests waiting.
+   */
+  async predictYielding(userIds: Int32Array, movieIds: Int32Array): Promise<Float32Array> {
+    assertKnownMovies(movieIds, this.ctx.movieById, "prediction queries");
+    const out = new Float32Array(userIds.length);
+    for (let s = 0; s < userIds.length; s += PREDICT_CHUNK) {
+      this.predictChunk(userIds, movieIds, s, out);
+      await yieldToEventLoop();
+    }
+    return out;
+  }
+
+  /** Predicts rows [from, from + PREDICT_CHUNK) into `out`: memory bounded by the chunk, not the request. */
+  private predictChunk(
+    allUsers: Int32Array,
+    allMovies: Int32Array,
+    from: number,
+    out: Float32Array,
+  ): void {
+    const userIds = allUsers.subarray(from, from + PREDICT_CHUNK);
+    const movieIds = allMovies.subarray(from, from + PREDICT_CHUNK);
+    const n = userIds.length;
+    const feats = userFeaturesFor(this.stats, userIds, movieIds, this.ctx.groups);
+    const width = this.config.contentDim;
+    const content = new Float32Array(n * width);
+    for (let i = 0; i < n; i++) {
+      const r = this.ctx.features.rowOf.get(movieIds[i])!;
+      content.set(this.ctx.features.values.subarray(r * width, (r + 1) * width), i * width);
+    }
+    const pred = tf.tidy(() => {
+      const users = tf.tensor2d(
+        Int32Array.from(userIds, (u) => this.userIndex.get(u) ?? 0),
+        [n, 1],
+        "int32",
+      );
+      // One batch per chunk (predict's default batch is 32 rows: 16 times slower here).
+      const y = this.net.predict(
+        [
+          users,
+          tf.tensor2d(content, [n, width]),
+          tf.tensor2d(feats, [n, USER_FEATURE_NAMES.length]),
+        ],
+        { batchSize: PREDICT_CHUNK },
+      ) as tf.Tensor;
+      return tf.clipByValue(y.reshape([-1]), 1, 5);
+    });
+    out.set(pred.dataSync() as Float32Array, from);
+    pred.dispose();
+  }
+
+  /** Saves network and preprocessing state in one folder, atomically (see saveModelDir). */
+  async save(dir: string): Promise<void> {
+    const state: SavedState = {
+      kind: "cold-start-rating",
+      config: this.config,
+      userIds: [...this.userIndex.keys()],
+      stats: {
+        globalMean: this.stats.globalMean,
+        nGenres: this.stats.nGenres,
+        textDim: this.stats.textDim,
+        textWeights: this.stats.textWeights ? Array.from(this.stats.textWeights) : null,
+        byUser: [...this.stats.byUser].map(([u, p]) => [u, packUserProfile(p)]),
+        byCollection: [...this.stats.byCollection],
+        byUserCollection: [...this.stats.byUserCollection],
+      },
+      embeddingModel: this.ctx.embeddingModel,
+      featureSpec: this.ctx.spec,
+      featureNames: this.ctx.features.names,
+      history: this.history,
+    };
+    await saveModelDir(this.net, dir, state as unknown as Record<string, unknown>);
+  }
+
+  /**
+   * Loads a saved model beside a movie table and its embeddings (`ctx`, which may hold movies added
+   * since training). The features are recomputed with the spec saved at training time, so the
+   * movies the model knew get exactly the features it was trained with; the embedding model must
+   * be the one it was trained with.
+   */
+  static async load(dir: string, current: RatingContext): Promise<RatingModel> {
+    const { model, metadata } = await loadModelDir<SavedState>(dir);
+    // Not the model asked for: the folder is sound, its content is another model's.
+    if (metadata.kind !== "cold-start-rating")
+      throw new ModelFilesError(`${dir}: not a rating model (kind ${String(metadata.kind)})`);
+    if (metadata.embeddingModel !== current.embeddingModel) {
+      throw new ModelFilesError(
+        `${dir}: saved with features of embedding model ${metadata.embeddingModel}, context has ${current.embeddingModel}`,
+      );
+    }
+    const ctx = buildRatingContext(
+      current.movies,
+      current.embedding ?? undefined,
+      metadata.featureSpec,
+    );
+    if (metadata.featureNames.join() !== ctx.features.names.join())
+      throw new ModelFilesError(
+        `${dir}: its feature spec gives other columns than it was trained with`,
+      );
+    const stats: UserStats = {
+      globalMean: metadata.stats.globalMean,
+      nGenres: metadata.stats.nGenres,
+      textDim: metadata.stats.textDim,
+      textWeights: metadata.stats.textWeights
+        ? Float64Array.from(metadata.stats.textWeights)
+        : null,
+      byUser: new Map(
+        metadata.stats.byUser.map(([u, v]) => [u, unpackUserProfile(v, metadata.stats.nGenres)]),
+      ),
+      byCollection: new Map(metadata.stats.byCollection),
+      byUserCollection: new Map(metadata.stats.byUserCollection),
+    };
+    return new RatingModel(
+      model,
+      new Map(metadata.userIds.map((u, k) => [u, k + 1])),
+      stats,
+      ctx,
+      metadata.history,
+      metadata.config,
+    );
+  }
+}
+
+/**
+ * The rows `all` split by movie: a seeded `valFraction` of the movies is held out (`val`) for
+ * early stopping, as test movies are new movies; the rest is trained on (`fit`).
+ */
+function holdOutMovies(
+  ratings: Ratings,
+  all: Int32Array,
+  valFraction: number,
+  seed: number,
+): { fit: Int32Array; val: Int32Array } {
+  const movieIds = [...new Set(Array.from(all, (i) => ratings.movieId[i]))].sort((a, b) => a - b);
+  const valMovies = new Set(
+    new SeededRandom(seed + 17).sample(movieIds, Math.round(movieIds.length * valFraction)),
+  );
+  return {
+    fit: all.filter((i) => !valMovies.has(ratings.movieId[i])),
+    val: all.filter((i) => valMovies.has(ratings.movieId[i])),
+  };
+}
+
+/**
+ * The training rows as the network takes them, and each batch's loss. Batches are copied out of
+ * typed arrays in JavaScript: a tfjs gather inside the loss would copy its whole source tensor
+ * for the backward pass (the wasm backend clones gather inputs), which made every batch cost as
+ * much as the training set, and time per epoch grow with rows².
+ */
+class TrainingBatches {
+  private readonly users: Int32Array;
+  private readonly contentRows: Int32Array;
+  private readonly targets: Float32Array;
+
+  constructor(
+    private readonly net: tf.LayersModel,
+    private readonly config: HybridConfig,
+    private readonly ctx: RatingContext,
+    ratings: Ratings,
+    fit: Int32Array,
+    userIndex: Map<number, number>,
+    /** The out-of-fold user features of the `fit` rows, row-major. */
+    private readonly userFeatures: Float32Array,
+  ) {
+    this.users = Int32Array.from(fit, (i) => userIndex.get(ratings.userId[i]) ?? 0);
+    this.contentRows = Int32Array.from(fit, (i) => ctx.features.rowOf.get(ratings.movieId[i])!);
+    this.targets = Float32Array.from(fit, (i) => ratings.rating[i]);
+  }
+
+  /** The user-table row of each training row in `idx` (what the row-sparse tables update). */
+  userRows(idx: number[]): Int32Array {
+    return Int32Array.from(idx, (i) => this.users[i]);
+  }
+
+  /** The loss of the training rows `idx`: their MSE plus the kernels' L2 penalties. */
+  loss(idx: number[]): tf.Scalar {
+    const { contentDim, userFeatureDim } = this.config;
+    const content = this.ctx.features.values;
+    const b = idx.length;
+    const users = new Int32Array(b);
+    const x = new Float32Array(b * contentDim);
+    const feats = new Float32Array(b * userFeatureDim);
+    const y = new Float32Array(b);
+    idx.forEach((i, k) => {
+      users[k] = this.users[i];
+      const row = this.contentRows[i] * contentDim;
+      x.set(content.subarray(row, row + contentDim), k * contentDim);
+      feats.set(
+        this.userFeatures.subarray(i * userFeatureDim, (i + 1) * userFeatureDim),
+        k * userFeatureDim,
+      );
+      y[k] = this.targets[i];
+    });
+    const pred = this.net.apply([
+      tf.tensor2d(users, [b, 1], "int32"),
+      tf.tensor2d(x, [b, contentDim]),
+      tf.tensor2d(feats, [b, userFeatureDim]),
+    ]) as tf.Tensor;
+    const mse = tf.losses.meanSquaredError(tf.tensor1d(y), pred.reshape([-1]));
+    // The kernels' L2 penalties (each layer's kernelRegularizer, see buildHybridModel).
+    return tf.addN([mse, ...this.net.calculateLosses()]) as tf.Scalar;
+  }
+}
+
+/** The validation MSE of `model` on the held-out rows `val` (0 when none are held out). */
+function validationLoss(model: RatingModel, ratings: Ratings, val: Int32Array): () => number {
+  const users = Int32Array.from(val, (i) => ratings.userId[i]);
+  const movies = Int32Array.from(val, (i) => ratings.movieId[i]);
+  const targets = Float32Array.from(val, (i) => ratings.rating[i]);
+  return () => (val.length === 0 ? 0 : mse(model.predict(users, movies), targets));
+}
