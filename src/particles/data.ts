@@ -108,13 +108,6 @@ export function splitIndices(n: number, valFraction = 0.1, seed = 0): Split {
   };
 }
 
-/** Copies the rows `idx` of a flat array whose rows have `width` values. */
-export function takeRows(data: Float32Array, idx: Int32Array, width: number): Float32Array {
-  const out = new Float32Array(idx.length * width);
-  idx.forEach((r, k) => out.set(data.subarray(r * width, (r + 1) * width), k * width));
-  return out;
-}
-
 /** One particle's raw inputs: position, velocity and its scalar property (mass or charge). */
 export interface ParticleInput {
   position: [number, number, number];

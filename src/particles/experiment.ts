@@ -2,8 +2,9 @@ import * as tf from "@tensorflow/tfjs";
 
 import { cachedResult } from "../io/cached-result";
 import { mse } from "../math/mse";
+import { gatherRows } from "../math/row-matrix";
 import { buildDenseModel, fitLinear, predictInputPosition, predictLinear } from "./baselines";
-import { type ParticleData, SAMPLE_IN, SAMPLE_OUT, splitIndices, takeRows } from "./data";
+import { type ParticleData, SAMPLE_IN, SAMPLE_OUT, splitIndices } from "./data";
 import { buildInteractionModel, type InteractionConfig } from "./interaction-layer";
 import { buildInverseSquareModel } from "./inverse-square-layer";
 import { particleScore } from "./score";
@@ -67,8 +68,8 @@ export interface ModelResult {
 export function trainValSamples(data: ParticleData, seed = 0): { train: Samples; val: Samples } {
   const split = splitIndices(data.nTrain, 0.1, seed);
   const take = (idx: Int32Array): Samples => ({
-    x: takeRows(data.trainX, idx, SAMPLE_IN),
-    y: takeRows(data.trainY, idx, SAMPLE_OUT),
+    x: gatherRows({ values: data.trainX, width: SAMPLE_IN }, idx).values,
+    y: gatherRows({ values: data.trainY, width: SAMPLE_OUT }, idx).values,
     n: idx.length,
   });
   return { train: take(split.train), val: take(split.val) };

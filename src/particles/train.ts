@@ -1,13 +1,14 @@
 import * as tf from "@tensorflow/tfjs";
 
 import { mse } from "../math/mse";
+import { gatherRows } from "../math/row-matrix";
 import {
   type EpochLog,
   type LoopOptions,
   type LoopResult,
   trainWithEarlyStopping,
 } from "../training/training-loop";
-import { N_IN, N_OUT, N_PARTICLES, SAMPLE_IN, SAMPLE_OUT, takeRows } from "./data";
+import { N_IN, N_OUT, N_PARTICLES, SAMPLE_IN, SAMPLE_OUT } from "./data";
 
 /** Samples as flat arrays: `x` is (n, 4, 7) and `y` (n, 4, 3), row-major. */
 export interface Samples {
@@ -69,8 +70,16 @@ export async function trainModel(
   // Batches are copied out of the arrays in JavaScript: a tfjs gather costs more than the network.
   const batchLoss = (idx: number[]): tf.Scalar => {
     const rows = Int32Array.from(idx);
-    const x = tf.tensor3d(takeRows(train.x, rows, SAMPLE_IN), [idx.length, N_PARTICLES, N_IN]);
-    const y = tf.tensor3d(takeRows(train.y, rows, SAMPLE_OUT), [idx.length, N_PARTICLES, N_OUT]);
+    const x = tf.tensor3d(gatherRows({ values: train.x, width: SAMPLE_IN }, rows).values, [
+      idx.length,
+      N_PARTICLES,
+      N_IN,
+    ]);
+    const y = tf.tensor3d(gatherRows({ values: train.y, width: SAMPLE_OUT }, rows).values, [
+      idx.length,
+      N_PARTICLES,
+      N_OUT,
+    ]);
     return tf.mean(tf.squaredDifference(y, model.apply(x) as tf.Tensor)) as tf.Scalar;
   };
   const validate = (): number => mse(predictFlat(model, val.x), val.y);

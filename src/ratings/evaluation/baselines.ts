@@ -1,4 +1,5 @@
 import { applyRidge, fitRidge } from "../../math/ridge";
+import { gatherRows } from "../../math/row-matrix";
 import { mean } from "../../math/statistics";
 import type { Ratings } from "../data/rating-tables";
 import type { RatingContext } from "../features/rating-context";
@@ -34,14 +35,13 @@ export function userBiasRidgePredictor(
   lambda = 1e-3,
 ): Predictor {
   const width = ctx.features.names.length;
-  const rowFeatures = (rows: Int32Array): Float64Array => {
-    const x = new Float64Array(rows.length * width);
-    rows.forEach((i, k) => {
-      const r = ctx.features.rowOf.get(ratings.movieId[i])!;
-      x.set(ctx.features.values.subarray(r * width, (r + 1) * width), k * width);
-    });
-    return x;
-  };
+  const movieRows = { values: ctx.features.values, width };
+  const rowFeatures = (rows: Int32Array): Float64Array =>
+    gatherRows(
+      movieRows,
+      Int32Array.from(rows, (i) => ctx.features.rowOf.get(ratings.movieId[i])!),
+      Float64Array,
+    ).values;
   return (train, test) => {
     const mu = meanOf(ratings, train);
     const b = userBiases(ratings, train, mu);

@@ -4,19 +4,6 @@ import { yieldToEventLoop } from "../../runtime/event-loop";
 import type { Ratings } from "../data/rating-tables";
 import { assignMovieFolds } from "../evaluation/movie-folds";
 
-/** Names of the per-row features learned from ratings, in column order. */
-export const USER_FEATURE_NAMES = [
-  "userLogCount",
-  "userBias",
-  "userSpread",
-  "userGenreAffinity",
-  "collectionResidual",
-  "collectionLogCount",
-  "userCollectionResidual",
-  "textResidual",
-  "userTextAffinity",
-] as const;
-
 /** Shrinkage strengths: a statistic counts like this many ratings at its prior. */
 export const SHRINK = {
   bias: 5,
@@ -93,19 +80,74 @@ export function userBiases(
   return new Map([...acc].map(([u, [n, s]]) => [u, s / (n + SHRINK.bias)]));
 }
 
-/** Packs a {@link UserProfile} into one array, for saving: count, bias, spread, genres, text. */
-export function packUserProfile(p: UserProfile): number[] {
-  return [p.count, p.bias, p.spread, ...p.genreAffinity, ...p.textAffinity];
+/** {@link UserStats} as JSON holds them: typed arrays as number lists, maps as entry lists. */
+export interface SavedUserStats {
+  globalMean: number;
+  nGenres: number;
+  textDim: number;
+  textWeights: number[] | null;
+  byUser: [
+    number,
+    {
+      count: number;
+      bias: number;
+      spread: number;
+      genreAffinity: number[];
+      textAffinity: number[];
+    },
+  ][];
+  byCollection: [string, [number, number]][];
+  byUserCollection: [string, [number, number]][];
 }
 
-/** Reads back a profile packed by {@link packUserProfile}. */
-export function unpackUserProfile(v: readonly number[], nGenres: number): UserProfile {
+/**
+ * The statistics as saved with a model (see {@link userStatsFromJson}).
+ *
+ * @example
+ * JSON.stringify(userStatsToJson(learnUserStats(ratings, rows, groups)));
+ */
+export function userStatsToJson(stats: UserStats): SavedUserStats {
   return {
-    count: v[0],
-    bias: v[1],
-    spread: v[2],
-    genreAffinity: Float64Array.from(v.slice(3, 3 + nGenres)),
-    textAffinity: Float64Array.from(v.slice(3 + nGenres)),
+    globalMean: stats.globalMean,
+    nGenres: stats.nGenres,
+    textDim: stats.textDim,
+    textWeights: stats.textWeights ? Array.from(stats.textWeights) : null,
+    byUser: [...stats.byUser].map(([u, p]) => [
+      u,
+      {
+        count: p.count,
+        bias: p.bias,
+        spread: p.spread,
+        genreAffinity: Array.from(p.genreAffinity),
+        textAffinity: Array.from(p.textAffinity),
+      },
+    ]),
+    byCollection: [...stats.byCollection],
+    byUserCollection: [...stats.byUserCollection],
+  };
+}
+
+/** Reads back statistics saved by {@link userStatsToJson}. */
+export function userStatsFromJson(saved: SavedUserStats): UserStats {
+  return {
+    globalMean: saved.globalMean,
+    nGenres: saved.nGenres,
+    textDim: saved.textDim,
+    textWeights: saved.textWeights ? Float64Array.from(saved.textWeights) : null,
+    byUser: new Map(
+      saved.byUser.map(([u, p]) => [
+        u,
+        {
+          count: p.count,
+          bias: p.bias,
+          spread: p.spread,
+          genreAffinity: Float64Array.from(p.genreAffinity),
+          textAffinity: Float64Array.from(p.textAffinity),
+        },
+      ]),
+    ),
+    byCollection: new Map(saved.byCollection),
+    byUserCollection: new Map(saved.byUserCollection),
   };
 }
 
@@ -268,39 +310,104 @@ function fitTextRidge(
   return fitRidge(x, y, byMovie.size, textDim, TEXT_RIDGE_LAMBDA);
 }
 
-/** Writes the feature row of (user, movie) at `offset`; unknown users and movies get the priors. */
+/** What the feature columns of one (user, movie) pair are computed from. */
+export interface PairStatistics {
+  /** The user's profile; undefined for a user unseen in training. */
+  profile: UserProfile | undefined;
+  /** The movie's genres (indices). */
+  genres: readonly number[];
+  /** Sum of the user's affinities over the movie's genres. */
+  genreAffinitySum: number;
+  /** [ratings, summed residual] of the movie's collection, and of this user in it. */
+  collection: [number, number] | undefined;
+  userCollection: [number, number] | undefined;
+  /** The text ridge's prediction of the movie's residual, and the user's text affinity to it. */
+  textResidual: number;
+  userTextAffinity: number;
+}
+
+/**
+ * The per-row features learned from ratings, in column order: each entry's name and how its
+ * value follows from the pair's statistics. A new feature is one entry here (and whatever it
+ * needs in {@link PairStatistics}); the column count, names and the network's input width follow.
+ */
+export const USER_FEATURES = [
+  {
+    name: "userLogCount",
+    value: (p: PairStatistics) => (p.profile ? Math.log1p(p.profile.count) / 5 : 0),
+  },
+  { name: "userBias", value: (p: PairStatistics) => (p.profile ? p.profile.bias : 0) },
+  { name: "userSpread", value: (p: PairStatistics) => (p.profile ? p.profile.spread : 1) },
+  {
+    name: "userGenreAffinity",
+    value: (p: PairStatistics) =>
+      p.profile && p.genres.length > 0 ? p.genreAffinitySum / p.genres.length : 0,
+  },
+  {
+    name: "collectionResidual",
+    value: (p: PairStatistics) =>
+      p.collection ? p.collection[1] / (p.collection[0] + SHRINK.collection) : 0,
+  },
+  {
+    name: "collectionLogCount",
+    value: (p: PairStatistics) => (p.collection ? Math.log1p(p.collection[0]) / 5 : 0),
+  },
+  {
+    name: "userCollectionResidual",
+    value: (p: PairStatistics) =>
+      p.userCollection ? p.userCollection[1] / (p.userCollection[0] + SHRINK.userCollection) : 0,
+  },
+  { name: "textResidual", value: (p: PairStatistics) => p.textResidual },
+  { name: "userTextAffinity", value: (p: PairStatistics) => p.userTextAffinity },
+] as const;
+
+/** Names of the per-row features learned from ratings, in column order. */
+export const USER_FEATURE_NAMES = USER_FEATURES.map((f) => f.name);
+
+/** The statistics of one (user, movie) pair; unknown users and movies get the priors. */
+export function pairStatistics(
+  stats: UserStats,
+  userId: number,
+  movieId: number,
+  groups: MovieGroups,
+): PairStatistics {
+  const profile = stats.byUser.get(userId);
+  const genres = groups.genresOf(movieId);
+  let genreAffinitySum = 0;
+  if (profile) for (const g of genres) genreAffinitySum += profile.genreAffinity[g];
+  const c = groups.collectionOf(movieId);
+  const text = stats.textDim > 0 ? groups.textOf?.(movieId) : undefined;
+  let textResidual = 0;
+  let userTextAffinity = 0;
+  if (text && stats.textWeights) {
+    textResidual = stats.textWeights[stats.textDim];
+    for (let d = 0; d < stats.textDim; d++) textResidual += stats.textWeights[d] * text[d];
+  }
+  if (text && profile)
+    for (let d = 0; d < stats.textDim; d++) userTextAffinity += profile.textAffinity[d] * text[d];
+  return {
+    profile,
+    genres,
+    genreAffinitySum,
+    collection: c ? stats.byCollection.get(c) : undefined,
+    userCollection: c ? stats.byUserCollection.get(`${userId}|${c}`) : undefined,
+    textResidual,
+    userTextAffinity,
+  };
+}
+
+/** Writes the feature row of (user, movie) as row `row` of `out` (see {@link USER_FEATURES}). */
 export function userFeatureRow(
   stats: UserStats,
   userId: number,
   movieId: number,
   groups: MovieGroups,
   out: Float32Array,
-  offset = 0,
+  row = 0,
 ): void {
-  const v = stats.byUser.get(userId);
-  const genres = groups.genresOf(movieId);
-  let aff = 0;
-  if (v) for (const g of genres) aff += v.genreAffinity[g];
-  const c = groups.collectionOf(movieId);
-  const col = c ? stats.byCollection.get(c) : undefined;
-  const userCol = c ? stats.byUserCollection.get(`${userId}|${c}`) : undefined;
-  const text = stats.textDim > 0 ? groups.textOf?.(movieId) : undefined;
-  let textResidual = 0;
-  let userText = 0;
-  if (text && stats.textWeights) {
-    textResidual = stats.textWeights[stats.textDim];
-    for (let d = 0; d < stats.textDim; d++) textResidual += stats.textWeights[d] * text[d];
-  }
-  if (text && v) for (let d = 0; d < stats.textDim; d++) userText += v.textAffinity[d] * text[d];
-  out[offset] = v ? Math.log1p(v.count) / 5 : 0;
-  out[offset + 1] = v ? v.bias : 0;
-  out[offset + 2] = v ? v.spread : 1;
-  out[offset + 3] = v && genres.length > 0 ? aff / genres.length : 0;
-  out[offset + 4] = col ? col[1] / (col[0] + SHRINK.collection) : 0;
-  out[offset + 5] = col ? Math.log1p(col[0]) / 5 : 0;
-  out[offset + 6] = userCol ? userCol[1] / (userCol[0] + SHRINK.userCollection) : 0;
-  out[offset + 7] = textResidual;
-  out[offset + 8] = userText;
+  const p = pairStatistics(stats, userId, movieId, groups);
+  const at = row * USER_FEATURES.length;
+  USER_FEATURES.forEach((f, j) => (out[at + j] = f.value(p)));
 }
 
 /** Feature rows of (user, movie) pairs to predict, from statistics learned on all training rows. */
@@ -313,7 +420,7 @@ export function userFeaturesFor(
   const width = USER_FEATURE_NAMES.length;
   const out = new Float32Array(userIds.length * width);
   for (let i = 0; i < userIds.length; i++)
-    userFeatureRow(stats, userIds[i], movieIds[i], groups, out, i * width);
+    userFeatureRow(stats, userIds[i], movieIds[i], groups, out, i);
   return out;
 }
 
@@ -346,7 +453,7 @@ export async function outOfFoldUserFeatures(
     const stats = learnUserStats(ratings, rest, groups);
     for (const k of inFold) {
       const i = rows[k];
-      userFeatureRow(stats, ratings.userId[i], ratings.movieId[i], groups, out, k * width);
+      userFeatureRow(stats, ratings.userId[i], ratings.movieId[i], groups, out, k);
     }
   }
   return out;

@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { ModelFilesError } from "../../io/model-folder";
 import { loadModelDir, saveModelDir } from "../../io/tf-model-files";
 import { mse } from "../../math/mse";
+import { gatherRows } from "../../math/row-matrix";
 import { SeededRandom } from "../../random/seeded";
 import { yieldToEventLoop } from "../../runtime/event-loop";
 import { type EpochLog, trainWithEarlyStopping } from "../../training/training-loop";
@@ -15,11 +16,12 @@ import {
 import {
   learnUserStats,
   outOfFoldUserFeatures,
-  packUserProfile,
-  unpackUserProfile,
+  type SavedUserStats,
   USER_FEATURE_NAMES,
   userFeaturesFor,
   type UserStats,
+  userStatsFromJson,
+  userStatsToJson,
 } from "../features/user-features";
 import { buildHybridModel, type HybridConfig } from "./hybrid-model";
 
@@ -63,7 +65,7 @@ export const DEFAULT_RATING_TRAINING: RatingTrainOptions = {
   epochs: 40,
   batchSize: 512,
   stepsPerEpoch: 300,
-  // On df_train replicated 8 times, batches of 2,048 converged in 31 epochs; 4,096 ran all 40.
+  // Wider batches took more epochs to converge (README, "How far one machine goes").
   maxBatchSize: 2048,
   learningRate: 2e-3,
   patience: 4,
@@ -71,20 +73,18 @@ export const DEFAULT_RATING_TRAINING: RatingTrainOptions = {
   seed: 0,
 };
 
+/**
+ * Version of what a rating model saves in its metadata (beside the folder's own format, see
+ * writeModelFolder): a model saved in another version is refused, both versions named.
+ */
+export const RATING_MODEL_FORMAT = 1;
+
 interface SavedState {
   kind: "cold-start-rating";
+  format: number;
   config: HybridConfig;
   userIds: number[];
-  stats: {
-    globalMean: number;
-    nGenres: number;
-    textDim: number;
-    textWeights: number[] | null;
-    /** Each user's profile, packed by packUserProfile. */
-    byUser: [number, number[]][];
-    byCollection: [string, [number, number]][];
-    byUserCollection: [string, [number, number]][];
-  };
+  stats: SavedUserStats;
   embeddingModel: string | null;
   /** What the content and text features are computed from, as fitted at training time. */
   featureSpec: RatingFeatureSpec;
@@ -237,11 +237,10 @@ export class RatingModel {
     const n = userIds.length;
     const feats = userFeaturesFor(this.stats, userIds, movieIds, this.ctx.groups);
     const width = this.config.contentDim;
-    const content = new Float32Array(n * width);
-    for (let i = 0; i < n; i++) {
-      const r = this.ctx.features.rowOf.get(movieIds[i])!;
-      content.set(this.ctx.features.values.subarray(r * width, (r + 1) * width), i * width);
-    }
+    const content = gatherRows(
+      { values: this.ctx.features.values, width },
+      Int32Array.from(movieIds, (m) => this.ctx.features.rowOf.get(m)!),
+    ).values;
     const pred = tf.tidy(() => {
       const users = tf.tensor2d(
         Int32Array.from(userIds, (u) => this.userIndex.get(u) ?? 0),
@@ -267,17 +266,10 @@ export class RatingModel {
   async save(dir: string): Promise<void> {
     const state: SavedState = {
       kind: "cold-start-rating",
+      format: RATING_MODEL_FORMAT,
       config: this.config,
       userIds: [...this.userIndex.keys()],
-      stats: {
-        globalMean: this.stats.globalMean,
-        nGenres: this.stats.nGenres,
-        textDim: this.stats.textDim,
-        textWeights: this.stats.textWeights ? Array.from(this.stats.textWeights) : null,
-        byUser: [...this.stats.byUser].map(([u, p]) => [u, packUserProfile(p)]),
-        byCollection: [...this.stats.byCollection],
-        byUserCollection: [...this.stats.byUserCollection],
-      },
+      stats: userStatsToJson(this.stats),
       embeddingModel: this.ctx.embeddingModel,
       featureSpec: this.ctx.spec,
       featureNames: this.ctx.features.names,
@@ -297,6 +289,10 @@ export class RatingModel {
     // Not the model asked for: the folder is sound, its content is another model's.
     if (metadata.kind !== "cold-start-rating")
       throw new ModelFilesError(`${dir}: not a rating model (kind ${String(metadata.kind)})`);
+    if (metadata.format !== RATING_MODEL_FORMAT)
+      throw new ModelFilesError(
+        `${dir}: a rating model of format ${JSON.stringify(metadata.format ?? "0 (unversioned)")}, this version reads format ${RATING_MODEL_FORMAT}: train the model again`,
+      );
     if (metadata.embeddingModel !== current.embeddingModel) {
       throw new ModelFilesError(
         `${dir}: saved with features of embedding model ${metadata.embeddingModel}, context has ${current.embeddingModel}`,
@@ -311,19 +307,7 @@ export class RatingModel {
       throw new ModelFilesError(
         `${dir}: its feature spec gives other columns than it was trained with`,
       );
-    const stats: UserStats = {
-      globalMean: metadata.stats.globalMean,
-      nGenres: metadata.stats.nGenres,
-      textDim: metadata.stats.textDim,
-      textWeights: metadata.stats.textWeights
-        ? Float64Array.from(metadata.stats.textWeights)
-        : null,
-      byUser: new Map(
-        metadata.stats.byUser.map(([u, v]) => [u, unpackUserProfile(v, metadata.stats.nGenres)]),
-      ),
-      byCollection: new Map(metadata.stats.byCollection),
-      byUserCollection: new Map(metadata.stats.byUserCollection),
-    };
+    const stats = userStatsFromJson(metadata.stats);
     return new RatingModel(
       model,
       new Map(metadata.userIds.map((u, k) => [u, k + 1])),
@@ -389,22 +373,14 @@ class TrainingBatches {
   /** The loss of the training rows `idx`: their MSE plus the kernels' L2 penalties. */
   loss(idx: number[]): tf.Scalar {
     const { contentDim, userFeatureDim } = this.config;
-    const content = this.ctx.features.values;
     const b = idx.length;
-    const users = new Int32Array(b);
-    const x = new Float32Array(b * contentDim);
-    const feats = new Float32Array(b * userFeatureDim);
-    const y = new Float32Array(b);
-    idx.forEach((i, k) => {
-      users[k] = this.users[i];
-      const row = this.contentRows[i] * contentDim;
-      x.set(content.subarray(row, row + contentDim), k * contentDim);
-      feats.set(
-        this.userFeatures.subarray(i * userFeatureDim, (i + 1) * userFeatureDim),
-        k * userFeatureDim,
-      );
-      y[k] = this.targets[i];
-    });
+    const users = Int32Array.from(idx, (i) => this.users[i]);
+    const x = gatherRows(
+      { values: this.ctx.features.values, width: contentDim },
+      Int32Array.from(idx, (i) => this.contentRows[i]),
+    ).values;
+    const feats = gatherRows({ values: this.userFeatures, width: userFeatureDim }, idx).values;
+    const y = Float32Array.from(idx, (i) => this.targets[i]);
     const pred = this.net.apply([
       tf.tensor2d(users, [b, 1], "int32"),
       tf.tensor2d(x, [b, contentDim]),

@@ -6,11 +6,15 @@ import {
   learnUserStats,
   type MovieGroups,
   outOfFoldUserFeatures,
-  packUserProfile,
+  pairStatistics,
+  type SavedUserStats,
   SHRINK,
-  unpackUserProfile,
   USER_FEATURE_NAMES,
+  USER_FEATURES,
   userBiases,
+  userFeatureRow,
+  userStatsFromJson,
+  userStatsToJson,
 } from "../../../src/ratings/features/user-features";
 
 // Two users, six movies in two collections; genres by movie id parity; two text components.
@@ -100,9 +104,27 @@ test("the text ridge finds a residual planted along one text component", () => {
   assert.equal(learnUserStats(planted, Int32Array.of(0, 1), g).textWeights, null);
 });
 
-test("a user profile packs into one array for saving and reads back the same", () => {
+test("the statistics save as JSON by name and read back the same", () => {
   const stats = learnUserStats(ratings, rows, groups);
-  const one = stats.byUser.get(1)!;
-  assert.equal(packUserProfile(one).length, 3 + 2 + 2);
-  assert.deepEqual(unpackUserProfile(packUserProfile(one), 2), one);
+  const saved = JSON.parse(JSON.stringify(userStatsToJson(stats))) as SavedUserStats;
+  const one = saved.byUser.find(([u]) => u === 1)![1];
+  assert.deepEqual(Object.keys(one), ["count", "bias", "spread", "genreAffinity", "textAffinity"]);
+  assert.deepEqual(userStatsFromJson(saved), stats);
+});
+
+test("every feature column is named by the table, and a row is the table applied in order", () => {
+  const stats = learnUserStats(ratings, rows, groups);
+  const row = new Float32Array(USER_FEATURE_NAMES.length * 2);
+  userFeatureRow(stats, 1, ratings.movieId[0], groups, row, 1);
+  const p = pairStatistics(stats, 1, ratings.movieId[0], groups);
+  assert.deepEqual(
+    Array.from(row.subarray(USER_FEATURE_NAMES.length)),
+    USER_FEATURES.map((f) => Math.fround(f.value(p))),
+  );
+  assert.deepEqual(Array.from(row.subarray(0, USER_FEATURE_NAMES.length)), new Array(9).fill(0));
+  // An unseen user gets the priors: no count, no bias, the spread prior of 1.
+  const unseen = USER_FEATURES.map((f) =>
+    f.value(pairStatistics(stats, -1, ratings.movieId[0], groups)),
+  );
+  assert.deepEqual(unseen.slice(0, 3), [0, 0, 1]);
 });
