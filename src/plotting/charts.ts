@@ -179,3 +179,70 @@ export function scatterChart(
     },
   };
 }
+
+/**
+ * One value of every epoch of a training history as a {@link Series} (for {@link lineChart}):
+ * `key` picks the training loss or the validation loss.
+ *
+ * @example
+ * await showPlot(lineChart([epochSeries("validation", model.history, "valLoss")], { title: "Learning curve" }));
+ */
+export function epochSeries(
+  name: string,
+  history: readonly { epoch: number; loss: number; valLoss: number }[],
+  key: "loss" | "valLoss",
+): Series {
+  return { name, x: history.map((h) => h.epoch), y: history.map((h) => h[key]) };
+}
+
+/**
+ * A heatmap of `z` (one row per `y` label, one column per `x` label), diverging around 0.
+ *
+ * @example
+ * await showPlot(heatmapChart(["Drama", "Comedy"], ["user 1"], [[0.2, -0.1]], { title: "Affinity" }));
+ */
+export function heatmapChart(
+  x: string[],
+  y: string[],
+  z: ArrayLike<number>[],
+  o: ChartOptions & { leftMargin?: number },
+): Figure {
+  return {
+    data: [{ type: "heatmap", x, y, z: z.map((r) => Array.from(r)), colorscale: "RdBu", zmid: 0 }],
+    layout: {
+      title: { text: o.title },
+      xaxis: axis(o.xTitle),
+      yaxis: axis(o.yTitle),
+      height: o.height ?? 420,
+      margin: { l: o.leftMargin ?? 160, b: 110 },
+    },
+  };
+}
+
+/**
+ * Two bar charts side by side, each on its own axes (two breakdowns of one quantity).
+ *
+ * @example
+ * await showPlot(sideBySideBars({ name: "by user", x: ["0-49"], y: [0.7], xTitle: "ratings" }, right, { title: "MSE", yTitle: "MSE" }));
+ */
+export function sideBySideBars(
+  left: Series & { xTitle: string },
+  right: Series & { xTitle: string },
+  o: ChartOptions,
+): Figure {
+  return {
+    data: [
+      { type: "bar", x: left.x, y: left.y, name: left.name, xaxis: "x", yaxis: "y" },
+      { type: "bar", x: right.x, y: right.y, name: right.name, xaxis: "x2", yaxis: "y2" },
+    ],
+    layout: {
+      title: { text: o.title },
+      grid: { rows: 1, columns: 2, pattern: "independent" },
+      xaxis: axis(left.xTitle),
+      xaxis2: axis(right.xTitle),
+      yaxis: axis(o.yTitle),
+      legend: { orientation: "h", y: -0.3 },
+      height: o.height ?? 400,
+    },
+  };
+}

@@ -98,3 +98,73 @@ export function errorByBucket(
     };
   });
 }
+
+/**
+ * Squared errors of `predictions` (one per rating) by how many ratings the row's user has in
+ * `userCounts` and by how many its movie has in `ratings`: where a model's errors are.
+ *
+ * @example
+ * const { byUser, byMovie } = errorsByActivity(ratings, cv[0].predictions, stats);
+ */
+export function errorsByActivity(
+  ratings: Ratings,
+  predictions: ArrayLike<number>,
+  userCounts: { byUser: Map<number, { count: number }> },
+): {
+  byUser: ReturnType<typeof errorByBucket>;
+  byMovie: ReturnType<typeof errorByBucket>;
+} {
+  const squared = Array.from(predictions, (p, i) => (p - ratings.rating[i]) ** 2);
+  const movieCount = new Map<number, number>();
+  ratings.movieId.forEach((m) => movieCount.set(m, (movieCount.get(m) ?? 0) + 1));
+  return {
+    byUser: errorByBucket(
+      Array.from(ratings.userId, (u) => userCounts.byUser.get(u)!.count),
+      squared,
+      [0, 50, 100, 250, 500, 1000, Infinity],
+    ),
+    byMovie: errorByBucket(
+      Array.from(ratings.movieId, (m) => movieCount.get(m)!),
+      squared,
+      [1, 2, 5, 10, 25, 50, 100, Infinity],
+    ),
+  };
+}
+
+/**
+ * What adding the overview embedding does to the cross-validated MSE: the change (positive:
+ * lower with it), the full model's fold-to-fold spread, and whether the change is within half
+ * of that spread.
+ *
+ * @example
+ * const { gain, sd, withinSpread } = embeddingEffect(cv);
+ */
+export function embeddingEffect(cv: { method: string; mean: number; sd: number }[]): {
+  gain: number;
+  sd: number;
+  withinSpread: boolean;
+} {
+  const byName = new Map(cv.map((r) => [r.method, r]));
+  const full = byName.get("hybrid, full (with embedding)")!;
+  const gain = byName.get("hybrid, no embedding")!.mean - full.mean;
+  return { gain, sd: full.sd, withinSpread: Math.abs(gain) < full.sd / 2 };
+}
+
+/**
+ * The cross-validation results as table rows: each method's mean MSE, its spread over the
+ * folds, the challenge's predictive score and the seconds it took.
+ *
+ * @example
+ * showTable(cvSummaryRows(cv), 4);
+ */
+export function cvSummaryRows(
+  cv: { method: string; mean: number; sd: number; score: number; seconds: number }[],
+): Record<string, string | number>[] {
+  return cv.map((r) => ({
+    method: r.method,
+    "MSE (mean)": r.mean,
+    "MSE (sd over folds)": r.sd,
+    "predictive score": r.score,
+    seconds: Math.round(r.seconds),
+  }));
+}
