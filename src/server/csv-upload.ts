@@ -40,6 +40,18 @@ function tooLarge(maxBytes: number): ServiceError {
   );
 }
 
+/**
+ * Fails `stream` when the client closes its connection before its request body is complete,
+ * so that a parse waiting for the rest of an upload ends (and the training it holds up with it)
+ * instead of waiting forever.
+ */
+function failWhenClientLeaves(request: FastifyRequest, stream: Readable): void {
+  request.raw.once("close", () => {
+    if (!request.raw.complete && !stream.destroyed)
+      stream.destroy(new Error("the client closed the connection before the upload was complete"));
+  });
+}
+
 /** Passes bytes through until more than `maxBytes` have come, then fails with a 413. */
 class ByteLimit extends Transform {
   private seen = 0;
@@ -84,6 +96,7 @@ export async function readCsvUpload<S extends ColumnSchema>(
   const limited = new ByteLimit(limits.maxBytes);
   // Past the limit the pipe stops; the rest is read and discarded, so the client gets its 413.
   limited.once("error", () => body.resume());
+  failWhenClientLeaves(request, limited);
   body.pipe(limited);
   return {
     columns: await readCsvColumns(limited, source, schema, rowLimit(source, limits)),
@@ -142,6 +155,7 @@ async function readMultipart<S extends ColumnSchema>(
       );
     }
     const source = part.filename || "upload";
+    failWhenClientLeaves(request, part.file);
     try {
       const columns = await readCsvColumns(part.file, source, schema, rowLimit(source, limits));
       if (part.file.truncated) throw tooLarge(limits.maxBytes);

@@ -186,6 +186,30 @@ test("a MODEL_DIR whose folder vanished under a running server is made again at 
   }
 });
 
+test("a client that hangs up mid-upload does not leave the server training forever", async () => {
+  const server = await startServer(env());
+  const { port } = new URL(server.base);
+  try {
+    const part = trainCsv.slice(0, 3000);
+    for (const head of [
+      `Content-Type: text/csv\r\nContent-Length: 100000\r\n\r\n`,
+      `Content-Type: multipart/form-data; boundary=XX\r\nContent-Length: 100000\r\n\r\n--XX\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\n`,
+    ]) {
+      const socket = connect(Number(port), "127.0.0.1");
+      socket.on("error", () => {});
+      socket.write(`POST /ratings/train HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${head}${part}`);
+      await new Promise((done) => setTimeout(done, 500));
+      socket.destroy();
+      await new Promise((done) => setTimeout(done, 500));
+      const health = (await (await fetch(`${server.base}/health`)).json()) as { training: boolean };
+      assert.equal(health.training, false, head.slice(0, 40));
+    }
+    assert.equal((await postCsv(server, "/ratings/train", trainCsv)).status, 200);
+  } finally {
+    await server.stop();
+  }
+});
+
 test("a second server on the same MODEL_DIR refuses to start, naming the first one", async () => {
   const first = await startServer(env());
   try {
