@@ -21,3 +21,27 @@ export function nearestNeighbours(
   }
   return scored.sort((a, b) => b.similarity - a.similarity).slice(0, k);
 }
+
+/**
+ * For each of `queries` (titles found in `titles`), its `k` nearest neighbours by cosine
+ * similarity as one table row: the movie, then the neighbours' titles with their similarity.
+ * Titles not in `titles` are left out.
+ *
+ * @example
+ * showTable(neighbourTable(vectors, 768, movies.map((m) => m.title), ["Toy Story"]));
+ */
+export function neighbourTable(
+  vectors: Float32Array,
+  dim: number,
+  titles: string[],
+  queries: string[],
+  k = 5,
+): { movie: string; neighbours: string }[] {
+  return queries.flatMap((title) => {
+    const q = titles.indexOf(title);
+    if (q < 0) return [];
+    const nn = nearestNeighbours(vectors, dim, q, k);
+    const named = nn.map((n) => `${titles[n.row]} (${n.similarity.toFixed(2)})`);
+    return [{ movie: title, neighbours: named.join("; ") }];
+  });
+}

@@ -123,3 +123,24 @@ export function groupStats(
   }
   return out;
 }
+
+/**
+ * The spread of a list of counts in one table row: how many, the smallest, the median, the 90th
+ * percentile and the largest.
+ *
+ * @example
+ * spreadOf("ratings per user", [3, 20, 1000]); // { of: "ratings per user", n: 3, min: 3, median: 20, ... }
+ */
+export function spreadOf(
+  of: string,
+  xs: number[],
+): { of: string; n: number; min: number; median: number; p90: number; max: number } {
+  return {
+    of,
+    n: xs.length,
+    min: Math.min(...xs),
+    median: quantile(xs, 0.5),
+    p90: quantile(xs, 0.9),
+    max: Math.max(...xs),
+  };
+}

@@ -214,3 +214,38 @@ async function fitAndScore(
     history,
   };
 }
+
+/**
+ * The seeded 90/10 split of a data set (see {@link trainValSamples}), cut to the first
+ * `limit.train` and `limit.val` samples when a limit is given (quick mode).
+ *
+ * @example
+ * const { train, val } = limitedSplit(data, { train: 3000, val: 1000 });
+ */
+export function limitedSplit(
+  data: ParticleData,
+  limit?: { train: number; val: number },
+): { train: Samples; val: Samples } {
+  const s = trainValSamples(data, 0);
+  if (!limit) return s;
+  return { train: headSamples(s.train, limit.train), val: headSamples(s.val, limit.val) };
+}
+
+/**
+ * A result as a table row: the data set, the model, its parameters, validation MSE and score
+ * (`n/a` for a model without parameters), and the epochs and seconds it trained when known.
+ *
+ * @example
+ * showTable(results.map((r) => resultRow("ee1e1d5f36", r)));
+ */
+export function resultRow(data: string, r: ModelResult): Record<string, string | number> {
+  return {
+    data,
+    model: r.model,
+    params: r.params,
+    "val MSE": r.valMse,
+    "val score": Number.isFinite(r.valScore) ? Math.round(r.valScore) : "n/a",
+    ...(r.epochs !== undefined ? { epochs: r.epochs } : {}),
+    seconds: Math.round(r.seconds),
+  };
+}

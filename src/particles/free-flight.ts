@@ -3,7 +3,7 @@ import { N_IN, N_OUT, SAMPLE_IN, SAMPLE_OUT } from "./data";
 /**
  * How far the forces move particles within one step: the root mean square of what is left of the
  * target position after free flight, `y - (p + v dt)`, over the first `limit` samples. Near the
- * noise (0.01) a law is nearly free flight; the public sets are around 0.06 to 0.2.
+ * noise (0.01) a law is nearly free flight; notebook 04 draws it for the zoo and the public sets.
  *
  * @example
  * freeFlightResidual(data.trainX, data.trainY); // e.g. 0.083

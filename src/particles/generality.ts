@@ -59,3 +59,47 @@ export function generalitySummary(
     sets: rows.length,
   };
 }
+
+/**
+ * The measured table by set: this design's score, its noise-floor ceiling, the earlier design's
+ * score and the linear baseline's, as table rows.
+ *
+ * @example
+ * showTable(generalityRows(readGenerality()));
+ */
+export function generalityRows(
+  table: GeneralityTable,
+  design: DesignName = "substep",
+  earlier: DesignName = "inverse-square",
+): Record<string, string | number>[] {
+  const of = (d: DesignName, set: string) =>
+    table.rows.find((r) => r.design === d && r.set === set)!;
+  return [...new Set(table.rows.map((r) => r.set))].map((set) => ({
+    set,
+    "this design": Math.round(of(design, set).valScore),
+    ceiling: Math.round(of(design, set).ceiling),
+    "earlier design": Math.round(of(earlier, set).valScore),
+    linear: Math.round(of(design, set).linearScore),
+  }));
+}
+
+/**
+ * One design's points for a score-against-parameters chart: x the parameters, y the validation
+ * score, each labelled with its set.
+ *
+ * @example
+ * scatterChart([generalitySeries(table, "substep", "this design")], { title: "Score" });
+ */
+export function generalitySeries(
+  table: GeneralityTable,
+  design: DesignName,
+  name: string,
+): { name: string; x: number[]; y: number[]; text: string[] } {
+  const rows = table.rows.filter((r) => r.design === design);
+  return {
+    name,
+    x: rows.map((r) => r.params),
+    y: rows.map((r) => r.valScore),
+    text: rows.map((r) => r.set),
+  };
+}

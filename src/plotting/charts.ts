@@ -130,6 +130,8 @@ export interface Series {
   y: number[];
   /** Labels drawn beside the points (scatter charts). */
   text?: string[];
+  /** Text shown on hover only (scatter charts with many points). */
+  hover?: string[];
 }
 
 /**
@@ -169,6 +171,7 @@ export function scatterChart(
       x: s.x,
       y: s.y,
       ...(s.text ? { text: s.text, textposition: "middle right", textfont: { size: 10 } } : {}),
+      ...(s.hover ? { text: s.hover, marker: { size: 4, opacity: 0.6 } } : {}),
     })),
     layout: {
       title: { text: o.title },
@@ -245,4 +248,31 @@ export function sideBySideBars(
       height: o.height ?? 400,
     },
   };
+}
+
+/**
+ * Points in the plane (`xy` interleaved: x0, y0, x1, y1, ...) as one {@link Series} per category,
+ * for the `top` most frequent categories, each point hovering its label.
+ *
+ * @example
+ * await showPlot(scatterChart(seriesByCategory(xy, genres, titles, 8), { title: "Map" }));
+ */
+export function seriesByCategory(
+  xy: ArrayLike<number>,
+  categories: string[],
+  labels: string[],
+  top: number,
+): Series[] {
+  const size = new Map<string, number>();
+  for (const c of categories) size.set(c, (size.get(c) ?? 0) + 1);
+  const largest = [...size].sort((a, b) => b[1] - a[1]).slice(0, top);
+  return largest.map(([c]) => {
+    const rows = categories.flatMap((k, i) => (k === c ? [i] : []));
+    return {
+      name: c,
+      x: rows.map((i) => xy[2 * i]),
+      y: rows.map((i) => xy[2 * i + 1]),
+      hover: rows.map((i) => labels[i]),
+    };
+  });
 }

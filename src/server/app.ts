@@ -83,7 +83,7 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024 * 1024;
 
 /**
  * Default of {@link AppOptions.maxTrainRows}: 20 million ratings, a training that fits this
- * machine's 24 GB with room to spare (README, "Rating API limits").
+ * machine's 24 GB with room to spare (the README's "Rating API", row limits).
  */
 export const DEFAULT_MAX_TRAIN_ROWS = 20_000_000;
 

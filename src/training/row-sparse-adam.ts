@@ -8,7 +8,7 @@ const EPSILON = 1e-7;
  * looked up, so its cost grows with the batch, not with the table. The moments of the other rows
  * wait until their row comes back, as in TensorFlow's LazyAdam, and each row's bias correction
  * counts that row's own steps (with the global step, as LazyAdam does, a rarely seen row moved
- * too little: 5-fold CV MSE 0.6896 against 0.6888). An L2 penalty `l2 * sum(row²)` on the whole table, which dense training applies to every row
+ * too little: a worse 5-fold CV MSE). An L2 penalty `l2 * sum(row²)` on the whole table, which dense training applies to every row
  * in every batch, is applied to a row when it is looked up, scaled by `penaltyScale[row]` (batches
  * per epoch over the row's lookups per epoch) so that each row gets the same pull per epoch.
  * Written here because tfjs's optimizers update whole variables and have no sparse update.

@@ -7,6 +7,7 @@ import {
   median,
   pearson,
   quantile,
+  spreadOf,
   standardDeviation,
   variance,
 } from "../../src/math/statistics";
@@ -42,4 +43,10 @@ test("groupStats: count, mean and population variance per key", () => {
   assert.deepEqual([one.count, one.mean], [3, 4]);
   assert.ok(Math.abs(one.variance - 8 / 3) < 1e-12, `variance ${one.variance}`);
   assert.deepEqual(g.get(2), { count: 1, mean: 5, variance: 0 });
+});
+
+test("spreadOf: count, min, median, 90th percentile and max of a list", () => {
+  const s = spreadOf("x", [1, 2, 3, 4, 100]);
+  assert.deepEqual([s.of, s.n, s.min, s.median, s.max], ["x", 5, 1, 3, 100]);
+  assert.ok(s.p90 > 4 && s.p90 < 100);
 });

@@ -3,6 +3,8 @@ import { test } from "node:test";
 
 import {
   type GeneralityRow,
+  generalityRows,
+  generalitySeries,
   generalitySummary,
   readGenerality,
 } from "../../src/particles/generality";
@@ -52,4 +54,25 @@ test("the committed benchmark table covers both designs on the same sets", () =>
       .sort();
   assert.ok(sets("substep").length >= 18, `${sets("substep").length} sets`);
   assert.deepEqual(sets("substep"), sets("inverse-square"));
+});
+
+test("generalityRows and generalitySeries read the table by set and by design", () => {
+  const table = {
+    epochs: 1,
+    rows: [row("a", "substep", 9000), row("a", "inverse-square", 3000), row("b", "substep", 8000)],
+  };
+  table.rows.push(row("b", "inverse-square", 2500));
+  assert.deepEqual(generalityRows(table)[1], {
+    set: "b",
+    "this design": 8000,
+    ceiling: Math.round(1e5 / Math.sqrt(96)),
+    "earlier design": 2500,
+    linear: 500,
+  });
+  assert.deepEqual(generalitySeries(table, "inverse-square", "earlier"), {
+    name: "earlier",
+    x: [96, 96],
+    y: [3000, 2500],
+    text: ["a", "b"],
+  });
 });

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { epochSeries, heatmapChart, lineChart, sideBySideBars } from "../../src/plotting/charts";
+import {
+  epochSeries,
+  heatmapChart,
+  lineChart,
+  seriesByCategory,
+  sideBySideBars,
+} from "../../src/plotting/charts";
 
 test("epochSeries: one history value per epoch, training or validation; lineChart draws them", () => {
   const history = [
@@ -32,4 +38,11 @@ test("heatmapChart diverges around 0 over plain number rows; sideBySideBars uses
     ],
   );
   assert.equal((bars.layout!.xaxis2 as { title: { text: string } }).title.text, "r");
+});
+
+test("seriesByCategory: one series per most frequent category, each point hovering its label", () => {
+  const xy = [0, 0, 1, 1, 2, 2, 3, 3];
+  const series = seriesByCategory(xy, ["a", "b", "a", "c"], ["p", "q", "r", "s"], 2);
+  assert.deepEqual(series[0], { name: "a", x: [0, 2], y: [0, 2], hover: ["p", "r"] });
+  assert.equal(series.length, 2);
 });

@@ -4,7 +4,7 @@ import type { Movie, RatingQueries, Ratings } from "./rating-tables";
 
 /**
  * Turns column records (ratings, queries, or movies) into a danfo DataFrame for exploration. Kept
- * apart from `data.ts` so that the server and the CLIs do not load danfojs-node (about 0.7 s).
+ * apart from `rating-tables.ts` so that the server and the CLIs do not load danfojs-node, which is slow to load.
  *
  * @example
  * toDataFrame(readRatings()).head().print();
@@ -61,4 +61,35 @@ export function ratingsByDecade(ratings: Ratings, movies: Movie[]): dfd.DataFram
     rating.push(ratings.rating[i]);
   });
   return new dfd.DataFrame({ decade, rating });
+}
+
+/** A group-by of ratings: each group's key, rating count and mean rating, in the frame's order. */
+export interface RatingGroups<K extends string | number> {
+  keys: K[];
+  counts: number[];
+  means: number[];
+}
+
+/**
+ * Groups a long table of ratings (`ratingsByGenre`, `ratingsByDecade`) by `key` with danfo and
+ * reads back each group's count and mean rating, ordered by count (largest first) or by key.
+ *
+ * @example
+ * const genres = ratingGroups<string>(ratingsByGenre(train, movies), "genre", "count");
+ */
+export function ratingGroups<K extends string | number>(
+  frame: dfd.DataFrame,
+  key: string,
+  order: "count" | "key",
+): RatingGroups<K> {
+  const grouped = frame.groupby([key]).agg({ rating: ["count", "mean"] });
+  const sorted =
+    order === "count"
+      ? grouped.sortValues("rating_count", { ascending: false })
+      : grouped.sortValues(key);
+  return {
+    keys: sorted.column(key).values as K[],
+    counts: sorted.column("rating_count").values as number[],
+    means: sorted.column("rating_mean").values as number[],
+  };
 }
