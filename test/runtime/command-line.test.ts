@@ -58,27 +58,24 @@ test("parseCommandLine: --help prints the usage and returns null; unknown option
   assert.throws(() => parseCommandLine(["extra"], usage, config), UsageError);
 });
 
+/** How each command answers `args`: the exit code it must give and what its output must say. */
+const answersTo = async (args: string[], code: number, says: RegExp[]): Promise<void> => {
+  const answers = await Promise.all(COMMANDS.map((c) => run(c, args)));
+  answers.forEach((a, i) => {
+    assert.equal(a.code, code, `${COMMANDS[i]}: ${a.out}`);
+    for (const pattern of says) assert.match(a.out, pattern, COMMANDS[i]);
+  });
+};
+
 test(
   "every command answers --help with its usage and does nothing else",
   { timeout: 180_000 },
-  async () => {
-    const answers = await Promise.all(COMMANDS.map((c) => run(c, ["--help"])));
-    answers.forEach(({ code, out }, i) => {
-      assert.equal(code, 0, `${COMMANDS[i]}: ${out}`);
-      assert.match(out, /^usage: npm run /m, COMMANDS[i]);
-    });
-  },
+  () => answersTo(["--help"], 0, [/^usage: npm run /m]),
 );
 
 test(
   "every command refuses an unknown option with exit code 2 and its usage line",
   { timeout: 180_000 },
-  async () => {
-    const answers = await Promise.all(COMMANDS.map((c) => run(c, ["--no-such-option"])));
-    answers.forEach(({ code, out }, i) => {
-      assert.equal(code, 2, `${COMMANDS[i]}: ${out}`);
-      assert.match(out, /Unknown option '--no-such-option'/, COMMANDS[i]);
-      assert.match(out, /usage: npm run /, COMMANDS[i]);
-    });
-  },
+  () =>
+    answersTo(["--no-such-option"], 2, [/Unknown option '--no-such-option'/, /usage: npm run /]),
 );

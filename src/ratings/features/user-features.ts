@@ -107,21 +107,11 @@ export interface SavedUserStats {
  * JSON.stringify(userStatsToJson(learnUserStats(ratings, rows, groups)));
  */
 export function userStatsToJson(stats: UserStats): SavedUserStats {
+  const list = (a: ArrayLike<number>): number[] => Array.from(a);
   return {
-    globalMean: stats.globalMean,
-    nGenres: stats.nGenres,
-    textDim: stats.textDim,
-    textWeights: stats.textWeights ? Array.from(stats.textWeights) : null,
-    byUser: [...stats.byUser].map(([u, p]) => [
-      u,
-      {
-        count: p.count,
-        bias: p.bias,
-        spread: p.spread,
-        genreAffinity: Array.from(p.genreAffinity),
-        textAffinity: Array.from(p.textAffinity),
-      },
-    ]),
+    ...stats,
+    textWeights: stats.textWeights && list(stats.textWeights),
+    byUser: [...stats.byUser].map(([u, p]) => [u, { ...p, ...affinities(p, list) }]),
     byCollection: [...stats.byCollection],
     byUserCollection: [...stats.byUserCollection],
   };
@@ -129,26 +119,22 @@ export function userStatsToJson(stats: UserStats): SavedUserStats {
 
 /** Reads back statistics saved by {@link userStatsToJson}. */
 export function userStatsFromJson(saved: SavedUserStats): UserStats {
+  const doubles = (a: ArrayLike<number>): Float64Array => Float64Array.from(a);
   return {
-    globalMean: saved.globalMean,
-    nGenres: saved.nGenres,
-    textDim: saved.textDim,
-    textWeights: saved.textWeights ? Float64Array.from(saved.textWeights) : null,
-    byUser: new Map(
-      saved.byUser.map(([u, p]) => [
-        u,
-        {
-          count: p.count,
-          bias: p.bias,
-          spread: p.spread,
-          genreAffinity: Float64Array.from(p.genreAffinity),
-          textAffinity: Float64Array.from(p.textAffinity),
-        },
-      ]),
-    ),
+    ...saved,
+    textWeights: saved.textWeights && doubles(saved.textWeights),
+    byUser: new Map(saved.byUser.map(([u, p]) => [u, { ...p, ...affinities(p, doubles) }])),
     byCollection: new Map(saved.byCollection),
     byUserCollection: new Map(saved.byUserCollection),
   };
+}
+
+/** A profile's two affinity vectors, each converted by `to` (to JSON lists, or back). */
+function affinities<A>(
+  p: { genreAffinity: ArrayLike<number>; textAffinity: ArrayLike<number> },
+  to: (a: ArrayLike<number>) => A,
+): { genreAffinity: A; textAffinity: A } {
+  return { genreAffinity: to(p.genreAffinity), textAffinity: to(p.textAffinity) };
 }
 
 /**
