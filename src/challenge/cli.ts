@@ -17,6 +17,7 @@ import { predictiveScore } from "../ratings/evaluation/predictive-score";
 import { parseCommandLine } from "../runtime/command-line";
 import { runMain } from "../runtime/run-main";
 import type { TrainSummary } from "../server/rating-service";
+import { serveConfig } from "../server/serve";
 import { postCsv, stopServer, waitForHealth } from "./http-client";
 import { scoreAgainstLabels } from "./label-score";
 
@@ -34,7 +35,7 @@ async function main(argv: string[]): Promise<void> {
       train: { type: "string", default: join(RATINGS_DIR, "df_train.csv") },
       test: { type: "string", default: join(RATINGS_DIR, "df_test.csv") },
       out: { type: "string", default: join(OUTPUTS_DIR, "submission.json") },
-      port: { type: "string", default: process.env.PORT ?? "9876" },
+      port: { type: "string", default: String(serveConfig().port) },
       labels: { type: "string" },
     },
   });

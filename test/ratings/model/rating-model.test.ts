@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 
+import { ModelFilesError, readModelFolder, writeModelFolder } from "../../../src/io/model-folder";
 import { type Ratings, readMovies, readRatings } from "../../../src/ratings/data/rating-tables";
 import { buildRatingContext } from "../../../src/ratings/features/rating-context";
 import { RatingModel } from "../../../src/ratings/model/rating-model";
@@ -55,6 +56,20 @@ test("save then load gives identical predictions, text features included", async
     Array.from(model.predict(queries.userId, queries.movieId)),
   );
   await assert.rejects(RatingModel.load(dir, ctx), /embedding model stand-in, context has null/);
+  // A model saved in another format of the rating metadata is refused, naming both formats (the
+  // folder rewritten with its checksums, so that only the format differs).
+  const files = readModelFolder(dir, ["model.json", "weights.bin", "metadata.json"]);
+  const metadata = JSON.parse(files["metadata.json"].toString("utf8")) as Record<string, unknown>;
+  const other = {
+    ...files,
+    "metadata.json": Buffer.from(JSON.stringify({ ...metadata, format: 99 })),
+  };
+  writeModelFolder(dir, other);
+  await assert.rejects(
+    RatingModel.load(dir, textCtx),
+    (e: Error) =>
+      e instanceof ModelFilesError && /format 99, this version reads format 1/.test(e.message),
+  );
 });
 
 test("movies added to df_movies after training leave the predictions for the old ones identical", async () => {
