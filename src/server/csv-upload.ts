@@ -26,6 +26,12 @@ function formProblem(err: unknown): Error {
   );
 }
 
+/** An upload's columns and the name its messages give it. */
+export interface ParsedUpload<T> {
+  columns: T;
+  source: string;
+}
+
 /** Limits of one upload: its size in bytes and its rows. */
 export interface UploadLimits {
   maxBytes: number;
@@ -79,7 +85,7 @@ export async function readCsvUpload<S extends ColumnSchema>(
   request: FastifyRequest,
   schema: S,
   limits: UploadLimits,
-): Promise<{ columns: Columns<S>; source: string }> {
+): Promise<ParsedUpload<Columns<S>>> {
   if (request.isMultipart()) return readMultipart(request, schema, limits);
   const body = request.body as Readable | undefined;
   if (!body || typeof body.pipe !== "function")
@@ -120,55 +126,55 @@ async function readMultipart<S extends ColumnSchema>(
   request: FastifyRequest,
   schema: S,
   limits: UploadLimits,
-): Promise<{ columns: Columns<S>; source: string }> {
+): Promise<ParsedUpload<Columns<S>>> {
   let fields = 0;
   // busboy's own field limit is one above ours, so that ours is always the one that answers.
   const form = request.parts({
     limits: { fields: MAX_FORM_FIELDS + 1, fileSize: limits.maxBytes },
   });
   const parts = form[Symbol.asyncIterator]();
-  for (;;) {
-    let next: IteratorResult<Multipart>;
-    try {
-      next = await parts.next();
-    } catch (err) {
-      throw formProblem(err);
-    }
-    if (next.done) break;
-    const part = next.value;
-    if (part.type === "field") {
-      if (++fields > MAX_FORM_FIELDS) {
-        await parts.return?.();
+  try {
+    for (;;) {
+      let next: IteratorResult<Multipart>;
+      try {
+        next = await parts.next();
+      } catch (err) {
+        throw formProblem(err);
+      }
+      if (next.done) break;
+      const part = next.value;
+      if (part.type === "field") {
+        if (++fields > MAX_FORM_FIELDS)
+          throw new ServiceError(
+            "too_many_fields",
+            `the multipart form has more than ${MAX_FORM_FIELDS} fields besides "${UPLOAD_FIELD}"; send the CSV alone`,
+          );
+        continue;
+      }
+      if (part.fieldname !== UPLOAD_FIELD) {
+        part.file.resume();
         throw new ServiceError(
-          "too_many_fields",
-          `the multipart form has more than ${MAX_FORM_FIELDS} fields besides "${UPLOAD_FIELD}"; send the CSV alone`,
+          "missing_file",
+          `the CSV must be in multipart field "${UPLOAD_FIELD}", not "${part.fieldname}"`,
         );
       }
-      continue;
-    }
-    if (part.fieldname !== UPLOAD_FIELD) {
-      part.file.resume();
-      await parts.return?.();
-      throw new ServiceError(
-        "missing_file",
-        `the CSV must be in multipart field "${UPLOAD_FIELD}", not "${part.fieldname}"`,
-      );
-    }
-    const source = part.filename || "upload";
-    failWhenClientLeaves(request, part.file);
-    try {
-      const columns = await readCsvColumns(part.file, source, schema, rowLimit(source, limits));
+      const source = part.filename || "upload";
+      failWhenClientLeaves(request, part.file);
+      let columns: Columns<S>;
+      try {
+        columns = await readCsvColumns(part.file, source, schema, rowLimit(source, limits));
+      } catch (err) {
+        // Cut at the size limit, the file's last row is cut too: the size is the problem.
+        if (part.file.truncated) throw tooLarge(limits.maxBytes);
+        // The CSV's own problems are typed; anything else came from the form's file stream.
+        if (err instanceof CsvError || err instanceof ServiceError) throw err;
+        throw formProblem(err);
+      }
       if (part.file.truncated) throw tooLarge(limits.maxBytes);
-      await parts.return?.();
       return { columns, source };
-    } catch (err) {
-      await parts.return?.();
-      // Cut at the size limit, the file's last row is cut too: the size is the problem.
-      if (part.file.truncated) throw tooLarge(limits.maxBytes);
-      // The CSV's own problems are typed; anything else came from the form's file stream.
-      if (err instanceof CsvError || err instanceof ServiceError) throw err;
-      throw formProblem(err);
     }
+  } finally {
+    await parts.return?.();
   }
   throw new ServiceError(
     "missing_file",

@@ -9,16 +9,11 @@ import { assertKnownMovies, type RatingQueries, type Ratings } from "../ratings/
 import { submissionJson } from "../ratings/data/submission";
 import type { RatingContext } from "../ratings/features/rating-context";
 import { RatingModel, type RatingTrainOptions } from "../ratings/model/rating-model";
+import type { ParsedUpload } from "./csv-upload";
 import { ServiceError } from "./service-error";
 
 /** Most rows one `POST /ratings/predict` may carry. */
 export const MAX_PREDICT_ROWS = 1_000_000;
-
-/** An upload's columns and the name its messages give it. */
-export interface ParsedUpload<T> {
-  columns: T;
-  source: string;
-}
 
 /** What `POST /ratings/train` answers. */
 export interface TrainSummary {
