@@ -14,8 +14,9 @@ import { loadRatingContext } from "../src/ratings/features/rating-context-loader
 import { parseCommandLine } from "../src/runtime/command-line";
 import { runMain } from "../src/runtime/run-main";
 import { initBackend } from "../src/runtime/tf-backend";
-import { buildApp, DEFAULT_BODY_LIMIT } from "../src/server/app";
+import { buildApp } from "../src/server/app";
 import { RatingService } from "../src/server/rating-service";
+import { DEFAULT_BODY_LIMIT } from "../src/server/serve-config";
 import { timed } from "./timing";
 
 const USAGE = `usage: npm run bench:api -- [options]

@@ -17,7 +17,7 @@ import { predictiveScore } from "../ratings/evaluation/predictive-score";
 import { parseCommandLine } from "../runtime/command-line";
 import { runMain } from "../runtime/run-main";
 import type { TrainSummary } from "../server/rating-service";
-import { serveConfig } from "../server/serve";
+import { serveConfig } from "../server/serve-config";
 import { postCsv, stopServer, waitForHealth } from "./http-client";
 import { scoreAgainstLabels } from "./label-score";
 

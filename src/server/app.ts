@@ -7,13 +7,14 @@ import { QUERIES_SCHEMA, RATINGS_SCHEMA } from "../ratings/data/rating-tables";
 import { readCsvUpload } from "./csv-upload";
 import { ERROR_RESPONSES, OPENAPI_INFO, withCsvBodies } from "./openapi";
 import { MAX_PREDICT_ROWS, type RatingService } from "./rating-service";
+import { DEFAULT_MAX_TRAIN_ROWS, DEFAULT_REQUEST_TIMEOUT_MS, LOOPBACK_HOSTS } from "./serve-config";
 import { API_ERRORS, type ApiErrorCode, errorAnswer, ServiceError } from "./service-error";
 
 /** Settings of {@link buildApp}. */
 export interface AppOptions {
   /** Largest accepted upload or body, in bytes. */
   bodyLimit: number;
-  /** Most rows a training upload may carry (413 past it); default {@link DEFAULT_MAX_TRAIN_ROWS}. */
+  /** Most rows a training upload may carry (413 past it); default `DEFAULT_MAX_TRAIN_ROWS` (serve-config.ts). */
   maxTrainRows?: number;
   /** Fastify's logger setting: `false` in tests, `true` for the server. */
   logger: boolean;
@@ -22,7 +23,7 @@ export interface AppOptions {
   /**
    * Longest time a client may take to send a whole request, headers and body, in milliseconds:
    * a client that trickles its body is cut off (408) rather than holding its connection forever.
-   * Default {@link DEFAULT_REQUEST_TIMEOUT_MS}.
+   * Default `DEFAULT_REQUEST_TIMEOUT_MS` (serve-config.ts).
    */
   requestTimeoutMs?: number;
   /**
@@ -31,9 +32,6 @@ export interface AppOptions {
    */
   allowedHosts?: readonly string[] | "any";
 }
-
-/** The names of this machine's loopback interface, always accepted in a `Host` header. */
-export const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "::1"] as const;
 
 const hostnameOf = (host: string): string =>
   host
@@ -74,18 +72,6 @@ export function foreignRequest(
     };
   return null;
 }
-
-/** Default of {@link AppOptions.requestTimeoutMs}: two minutes, 32 MiB at 270 KB/s. */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
-
-/** Default upload limit: 1 GiB. Uploads are parsed as they arrive, so the rows bound memory, not the bytes. */
-export const DEFAULT_BODY_LIMIT = 1024 * 1024 * 1024;
-
-/**
- * Default of {@link AppOptions.maxTrainRows}: 20 million ratings, a training that fits this
- * machine's 24 GB with room to spare (the README's "Rating API", row limits).
- */
-export const DEFAULT_MAX_TRAIN_ROWS = 20_000_000;
 
 /**
  * The HTTP API around a {@link RatingService}: `POST /ratings/train`, `POST /ratings/predict`,

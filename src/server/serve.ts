@@ -6,74 +6,15 @@
  * names accepted in the Host header), REQUEST_TIMEOUT_S (120: longest time to send one request). Without the real
  * model and without `EMBEDDING_MODEL=test`, the server refuses to start and says how to provide it.
  */
-import { join } from "node:path";
-
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 
-import { PROJECT_ROOT, RATINGS_DIR } from "../io/project-paths";
 import { loadRatingContext } from "../ratings/features/rating-context-loader";
 import { parseCommandLine } from "../runtime/command-line";
 import { runMain } from "../runtime/run-main";
 import { initBackend } from "../runtime/tf-backend";
-import {
-  buildApp,
-  DEFAULT_BODY_LIMIT,
-  DEFAULT_MAX_TRAIN_ROWS,
-  DEFAULT_REQUEST_TIMEOUT_MS,
-  LOOPBACK_HOSTS,
-} from "./app";
+import { buildApp } from "./app";
 import { RatingService } from "./rating-service";
-
-/** Where the server listens and what it reads, from the environment. */
-export interface ServeConfig {
-  host: string;
-  port: number;
-  moviesCsv: string;
-  modelDir: string;
-  bodyLimit: number;
-  /** Most rows one training upload may carry. */
-  maxTrainRows: number;
-  /** Longest time a client may take to send one request, in milliseconds. */
-  requestTimeoutMs: number;
-  /** Host names accepted in a request's Host header (see foreignRequest), or "any". */
-  allowedHosts: readonly string[] | "any";
-}
-
-/** Reads {@link ServeConfig} from environment variables, with the defaults above; rejects bad values. */
-export function serveConfig(env: NodeJS.ProcessEnv = process.env): ServeConfig {
-  const port = Number(env.PORT ?? 9876);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`PORT must be an integer in [0, 65535], got ${env.PORT}`);
-  const mb = Number(env.MAX_UPLOAD_MB ?? DEFAULT_BODY_LIMIT / 1024 / 1024);
-  if (!(mb > 0))
-    throw new Error(`MAX_UPLOAD_MB must be a positive number, got ${env.MAX_UPLOAD_MB}`);
-  const maxTrainRows = Number(env.MAX_TRAIN_ROWS ?? DEFAULT_MAX_TRAIN_ROWS);
-  if (!Number.isSafeInteger(maxTrainRows) || maxTrainRows < 1)
-    throw new Error(`MAX_TRAIN_ROWS must be a positive integer, got ${env.MAX_TRAIN_ROWS}`);
-  const timeout = Number(env.REQUEST_TIMEOUT_S ?? DEFAULT_REQUEST_TIMEOUT_MS / 1000);
-  if (!(timeout > 0))
-    throw new Error(`REQUEST_TIMEOUT_S must be a positive number, got ${env.REQUEST_TIMEOUT_S}`);
-  const host = env.HOST ?? "127.0.0.1";
-  const extra = (env.ALLOWED_HOSTS ?? "")
-    .split(",")
-    .map((h) => h.trim().toLowerCase())
-    .filter(Boolean);
-  // Bound to every interface, the server cannot know the names it is reached by: like Jupyter's
-  // allow_remote_access, the Host check is off (the Origin check stays).
-  const everywhere = ["0.0.0.0", "::", "[::]"].includes(host);
-  return {
-    host,
-    port,
-    moviesCsv: env.MOVIES_CSV ?? join(RATINGS_DIR, "df_movies.csv"),
-    modelDir: env.MODEL_DIR ?? join(PROJECT_ROOT, "models", "ratings"),
-    bodyLimit: Math.round(mb * 1024 * 1024),
-    maxTrainRows,
-    requestTimeoutMs: Math.round(timeout * 1000),
-    allowedHosts: everywhere
-      ? "any"
-      : [...new Set([host.toLowerCase(), ...LOOPBACK_HOSTS, ...extra])],
-  };
-}
+import { type ServeConfig, serveConfig } from "./serve-config";
 
 /** Loads movies and embeddings, opens the service (with the last saved model) and listens. */
 export async function startServer(config: ServeConfig): Promise<FastifyInstance> {

@@ -9,8 +9,9 @@ import type { FastifyInstance } from "fastify";
 import { readMovies, readRatings } from "../../src/ratings/data/rating-tables";
 import { buildRatingContext } from "../../src/ratings/features/rating-context";
 import { initBackend } from "../../src/runtime/tf-backend";
-import { buildApp, DEFAULT_BODY_LIMIT } from "../../src/server/app";
+import { buildApp } from "../../src/server/app";
 import { MAX_PREDICT_ROWS, RatingService } from "../../src/server/rating-service";
+import { DEFAULT_BODY_LIMIT } from "../../src/server/serve-config";
 import {
   API_ERRORS,
   type ApiErrorCode,

@@ -7,7 +7,7 @@ import { test } from "node:test";
 
 import { hasLocalDefaultModel } from "../../src/embeddings/embedding-model-choice";
 import { PROJECT_ROOT, RATINGS_DIR } from "../../src/io/project-paths";
-import { serveConfig } from "../../src/server/serve";
+import { serveConfig } from "../../src/server/serve-config";
 import { smallRatingData, startServer } from "./server-process";
 
 test("serveConfig: the challenge's defaults, overridable, bad values named", () => {
