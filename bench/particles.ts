@@ -16,6 +16,7 @@ import { writeNpz } from "../src/io/npz";
 import { PARTICLES_DIR } from "../src/io/project-paths";
 import { loadParticles, N_IN, N_OUT, N_PARTICLES } from "../src/particles/data";
 import { DEFAULT_DESIGN, trainValSamples } from "../src/particles/experiment";
+import { DEFAULT_SUBSTEPS } from "../src/particles/interaction-layer";
 import { DEFAULT_TRAINING } from "../src/particles/train";
 import { parseCommandLine } from "../src/runtime/command-line";
 import { runMain } from "../src/runtime/run-main";
@@ -110,6 +111,8 @@ async function main(argv: string[]): Promise<void> {
       });
       const hidden = DEFAULT_DESIGN.hidden.join(",");
       const recipe = [
+        "--substeps",
+        String(DEFAULT_SUBSTEPS),
         "--epochs",
         String(DEFAULT_TRAINING.epochs),
         "--batch",

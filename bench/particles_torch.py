@@ -3,12 +3,12 @@
 A measuring stick, not part of the product: the same network as src/particles/interaction-layer.ts
 (pair MLP on 7 invariants giving coefficients on r/d and u; field term g_p(q) (A p + f(|p|) p/|p|)
 + g_v(q) B v + g_c(q) c with gates g(q) = alpha + beta q, A symmetric, f a radial MLP of 3 units;
-the 0.5 step integrated in 4 substeps) and the same recipe as src/particles/train.ts (Adam with
-epsilon 1e-7, batch 512, learning rate 0.03 lowered along a cosine to 1e-5 once per epoch, the
-best validation epoch kept).
+the 0.5 step integrated in --substeps substeps, 6 as in the CLI) and the same recipe as
+src/particles/train.ts (Adam with epsilon 1e-7, batch 512, learning rate 0.03 lowered along a
+cosine to 1e-5 once per epoch, the best validation epoch kept).
 
 usage: /usr/bin/python3 bench/particles_torch.py SPLIT.npz [--epochs 36] [--batch 512] [--hidden 6]
-       [--threads N (default: all CPUs)]
+       [--substeps 6] [--threads N (default: all CPUs)]
 SPLIT.npz holds train_x, train_y, val_x, val_y (written by bench/particles.ts, the CLI's split).
 Prints one JSON line: seconds, epochs, valMse, valScore, params, threads, torch version.
 """
@@ -32,7 +32,7 @@ SYMMETRIC = [0, 1, 2, 1, 3, 4, 2, 4, 5]  # the 6 free entries of A, row by row
 class InteractionNet(nn.Module):
     """The substep interaction network of src/particles/interaction-layer.ts."""
 
-    def __init__(self, hidden, substeps=4, central=3):
+    def __init__(self, hidden, substeps=6, central=3):
         super().__init__()
         sizes = [7, *hidden, 2]
         self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes, sizes[1:]))
@@ -116,6 +116,7 @@ def main():
     ap.add_argument("--epochs", type=int, default=36)
     ap.add_argument("--batch", type=int, default=512)
     ap.add_argument("--hidden", default="6")
+    ap.add_argument("--substeps", type=int, default=6)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     a = ap.parse_args()
@@ -123,7 +124,7 @@ def main():
     torch.manual_seed(a.seed)
     data = np.load(a.split)
     tx, ty, vx, vy = (torch.from_numpy(data[k]) for k in ("train_x", "train_y", "val_x", "val_y"))
-    model = InteractionNet([int(h) for h in a.hidden.split(",")])
+    model = InteractionNet([int(h) for h in a.hidden.split(",")], a.substeps)
     params = sum(p.numel() for p in model.parameters())
     started = time.perf_counter()
     epochs, val_mse = train(model, tx, ty, vx, vy, a.epochs, a.batch, a.seed)

@@ -4,6 +4,7 @@
  * time and backend, and writes `<hash>_result.npz` (arr_0: predicted test_y, float32 (n, 4, 3)),
  * `<hash>_metrics.json` and the model folder `<hash>_model/` to the output folder.
  */
+import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 
 import { writeFileAtomic } from "../io/atomic-write";
@@ -31,6 +32,8 @@ const USAGE = `usage: npm run train:particles -- <file.npz> [options]
   --epochs N      epochs of the cosine learning-rate schedule (default ${DEFAULT_TRAINING.epochs})
   --seed N        seed of the split, initialisation and batches (default 0)
   --hidden LIST   hidden widths of the pair function, e.g. 16 or 16,16 (default ${DEFAULT_DESIGN.hidden.join(",")})
+  --threads N     worker threads of the data-parallel training; 1 trains in this thread
+                  (default: one per core, here ${availableParallelism()})
   --out DIR       output folder (default outputs/particles)
   --baselines     also report input-position, linear least squares and dense (at most 60 epochs) baselines
   --quiet         no per-epoch lines
@@ -49,6 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     options: {
       epochs: { type: "string", default: String(DEFAULT_TRAINING.epochs) },
       seed: { type: "string", default: "0" },
+      threads: { type: "string", default: String(availableParallelism()) },
       hidden: { type: "string", default: DEFAULT_DESIGN.hidden.join(",") },
       out: { type: "string", default: join(OUTPUTS_DIR, "particles") },
       baselines: { type: "boolean", default: false },
@@ -69,6 +73,8 @@ export async function main(argv: string[]): Promise<number> {
   const file = positionals[0];
   const epochs = int("epochs", values.epochs);
   const seed = int("seed", values.seed);
+  const threads = int("threads", values.threads);
+  if (threads < 1) throw new Error(`--threads must be at least 1, got ${threads}`);
   const hidden = values.hidden.split(",").map((h) => int("hidden", h));
   const hash = basename(file).replace(/\.npz$/, "");
 
@@ -78,7 +84,7 @@ export async function main(argv: string[]): Promise<number> {
   if (problem) throw new Error(`--out ${values.out}: cannot write there (${problem})`);
   const backend = await initBackend();
   console.log(
-    `${file}: train_x (${data.nTrain}, ${N_PARTICLES}, ${N_IN}), train_y (${data.nTrain}, ${N_PARTICLES}, ${N_OUT}), test_x (${data.nTest}, ${N_PARTICLES}, ${N_IN}); tfjs backend: ${backend}`,
+    `${file}: train_x (${data.nTrain}, ${N_PARTICLES}, ${N_IN}), train_y (${data.nTrain}, ${N_PARTICLES}, ${N_OUT}), test_x (${data.nTest}, ${N_PARTICLES}, ${N_IN}); tfjs backend: ${backend}, ${threads} training thread${threads === 1 ? "" : "s"}`,
   );
   const { train, val } = trainValSamples(data, seed);
   const options = {
@@ -92,7 +98,7 @@ export async function main(argv: string[]): Promise<number> {
           ),
   };
   const design = { hidden, seed: seed + 1 };
-  const { model, result } = await runInteraction(train, val, design, options);
+  const { model, result } = await runInteraction(train, val, design, options, threads);
   const results = [result];
   if (values.baselines)
     results.push(
@@ -118,6 +124,7 @@ export async function main(argv: string[]): Promise<number> {
     epochs: result.epochs,
     seconds: result.seconds,
     backend,
+    threads,
     baselines: results.slice(1).map(({ history: _h, ...r }) => ({
       ...r,
       valScore: Number.isFinite(r.valScore) ? r.valScore : null,

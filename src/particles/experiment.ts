@@ -3,10 +3,12 @@ import * as tf from "@tensorflow/tfjs";
 import { cachedResult } from "../io/cached-result";
 import { mse } from "../math/mse";
 import { gatherRows } from "../math/row-matrix";
+import type { LoopResult } from "../training/training-loop";
 import { buildDenseModel, fitLinear, predictInputPosition, predictLinear } from "./baselines";
 import { type ParticleData, SAMPLE_IN, SAMPLE_OUT, splitIndices } from "./data";
 import { buildInteractionModel, type InteractionConfig } from "./interaction-layer";
 import { buildInverseSquareModel } from "./inverse-square-layer";
+import { trainInReplicas } from "./replica-training";
 import { particleScore } from "./score";
 import {
   DEFAULT_TRAINING,
@@ -49,7 +51,8 @@ export async function runDesign(
   if (design === "substep") return runInteraction(train, val, { hidden, seed }, options);
   const model = buildInverseSquareModel({ hidden, seed });
   const name = `inverse-square ${JSON.stringify(hidden)}`;
-  return { model, result: await fitAndScore(name, model, train, val, options) };
+  const fit = () => trainModel(model, train, val, options);
+  return { model, result: await fitAndScore(name, model, val, fit) };
 }
 
 /** One model's result on the validation split. */
@@ -81,23 +84,26 @@ export function headSamples(s: Samples, n: number): Samples {
   return { x: s.x.slice(0, k * SAMPLE_IN), y: s.y.slice(0, k * SAMPLE_OUT), n: k };
 }
 
-/** Trains the interaction network; resolves with the trained model and its validation result. */
+/**
+ * Trains the interaction network; resolves with the trained model and its validation result. With
+ * `threads` above 1 the training is data-parallel over that many worker threads (see
+ * trainInReplicas): the same steps up to floating-point rounding, in less time.
+ */
 export async function runInteraction(
   train: Samples,
   val: Samples,
   design: InteractionConfig = DEFAULT_DESIGN,
   options: Partial<TrainOptions> = {},
+  threads = 1,
 ): Promise<{ model: tf.LayersModel; result: ModelResult }> {
   const model = buildInteractionModel(design);
+  const fit =
+    threads > 1
+      ? () => trainInReplicas(model, design, train, val, options, threads)
+      : () => trainModel(model, train, val, options);
   return {
     model,
-    result: await fitAndScore(
-      `interaction ${JSON.stringify(design.hidden)}`,
-      model,
-      train,
-      val,
-      options,
-    ),
+    result: await fitAndScore(`interaction ${JSON.stringify(design.hidden)}`, model, val, fit),
   };
 }
 
@@ -184,19 +190,22 @@ export async function runBaselines(
     valScore: particleScore(linear.params, linMse),
     seconds: (Date.now() - t) / 1000,
   });
-  out.push(await fitAndScore("dense [64, 64]", buildDenseModel([64, 64], 1), train, val, options));
+  const dense = buildDenseModel([64, 64], 1);
+  out.push(
+    await fitAndScore("dense [64, 64]", dense, val, () => trainModel(dense, train, val, options)),
+  );
   return out;
 }
 
+/** Runs `fit` on `model` and scores the restored weights on `val`, checked against the training's. */
 async function fitAndScore(
   name: string,
   model: tf.LayersModel,
-  train: Samples,
   val: Samples,
-  options: Partial<TrainOptions>,
+  fit: () => Promise<LoopResult>,
 ): Promise<ModelResult> {
   const started = Date.now();
-  const { history, bestValLoss } = await trainModel(model, train, val, options);
+  const { history, bestValLoss } = await fit();
   const params = model.countParams();
   const valMse = mse(predictFlat(model, val.x), val.y);
   if (Math.abs(valMse - bestValLoss) > 1e-6 * Math.max(1, bestValLoss)) {

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
 
 import * as tf from "@tensorflow/tfjs";
 
 import { cachedResult } from "../io/cached-result";
+import { startTypeScriptWorker } from "../runtime/typescript-worker";
 import { DEFAULT_TRAINING } from "./train";
 import type { TrainingJob, TrainingReply } from "./training-worker";
 
@@ -29,12 +29,7 @@ export async function trainInParallel(
   const results: TrainingReply[] = new Array(jobs.length);
   let next = 0;
   const runWorker = async (): Promise<void> => {
-    // The worker runs TypeScript through tsx, as the CLIs do. Its file is named with its ending:
-    // in a tslab kernel, which compiles src/ itself, require.resolve does not know `.ts`.
-    const w = new Worker(
-      `require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(join(__dirname, "training-worker.ts"))});`,
-      { eval: true },
-    );
+    const w = startTypeScriptWorker(join(__dirname, "training-worker.ts"));
     try {
       while (next < jobs.length) {
         const id = next++;

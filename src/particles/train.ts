@@ -2,8 +2,10 @@ import * as tf from "@tensorflow/tfjs";
 
 import { mse } from "../math/mse";
 import { gatherRows } from "../math/row-matrix";
+import { type ReplicaGroup, shardRange } from "../training/replica-group";
 import {
   type EpochLog,
+  type GradientReduce,
   type LoopOptions,
   type LoopResult,
   trainWithEarlyStopping,
@@ -60,31 +62,83 @@ export function predictFlat(model: tf.LayersModel, x: Float32Array, chunk = 8192
  * Trains with Adam on MSE in seeded mini-batches on the learning-rate schedule of the options (see
  * {@link DEFAULT_TRAINING}) and restores the weights of the best validation epoch. Resolves with the
  * history.
+ *
+ * With a replica `group` this is one replica of a data-parallel training (see trainInReplicas):
+ * every replica runs the same loop on the same batches, computes the loss and gradients of its own
+ * part of each batch and of the validation set, and the group adds them up, so all replicas take
+ * the same steps, on the whole batch's gradient.
  */
 export async function trainModel(
   model: tf.LayersModel,
   train: Samples,
   val: Samples,
   options: Partial<TrainOptions> = {},
+  group?: ReplicaGroup,
 ): Promise<LoopResult> {
+  const part = (idx: number[]): number[] =>
+    group ? idx.slice(...shardRange(idx.length, group.rank, group.size)) : idx;
   // Batches are copied out of the arrays in JavaScript: a tfjs gather costs more than the network.
   const batchLoss = (idx: number[]): tf.Scalar => {
-    const rows = Int32Array.from(idx);
+    const mine = part(idx);
+    // A part left empty by a batch smaller than the group computes on one sample, weighted 0.
+    const rows = Int32Array.from(mine.length > 0 ? mine : idx.slice(0, 1));
     const x = tf.tensor3d(gatherRows({ values: train.x, width: SAMPLE_IN }, rows).values, [
-      idx.length,
+      rows.length,
       N_PARTICLES,
       N_IN,
     ]);
     const y = tf.tensor3d(gatherRows({ values: train.y, width: SAMPLE_OUT }, rows).values, [
-      idx.length,
+      rows.length,
       N_PARTICLES,
       N_OUT,
     ]);
     return tf.mean(tf.squaredDifference(y, model.apply(x) as tf.Tensor)) as tf.Scalar;
   };
-  const validate = (): number => mse(predictFlat(model, val.x), val.y);
+  const validate = (): number => {
+    if (!group) return mse(predictFlat(model, val.x), val.y);
+    const [start, end] = shardRange(val.n, group.rank, group.size);
+    const pred = predictFlat(model, val.x.subarray(start * SAMPLE_IN, end * SAMPLE_IN));
+    const target = val.y.subarray(start * SAMPLE_OUT, end * SAMPLE_OUT);
+    let squares = 0;
+    for (let i = 0; i < pred.length; i++) squares += (pred[i] - target[i]) ** 2;
+    const [sum, count] = group.sum([squares, pred.length]);
+    return sum / count;
+  };
   return trainWithEarlyStopping(model, train.n, batchLoss, validate, {
     ...DEFAULT_TRAINING,
     ...options,
+    reduceGradients: group ? replicaReduce(group, (idx) => part(idx).length) : undefined,
   });
+}
+
+/**
+ * Adds a replica's loss and gradients, weighted by the samples of its part, over the group and
+ * divides by the batch: the mean over the whole batch, the same in every replica.
+ */
+function replicaReduce(group: ReplicaGroup, partSize: (idx: number[]) => number): GradientReduce {
+  return (indices, loss, grads) => {
+    const names = Object.keys(grads).sort();
+    const weight = partSize(indices);
+    const flat = new Float64Array(1 + names.reduce((n, k) => n + grads[k].size, 0));
+    flat[0] = loss.dataSync()[0] * weight;
+    let at = 1;
+    for (const k of names) {
+      const g = grads[k].dataSync();
+      for (let i = 0; i < g.length; i++) flat[at + i] = g[i] * weight;
+      at += g.length;
+    }
+    const total = group.sum(flat);
+    const n = indices.length;
+    at = 1;
+    const whole: tf.NamedTensorMap = {};
+    for (const k of names) {
+      const size = grads[k].size;
+      whole[k] = tf.tensor(
+        Float32Array.from(total.subarray(at, at + size), (v) => v / n),
+        grads[k].shape,
+      );
+      at += size;
+    }
+    return { loss: tf.scalar(total[0] / n), grads: whole };
+  };
 }

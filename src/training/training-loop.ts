@@ -28,7 +28,22 @@ export interface LoopOptions {
   rowsOf?: (indices: number[]) => Int32Array;
   /** Called after every epoch (progress lines, learning curves). */
   onEpoch?: (log: EpochLog) => void;
+  /**
+   * For data-parallel training: turns this replica's batch loss and gradients into the whole
+   * batch's (see ReplicaGroup), which the optimizer then applies. Not for row-sparse models.
+   */
+  reduceGradients?: GradientReduce;
 }
+
+/**
+ * Combines one replica's loss and gradients on its part of the batch `indices` into the whole
+ * batch's; every replica must get the same totals.
+ */
+export type GradientReduce = (
+  indices: number[],
+  loss: tf.Scalar,
+  grads: tf.NamedTensorMap,
+) => { loss: tf.Scalar; grads: tf.NamedTensorMap };
 
 /**
  * A layer holding a table trained by rows: the loop leaves its weight out of the dense optimizer
@@ -127,7 +142,7 @@ export async function trainWithEarlyStopping(
               () => batchLoss(idx),
               learningRate,
             )
-          : tf.tidy(() => optimizer.minimize(() => batchLoss(idx), true, vars) as tf.Scalar),
+          : denseStep(optimizer, vars, () => batchLoss(idx), idx, o.reduceGradients),
       );
       tables.forEach((t) => t.syncRowTable());
       const valLoss = validate();
@@ -180,6 +195,23 @@ async function trainOneEpoch(
   const loss = (await lossSum.data())[0] / order.length;
   lossSum.dispose();
   return loss;
+}
+
+/** One batch of dense weights: Adam on the batch's gradients (reduced over replicas when asked). */
+function denseStep(
+  optimizer: tf.Optimizer,
+  vars: tf.Variable[],
+  loss: () => tf.Scalar,
+  indices: number[],
+  reduce?: GradientReduce,
+): tf.Scalar {
+  if (!reduce) return tf.tidy(() => optimizer.minimize(loss, true, vars) as tf.Scalar);
+  return tf.tidy(() => {
+    const { value, grads } = optimizer.computeGradients(loss, vars);
+    const whole = reduce(indices, value, grads);
+    optimizer.applyGradients(whole.grads);
+    return whole.loss;
+  });
 }
 
 /** One batch with row-sparse tables: Adam on the dense weights, lazy Adam on the looked-up rows. */

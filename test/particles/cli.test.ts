@@ -37,7 +37,7 @@ test("the CLI trains, writes arr_0 (n, 4, 3) float32, metrics and a model that r
     string,
     unknown
   >;
-  for (const key of ["params", "valMse", "valScore", "epochs", "seconds", "backend"])
+  for (const key of ["params", "valMse", "valScore", "epochs", "seconds", "backend", "threads"])
     assert.ok(key in metrics, key);
   const { model } = await loadModelDir(join(out, "tiny_model"));
   assert.equal(model.countParams(), metrics.params);
@@ -61,6 +61,9 @@ test("bad input makes the CLI exit non-zero with the problem named", () => {
   const r3 = run([input, "--epochs", "x"]);
   assert.equal(r3.status, 1);
   assert.match(r3.stderr, /--epochs must be a whole number/);
+  const r4 = run([input, "--threads", "0"]);
+  assert.equal(r4.status, 1);
+  assert.match(r4.stderr, /--threads must be at least 1, got 0/);
   assert.ok(!existsSync("outputs/particles/bad_result.npz"));
 });
 

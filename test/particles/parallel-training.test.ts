@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { loadParticles } from "../../src/particles/data";
-import { headSamples, runDesign, trainValSamples } from "../../src/particles/experiment";
+import {
+  DEFAULT_DESIGN,
+  headSamples,
+  runDesign,
+  trainValSamples,
+} from "../../src/particles/experiment";
+import { interactionParamCount } from "../../src/particles/interaction-layer";
 import { trainInParallel } from "../../src/particles/parallel-training";
 import { initBackend } from "../../src/runtime/tf-backend";
 
@@ -27,7 +33,7 @@ test("jobs in worker threads give exactly what the same training gives in this t
   );
   assert.equal(worker.backend, await initBackend());
   assert.equal(worker.result!.valMse, here.result.valMse);
-  assert.equal(worker.result!.params, 96);
+  assert.equal(worker.result!.params, interactionParamCount(DEFAULT_DESIGN));
   assert.equal(other.result!.params, 54);
   assert.ok(
     worker.linear!.params === 348 && worker.linear!.valMse > 0,
