@@ -87,7 +87,10 @@ export async function trainInReplicas(
         `the replicas' weights differ (checksums ${replies.map((r) => r.checksum).join(", ")})`,
       );
     const weights = replies[0].weights!;
-    model.setWeights(model.weights.map((w, i) => tf.tensor(weights[i], w.shape as number[])));
+    // In a tidy: setWeights copies the values into the model's variables, the tensors can go.
+    tf.tidy(() =>
+      model.setWeights(model.weights.map((w, i) => tf.tensor(weights[i], w.shape as number[]))),
+    );
     return replies[0].loop;
   } finally {
     for (const w of workers) {
