@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 
-import { mse } from "../math/mse";
+import { mse, squaredErrorSum } from "../math/mse";
 import { gatherRows } from "../math/row-matrix";
 import { type ReplicaGroup, shardRange } from "../training/replica-group";
 import {
@@ -99,15 +99,13 @@ export async function trainModel(
     const [start, end] = shardRange(val.n, group.rank, group.size);
     const pred = predictFlat(model, val.x.subarray(start * SAMPLE_IN, end * SAMPLE_IN));
     const target = val.y.subarray(start * SAMPLE_OUT, end * SAMPLE_OUT);
-    let squares = 0;
-    for (let i = 0; i < pred.length; i++) squares += (pred[i] - target[i]) ** 2;
-    const [sum, count] = group.sum([squares, pred.length]);
+    const [sum, count] = group.sum([squaredErrorSum(pred, target), pred.length]);
     return sum / count;
   };
   return trainWithEarlyStopping(model, train.n, batchLoss, validate, {
     ...DEFAULT_TRAINING,
     ...options,
-    reduceGradients: group ? replicaReduce(group, (idx) => part(idx).length) : undefined,
+    reduceGradients: group ? replicaReduce(group) : undefined,
   });
 }
 
@@ -115,10 +113,11 @@ export async function trainModel(
  * Adds a replica's loss and gradients, weighted by the samples of its part, over the group and
  * divides by the batch: the mean over the whole batch, the same in every replica.
  */
-function replicaReduce(group: ReplicaGroup, partSize: (idx: number[]) => number): GradientReduce {
+function replicaReduce(group: ReplicaGroup): GradientReduce {
   return (indices, loss, grads) => {
     const names = Object.keys(grads).sort();
-    const weight = partSize(indices);
+    const [start, end] = shardRange(indices.length, group.rank, group.size);
+    const weight = end - start;
     const flat = new Float64Array(1 + names.reduce((n, k) => n + grads[k].size, 0));
     flat[0] = loss.dataSync()[0] * weight;
     let at = 1;
