@@ -11,7 +11,12 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { PARTICLES_DIR } from "../src/io/project-paths";
-import { DEFAULT_DESIGN, type DesignName, type ModelResult } from "../src/particles/experiment";
+import {
+  DEFAULT_DESIGN,
+  DESIGN_NAMES,
+  type DesignName,
+  type ModelResult,
+} from "../src/particles/experiment";
 import {
   type GeneralityRow,
   generalitySummary,
@@ -25,8 +30,8 @@ import { runMain } from "../src/runtime/run-main";
 
 const PUBLIC = ["5bf4506e86", "ee1e1d5f36", "22233fd544"];
 const USAGE = `usage: npm run bench:generality -- [options]
-  --designs LIST  designs to compare: substep (the CLI's default), inverse-square (the earlier one)
-                  (default substep)
+  --designs LIST  designs to compare: substep (the CLI's default), factors (a candidate: 12
+                  substeps, property factors), inverse-square (the earlier one) (default substep)
   --sets LIST     zoo laws and public hashes (default: every law of the zoo and the three public sets)
   --epochs N      epochs (default the CLI's, ${DEFAULT_TRAINING.epochs})
   --workers N     worker threads (default: one per core)
@@ -47,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
   const { values } = args;
   const designs = values.designs.split(",") as DesignName[];
   for (const d of designs)
-    if (d !== "substep" && d !== "inverse-square")
+    if (!DESIGN_NAMES.includes(d))
       throw new Error(`--designs: unknown design ${JSON.stringify(d)}\n${USAGE}`);
   const allSets = [...LAW_ZOO.map((l) => l.name), ...PUBLIC];
   const sets = values.sets ? values.sets.split(",") : allSets;

@@ -27,15 +27,33 @@ import {
 export const DEFAULT_DESIGN: InteractionConfig = { hidden: [6], seed: 1 };
 
 /**
- * The designs `npm run bench:generality` and notebook 04 compare: `substep` ({@link
- * DEFAULT_DESIGN}, the CLI's) and `inverse-square`, the earlier design whose invariants and self
- * term were the three public sets' laws (a pair function of 4 units, 54 parameters).
+ * A candidate successor of {@link DEFAULT_DESIGN}, measured by `npm run bench:generality --
+ * --designs factors`: 12 substeps, and each pair coefficient scaled by a learned bilinear factor
+ * of the two particles' properties (104 parameters). Forces that scale with masses or charges
+ * are a product the small pair MLP fits poorly; the factor carries it.
  */
-export type DesignName = "substep" | "inverse-square";
+export const FACTORS_DESIGN: InteractionConfig = {
+  hidden: [6],
+  seed: 1,
+  substeps: 12,
+  factors: true,
+};
+
+/**
+ * The designs `npm run bench:generality` and notebook 04 compare: `substep` ({@link
+ * DEFAULT_DESIGN}, the CLI's), `factors` ({@link FACTORS_DESIGN}, a candidate) and
+ * `inverse-square`, the earlier design whose invariants and self term were the three public sets'
+ * laws (a pair function of 4 units, 54 parameters).
+ */
+export type DesignName = "substep" | "factors" | "inverse-square";
+
+/** Every {@link DesignName}. */
+export const DESIGN_NAMES: readonly DesignName[] = ["substep", "factors", "inverse-square"];
 
 /** The hidden widths each design runs with unless told otherwise. */
 export const DESIGN_WIDTHS: Record<DesignName, number[]> = {
   substep: DEFAULT_DESIGN.hidden,
+  factors: FACTORS_DESIGN.hidden,
   "inverse-square": [4],
 };
 
@@ -49,6 +67,8 @@ export async function runDesign(
 ): Promise<{ model: tf.LayersModel; result: ModelResult }> {
   const seed = (options.seed ?? 0) + 1;
   if (design === "substep") return runInteraction(train, val, { hidden, seed }, options);
+  if (design === "factors")
+    return runInteraction(train, val, { ...FACTORS_DESIGN, hidden, seed }, options);
   const model = buildInverseSquareModel({ hidden, seed });
   const name = `inverse-square ${JSON.stringify(hidden)}`;
   const fit = () => trainModel(model, train, val, options);

@@ -62,12 +62,12 @@ export interface KernelForward {
  * checked against central finite differences in the tests.
  *
  * `params` are the layer's weights in order: the MLP's `w0, b0, w1, b1, …` (w as (in, out) row
- * by row), then {@link FIELD_WEIGHTS}.
+ * by row), with `factors` the pair factors' 2 × 4 weights, then {@link FIELD_WEIGHTS}.
  *
  * @example
  * const kernel = new InteractionKernel([6], 6, 0.5); // 6 substeps of a 0.5 step
- * const { out, tape } = kernel.forward(x, batch, params);
- * const grads = kernel.backward(x, batch, params, tape, dLossDOut);
+ * const forward = kernel.forward(x, batch, params);
+ * const grads = kernel.backward(x, batch, params, forward, dLossDOut);
  */
 export class InteractionKernel {
   /** Widths of the pair MLP's layers, inputs to outputs. */
@@ -84,12 +84,14 @@ export class InteractionKernel {
 
   /**
    * A kernel for a pair MLP of `hidden` widths, integrating an observation step of `step` time
-   * units in `substeps` substeps.
+   * units in `substeps` substeps; with `factors`, each pair coefficient is scaled by a learned
+   * `1 + w₀ + w₁ qᵢ + w₂ qⱼ + w₃ qᵢ qⱼ` of the two properties.
    */
   constructor(
     hidden: number[],
     readonly substeps: number,
     readonly step: number,
+    readonly factors = false,
   ) {
     this.sizes = [N_INVARIANTS, ...hidden, 2];
     this.offsets = this.sizes.map((_, l) => this.sizes.slice(0, l).reduce((a, b) => a + b, 0));
@@ -101,12 +103,12 @@ export class InteractionKernel {
   /** Sizes of the parameter arrays, in the order `params` lists them. */
   paramSizes(): number[] {
     const mlp = this.sizes.slice(1).flatMap((out, l) => [this.sizes[l] * out, out]);
-    return [...mlp, ...FIELD_WEIGHTS.map(([, n]) => n)];
+    return [...mlp, ...(this.factors ? [2 * 4] : []), ...FIELD_WEIGHTS.map(([, n]) => n)];
   }
 
   /**
    * Positions one step later for `batch` samples of (4, 7) inputs. With `keepTape` it also
-   * returns what {@link backward} reads (some 11 KB a sample at 6 substeps); without, the tape is
+   * returns what {@link backward} reads (some 11 KB a sample and 6 substeps); without, the tape is
    * empty and its space reused from sample to sample.
    */
   forward(
@@ -115,12 +117,12 @@ export class InteractionKernel {
     params: Float64Array[],
     keepTape = true,
   ): KernelForward {
-    const S = this.substeps;
     const E = this.evalWidth;
+    const S = this.substeps;
+    const dt = this.step / S;
     const out = new Float64Array(batch * SAMPLE_OUT);
     const rec = new Float64Array((keepTape ? batch : 1) * S * E);
     const [p, v, a, next] = this.buf;
-    const dt = this.step / S;
     for (let b = 0; b < batch; b++) {
       this.load(x, b, p, v);
       const t0 = keepTape ? b * S * E : 0;
@@ -146,27 +148,28 @@ export class InteractionKernel {
 
   /**
    * Gradients of a loss with respect to `params`, given its gradient `dy` with respect to the
-   * outputs of {@link forward} on the same inputs (whose tape it reads). Summed over the batch.
+   * outputs of {@link forward} on the same inputs (whose tape it reads). Summed over
+   * the batch.
    */
   backward(
     x: ArrayLike<number>,
     batch: number,
     params: Float64Array[],
-    tape: Float64Array,
+    { tape }: KernelForward,
     dy: ArrayLike<number>,
   ): Float64Array[] {
-    const S = this.substeps;
     const E = this.evalWidth;
-    if (tape.length !== batch * S * E) throw new Error("backward needs forward's tape (keepTape)");
+    const S = this.substeps;
     const dt = this.step / S;
+    if (tape.length !== batch * S * E) throw new Error("backward needs forward's tape (keepTape)");
     const grads = this.paramSizes().map((n) => new Float64Array(n));
     // Adjoints of the state after substep s: positions, velocities and acceleration.
     const [gP, gV, gA, gPos, gVel, p] = this.buf;
     for (let b = 0; b < batch; b++) {
+      const t0 = b * S * E;
       this.load(x, b, p, gV);
       for (let k = 0; k < STATE; k++) gP[k] = dy[b * SAMPLE_OUT + k];
       gV.fill(0);
-      const t0 = b * S * E;
       for (let s = S - 1; s >= 0; s--) {
         // Going back over substep s, in reverse: v' = v + (a + a') dt / 2 with a' = F(p', w),
         // w = v + a dt; then p' = p + v dt + a dt² / 2. gV and gA then hold v's and a's adjoints.
@@ -315,10 +318,10 @@ export class InteractionKernel {
       const act = at + 2 * STATE + k * W;
       this.geometry(rec, at, k, pair, act);
       this.mlp(params, rec, act);
-      const alpha = rec[act + outAt];
-      const beta = rec[act + outAt + 1];
-      const s = alpha * pair[7];
       const i = PAIR_I[k];
+      const alpha = rec[act + outAt] * this.factor(params, 0, i, PAIR_J[k]);
+      const beta = rec[act + outAt + 1] * this.factor(params, 4, i, PAIR_J[k]);
+      const s = alpha * pair[7];
       for (let c = 0; c < 3; c++) acc[i * 3 + c] += s * pair[c] + beta * pair[3 + c];
     }
     const f = this.fieldParams(params);
@@ -367,10 +370,14 @@ export class InteractionKernel {
     for (let k = 0; k < N_PAIRS; k++) {
       const act = at + 2 * STATE + k * W;
       this.geometry(rec, at, k, pair, -1);
-      const alpha = rec[act + outAt];
-      const beta = rec[act + outAt + 1];
       const i = PAIR_I[k];
       const j = PAIR_J[k];
+      const rawAlpha = rec[act + outAt];
+      const rawBeta = rec[act + outAt + 1];
+      const fAlpha = this.factor(params, 0, i, j);
+      const fBeta = this.factor(params, 4, i, j);
+      const alpha = rawAlpha * fAlpha;
+      const beta = rawBeta * fBeta;
       // pair = α (1/d) r + β u
       let gr0 = 0;
       let gu0 = 0;
@@ -379,8 +386,22 @@ export class InteractionKernel {
         gu0 += gAcc[i * 3 + c] * pair[3 + c];
       }
       const invD = pair[7];
-      g[outAt] = gr0 * invD;
-      g[outAt + 1] = gu0;
+      g[outAt] = gr0 * invD * fAlpha;
+      g[outAt + 1] = gu0 * fBeta;
+      if (this.factors) {
+        const gf = grads[2 * (this.sizes.length - 1)];
+        const [qi, qj] = [this.q[i], this.q[j]];
+        const ga = gr0 * invD * rawAlpha;
+        const gb = gu0 * rawBeta;
+        gf[0] += ga;
+        gf[1] += ga * qi;
+        gf[2] += ga * qj;
+        gf[3] += ga * qi * qj;
+        gf[4] += gb;
+        gf[5] += gb * qi;
+        gf[6] += gb * qj;
+        gf[7] += gb * qi * qj;
+      }
       this.mlpBackward(params, grads, rec, act);
       const d = pair[6];
       // Invariants d, 1/d, r·u / d, |u| back to r and u.
@@ -479,9 +500,21 @@ export class InteractionKernel {
     return norm;
   }
 
+  /**
+   * The property factor `1 + w₀ + w₁ qᵢ + w₂ qⱼ + w₃ qᵢ qⱼ` of a pair coefficient (α at `from`
+   * 0, β at 4), or 1 without factors.
+   */
+  private factor(params: Float64Array[], from: number, i: number, j: number): number {
+    if (!this.factors) return 1;
+    const w = params[2 * (this.sizes.length - 1)];
+    const qi = this.q[i];
+    const qj = this.q[j];
+    return 1 + w[from] + w[from + 1] * qi + w[from + 2] * qj + w[from + 3] * qi * qj;
+  }
+
   /** The field term's arrays (weights or their gradients) by name. */
   private fieldParams(all: Float64Array[]): FieldParams {
-    const n = 2 * (this.sizes.length - 1);
+    const n = 2 * (this.sizes.length - 1) + (this.factors ? 1 : 0);
     return {
       a: all[n],
       b: all[n + 1],

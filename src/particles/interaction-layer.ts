@@ -17,6 +17,8 @@ export interface InteractionConfig {
   seed: number;
   /** Integration substeps inside one observation step (default {@link DEFAULT_SUBSTEPS}). */
   substeps?: number;
+  /** Scale each pair coefficient by a learned bilinear factor of the two properties. */
+  factors?: boolean;
 }
 
 /** Time between a sample's input and its target, in the challenge's data. */
@@ -48,7 +50,8 @@ export const DEFAULT_SUBSTEPS = 6;
 export class InteractionLayer extends tf.layers.Layer {
   /** Name under which tfjs serialises the layer. */
   static className = "InteractionLayer";
-  private readonly cfg: Required<InteractionConfig>;
+  private readonly cfg: Omit<Required<InteractionConfig>, "factors"> &
+    Pick<InteractionConfig, "factors">;
   private mlp: tf.LayerVariable[] = [];
   private field: Record<
     "a" | "b" | "c" | "gate" | "w0" | "b0" | "w1" | "b1",
@@ -62,6 +65,7 @@ export class InteractionLayer extends tf.layers.Layer {
       hidden: config.hidden,
       seed: config.seed,
       substeps: config.substeps ?? DEFAULT_SUBSTEPS,
+      ...(config.factors ? { factors: true } : {}),
     };
   }
 
@@ -82,6 +86,9 @@ export class InteractionLayer extends tf.layers.Layer {
       this.mlp.push(this.addWeight(`w${l}`, [sizes[l], sizes[l + 1]], "float32", init(l, scale)));
       this.mlp.push(this.addWeight(`b${l}`, [sizes[l + 1]], "float32", zeros));
     }
+    // Property factors 1 + w·(1, qᵢ, qⱼ, qᵢqⱼ) of α and β, starting as 1.
+    if (this.cfg.factors)
+      this.mlp.push(this.addWeight("pair_factor", [2, PAIR_FACTOR_PARAMS / 2], "float32", zeros));
     this.field = {
       a: this.addWeight("field_p", [6, 1], "float32", zeros),
       b: this.addWeight("field_v", [3, 3], "float32", zeros),
@@ -117,18 +124,23 @@ export class InteractionLayer extends tf.layers.Layer {
    * data).
    */
   private fusedOp(): (...tensors: tf.Tensor[]) => tf.Tensor {
-    const kernel = new InteractionKernel(this.cfg.hidden, this.cfg.substeps, OBSERVATION_STEP);
+    const kernel = new InteractionKernel(
+      this.cfg.hidden,
+      this.cfg.substeps,
+      OBSERVATION_STEP,
+      this.cfg.factors,
+    );
     return tf.customGrad(((...args: unknown[]) => {
       const [x, ...weights] = args.slice(0, -1) as tf.Tensor[];
       const batch = x.shape[0];
       const xs = x.dataSync();
       const params = weights.map((w) => Float64Array.from(w.dataSync()));
       // The tape is only kept while tfjs records gradients (training), not for predictions.
-      const { out, tape } = kernel.forward(xs, batch, params, tf.engine().state.gradientDepth > 0);
+      const forward = kernel.forward(xs, batch, params, tf.engine().state.gradientDepth > 0);
       return {
-        value: tf.tensor3d(Float32Array.from(out), [batch, N_PARTICLES, N_OUT]),
+        value: tf.tensor3d(Float32Array.from(forward.out), [batch, N_PARTICLES, N_OUT]),
         gradFunc: (dy: tf.Tensor) => {
-          const grads = kernel.backward(xs, batch, params, tape, dy.dataSync());
+          const grads = kernel.backward(xs, batch, params, forward, dy.dataSync());
           const asTensors = grads.map((g, k) => tf.tensor(Float32Array.from(g), weights[k].shape));
           return [tf.zerosLike(x), ...asTensors];
         },
@@ -139,7 +151,7 @@ export class InteractionLayer extends tf.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), ...this.cfg };
+    return { ...super.getConfig(), ...(this.cfg as unknown as tf.serialization.ConfigDict) };
   }
 }
 tf.serialization.registerClass(InteractionLayer);
@@ -147,10 +159,15 @@ tf.serialization.registerClass(InteractionLayer);
 /** Parameters of the field term: A 6, B 9, c 3, the gates 6, the radial function 10. */
 export const FIELD_TERM_PARAMS = FIELD_WEIGHTS.reduce((n, [, size]) => n + size, 0);
 
-/** Parameter count of the design from its widths alone: the pair MLP plus the field term. */
-export function interactionParamCount(config: Pick<InteractionConfig, "hidden">): number {
+/** Parameters of the property factors of α and β: 4 each. */
+export const PAIR_FACTOR_PARAMS = 8;
+
+/** Parameter count of the design from its widths alone: the pair MLP, its factors, the field term. */
+export function interactionParamCount(
+  config: Pick<InteractionConfig, "hidden" | "factors">,
+): number {
   const sizes = [N_INVARIANTS, ...config.hidden, 2];
-  let n = FIELD_TERM_PARAMS;
+  let n = FIELD_TERM_PARAMS + (config.factors ? PAIR_FACTOR_PARAMS : 0);
   for (let l = 0; l + 1 < sizes.length; l++) n += sizes[l] * sizes[l + 1] + sizes[l + 1];
   return n;
 }

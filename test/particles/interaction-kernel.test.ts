@@ -17,12 +17,19 @@ const direction = Float64Array.from({ length: batch * 12 }, (_, i) => Math.cos(0
 const loss = (kernel: InteractionKernel, params: Float64Array[]): number =>
   kernel.forward(x, batch, params, false).out.reduce((s, o, i) => s + o * direction[i], 0);
 
-for (const hidden of [[6], [4, 3]]) {
-  test(`backward's gradient matches central finite differences (hidden ${hidden})`, () => {
-    const kernel = new InteractionKernel(hidden, 3, 0.5);
+const variants: { name: string; make: () => InteractionKernel }[] = [
+  { name: "hidden [6]", make: () => new InteractionKernel([6], 3, 0.5) },
+  { name: "hidden [4, 3]", make: () => new InteractionKernel([4, 3], 3, 0.5) },
+  {
+    name: "property factors",
+    make: () => new InteractionKernel([6], 2, 0.5, true),
+  },
+];
+for (const { name, make } of variants) {
+  test(`backward's gradient matches central finite differences (${name})`, () => {
+    const kernel = make();
     const params = weightsFor(kernel);
-    const { tape } = kernel.forward(x, batch, params);
-    const grads = kernel.backward(x, batch, params, tape, direction);
+    const grads = kernel.backward(x, batch, params, kernel.forward(x, batch, params), direction);
     const h = 1e-5;
     let checked = 0;
     params.forEach((p, k) => {
@@ -56,7 +63,7 @@ test("forward gives the same outputs with and without a tape; backward refuses a
   const bare = kernel.forward(x, batch, params, false);
   assert.deepEqual(bare.out, kept.out);
   assert.equal(bare.tape.length, 0);
-  assert.throws(() => kernel.backward(x, batch, params, bare.tape, direction), /tape/);
+  assert.throws(() => kernel.backward(x, batch, params, bare, direction), /tape/);
 });
 
 test("the rational tanh is within 3e-7 of Math.tanh and odd", () => {

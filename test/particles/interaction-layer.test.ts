@@ -58,6 +58,9 @@ test("the parameter count from the widths equals tfjs's own count", async () => 
       interactionParamCount({ hidden }),
     );
   }
+  const factors = buildInteractionModel({ hidden: [6], seed: 1, factors: true });
+  assert.equal(factors.countParams(), interactionParamCount({ hidden: [6], factors: true }));
+  assert.equal(factors.countParams(), interactionParamCount({ hidden: [6] }) + 8);
 });
 
 test("with an isotropic field term, rotating the inputs about the origin rotates the outputs", async () => {
@@ -123,22 +126,25 @@ test("a uniform field that is not rotation-symmetric is integrated exactly: p + 
   close(predict(model, x), expected, 1e-5);
 });
 
-test("the layer's tfjs gradients are the kernel's, weight by weight", async () => {
-  await initBackend();
-  const model = perturbed(buildInteractionModel({ hidden: [6], seed: 5 }));
-  const xs = tf.tensor3d(x, [64, 4, 7]);
-  const direction = tf.sin(tf.range(0, 64 * 12)).reshape([64, 4, 3]);
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const { grads } = tf.variableGrads(
-    () => tf.sum(tf.mul(direction, model.apply(xs) as tf.Tensor)) as tf.Scalar,
-    vars,
-  );
-  const kernel = new InteractionKernel([6], DEFAULT_SUBSTEPS, OBSERVATION_STEP);
-  const params = model.getWeights().map((w) => Float64Array.from(w.dataSync()));
-  const { tape } = kernel.forward(x, 64, params);
-  const expected = kernel.backward(x, 64, params, tape, direction.dataSync());
-  vars.forEach((v, k) => close(grads[v.name].dataSync(), expected[k], 1e-5));
-});
+for (const factors of [false, true]) {
+  test(`the layer's tfjs gradients are the kernel's, weight by weight (factors ${factors})`, async () => {
+    await initBackend();
+    const model = perturbed(buildInteractionModel({ hidden: [6], seed: 5, factors }));
+    const xs = tf.tensor3d(x, [64, 4, 7]);
+    const direction = tf.sin(tf.range(0, 64 * 12)).reshape([64, 4, 3]);
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const { grads } = tf.variableGrads(
+      () => tf.sum(tf.mul(direction, model.apply(xs) as tf.Tensor)) as tf.Scalar,
+      vars,
+    );
+    const kernel = new InteractionKernel([6], DEFAULT_SUBSTEPS, OBSERVATION_STEP, factors);
+    const params = model.getWeights().map((w) => Float64Array.from(w.dataSync()));
+    const forward = kernel.forward(x, 64, params);
+    const expected = kernel.backward(x, 64, params, forward, direction.dataSync());
+    assert.equal(vars.length, expected.length);
+    vars.forEach((v, k) => close(grads[v.name].dataSync(), expected[k], 1e-5));
+  });
+}
 
 test("the wasm backend trains as the cpu backend does: same outputs, gradients and steps", async () => {
   // The kernel computes in JavaScript on either backend; the loss and Adam are tfjs ops.
