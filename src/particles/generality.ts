@@ -62,7 +62,7 @@ export function generalitySummary(
 
 /**
  * The measured table by set: this design's score, its noise-floor ceiling, the earlier design's
- * score and the linear baseline's, as table rows.
+ * score, the candidate design's where the table has it, and the linear baseline's, as table rows.
  *
  * @example
  * showTable(generalityRows(readGenerality()));
@@ -71,15 +71,18 @@ export function generalityRows(
   table: GeneralityTable,
   design: DesignName = "substep",
   earlier: DesignName = "inverse-square",
+  candidate: DesignName = "factors",
 ): Record<string, string | number>[] {
   const of = (d: DesignName, set: string) =>
-    table.rows.find((r) => r.design === d && r.set === set)!;
+    table.rows.find((r) => r.design === d && r.set === set);
+  const hasCandidate = table.rows.some((r) => r.design === candidate);
   return [...new Set(table.rows.map((r) => r.set))].map((set) => ({
     set,
-    "this design": Math.round(of(design, set).valScore),
-    ceiling: Math.round(of(design, set).ceiling),
-    "earlier design": Math.round(of(earlier, set).valScore),
-    linear: Math.round(of(design, set).linearScore),
+    "this design": Math.round(of(design, set)!.valScore),
+    ceiling: Math.round(of(design, set)!.ceiling),
+    "earlier design": Math.round(of(earlier, set)!.valScore),
+    ...(hasCandidate ? { candidate: Math.round(of(candidate, set)?.valScore ?? NaN) } : {}),
+    linear: Math.round(of(design, set)!.linearScore),
   }));
 }
 

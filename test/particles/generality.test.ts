@@ -69,6 +69,12 @@ test("generalityRows and generalitySeries read the table by set and by design", 
     "earlier design": 2500,
     linear: 500,
   });
+  assert.equal("candidate" in generalityRows(table)[0], false);
+  table.rows.push(row("a", "factors", 9500));
+  assert.deepEqual(
+    generalityRows(table).map((r) => r.candidate),
+    [9500, NaN],
+  );
   assert.deepEqual(generalitySeries(table, "inverse-square", "earlier"), {
     name: "earlier",
     x: [96, 96],
