@@ -45,7 +45,9 @@ export const DEFAULT_SUBSTEPS = 6;
  * Verlet, velocities by Heun's rule), one acceleration per substep, so that a force that bends a
  * trajectory within the step is followed. Permutation-equivariant; the pair part is also invariant
  * to rotations and translations. Input (batch, 4, 7) raw observations; output (batch, 4, 3)
- * positions one step later.
+ * positions one step later. With `factors`, α and β are scaled by a learned bilinear factor of
+ * the two properties. The whole network runs as one tfjs op, {@link InteractionKernel}'s
+ * hand-written forward and backward passes.
  */
 export class InteractionLayer extends tf.layers.Layer {
   /** Name under which tfjs serialises the layer. */
