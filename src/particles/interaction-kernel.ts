@@ -164,10 +164,10 @@ export class InteractionKernel {
     if (tape.length !== batch * S * E) throw new Error("backward needs forward's tape (keepTape)");
     const grads = this.paramSizes().map((n) => new Float64Array(n));
     // Adjoints of the state after substep s: positions, velocities and acceleration.
-    const [gP, gV, gA, gPos, gVel, p] = this.buf;
+    const [gP, gV, gA, gPos, gVel] = this.buf;
     for (let b = 0; b < batch; b++) {
       const t0 = b * S * E;
-      this.load(x, b, p, gV);
+      this.loadProperties(x, b);
       for (let k = 0; k < STATE; k++) gP[k] = dy[b * SAMPLE_OUT + k];
       gV.fill(0);
       for (let s = S - 1; s >= 0; s--) {
@@ -200,8 +200,13 @@ export class InteractionKernel {
         p[i * 3 + c] = x[o + c];
         v[i * 3 + c] = x[o + 3 + c];
       }
-      this.q[i] = x[o + 6];
     }
+    this.loadProperties(x, b);
+  }
+
+  /** Sample b's properties into q (the backward pass reads positions from the tape). */
+  private loadProperties(x: ArrayLike<number>, b: number): void {
+    for (let i = 0; i < N_PARTICLES; i++) this.q[i] = x[b * SAMPLE_IN + i * N_IN + 6];
   }
 
   /**
@@ -332,9 +337,9 @@ export class InteractionKernel {
       const norm = this.central(rec, at + o, f, h);
       const ratio = rec[h + 4] / norm;
       const q = this.q[i];
-      const gp = 1 + f.gate[0] + f.gate[3] * q;
-      const gv = 1 + f.gate[1] + f.gate[4] * q;
-      const gc = 1 + f.gate[2] + f.gate[5] * q;
+      const gp = gate(f, 0, q);
+      const gv = gate(f, 1, q);
+      const gc = gate(f, 2, q);
       for (let c = 0; c < 3; c++) {
         let ap = 0;
         let bv = 0;
@@ -429,9 +434,9 @@ export class InteractionKernel {
       const norm = rec[h];
       const ratio = rec[h + 4] / norm;
       const q = this.q[i];
-      const gp = 1 + f.gate[0] + f.gate[3] * q;
-      const gv = 1 + f.gate[1] + f.gate[4] * q;
-      const gc = 1 + f.gate[2] + f.gate[5] * q;
+      const gp = gate(f, 0, q);
+      const gv = gate(f, 1, q);
+      const gc = gate(f, 2, q);
       let gGp = 0;
       let gGv = 0;
       let gGc = 0;
@@ -526,6 +531,11 @@ export class InteractionKernel {
       b1: all[n + 7],
     };
   }
+}
+
+/** The gate `1 + offset + slope · q` of the field's p (part 0), v (1) or c (2) part. */
+function gate(f: FieldParams, part: number, q: number): number {
+  return 1 + f.gate[part] + f.gate[3 + part] * q;
 }
 
 /** Numbers recorded per particle for the field: |p|, the radial function's 3 units, f(|p|). */
