@@ -30,8 +30,8 @@ import { runMain } from "../src/runtime/run-main";
 
 const PUBLIC = ["5bf4506e86", "ee1e1d5f36", "22233fd544"];
 const USAGE = `usage: npm run bench:generality -- [options]
-  --designs LIST  designs to compare: substep (the CLI's default), factors (a candidate: 12
-                  substeps, property factors), inverse-square (the earlier one) (default substep)
+  --designs LIST  designs to compare: substep (the CLI's default), factors (a candidate: the
+                  same with property factors), inverse-square (the earlier one) (default substep)
   --sets LIST     zoo laws and public hashes (default: every law of the zoo and the three public sets)
   --epochs N      epochs (default the CLI's, ${DEFAULT_TRAINING.epochs})
   --workers N     worker threads (default: one per core)

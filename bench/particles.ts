@@ -113,6 +113,8 @@ async function main(argv: string[]): Promise<void> {
       const recipe = [
         "--substeps",
         String(DEFAULT_SUBSTEPS),
+        "--step-control",
+        String(DEFAULT_DESIGN.stepControl ?? 0),
         "--epochs",
         String(DEFAULT_TRAINING.epochs),
         "--batch",

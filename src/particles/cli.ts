@@ -97,7 +97,7 @@ export async function main(argv: string[]): Promise<number> {
             `  epoch ${l.epoch}: loss ${l.loss.toExponential(3)}  val ${l.valLoss.toExponential(3)}  lr ${l.learningRate.toExponential(1)}  ${l.seconds.toFixed(1)} s`,
           ),
   };
-  const design = { hidden, seed: seed + 1 };
+  const design = { ...DEFAULT_DESIGN, hidden, seed: seed + 1 };
   const { model, result } = await runInteraction(train, val, design, options, threads);
   const results = [result];
   if (values.baselines)

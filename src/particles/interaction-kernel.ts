@@ -1,5 +1,6 @@
 import * as data from "./data";
 import * as pairs from "./particle-pairs";
+import { type StepControl, substepsLeft } from "./step-control";
 
 // Module-local copies of the constants the loops read: under tsx (CommonJS), an imported binding
 // is a getter call on every read, which cost a third of the kernel's time.
@@ -48,7 +49,28 @@ export interface KernelForward {
    * activation of its pairs and field (empty unless asked for).
    */
   tape: Float64Array;
+  /** Every sample's substep lengths, one sample after the other. */
+  steps: Float64Array;
+  /** Where sample b's substeps start in `steps` (and its evaluations in `tape`), `batch + 1` long. */
+  starts: Int32Array;
 }
+
+/** Options of {@link InteractionKernel}. */
+export interface KernelOptions {
+  /** Scale each pair coefficient by a learned `1 + w₀ + w₁ qᵢ + w₂ qⱼ + w₃ qᵢ qⱼ`. */
+  factors?: boolean;
+  /**
+   * Step control η: with η > 0 a substep is at most `step / substeps` long and at most
+   * `η √(d / |aⱼ − aᵢ|)` over every pair (d apart, with the accelerations the network gives
+   * them), the time the pair takes to change its separation under that relative acceleration
+   * from rest; never shorter than `step / (substeps · MAX_REFINEMENT)`. Without (0), `substeps`
+   * equal substeps.
+   */
+  stepControl?: number;
+}
+
+/** How many times shorter than `step / substeps` a controlled substep may get. */
+export const MAX_REFINEMENT = 8;
 
 /**
  * The interaction network's forward and backward passes written out by hand, one sample at a
@@ -61,17 +83,26 @@ export interface KernelForward {
  * per sample, and tfjs keeps the parts it is good at (the loss, Adam, saving). The gradient is
  * checked against central finite differences in the tests.
  *
+ * With step control (see {@link KernelOptions}) each sample takes as many substeps as its own
+ * learned accelerations ask for: many through a close encounter, few in free flight. The substep
+ * lengths are constants of the backward pass (they are chosen, not computed from the weights in
+ * a differentiable way), as in adaptive ODE solvers.
+ *
  * `params` are the layer's weights in order: the MLP's `w0, b0, w1, b1, …` (w as (in, out) row
  * by row), with `factors` the pair factors' 2 × 4 weights, then {@link FIELD_WEIGHTS}.
  *
  * @example
- * const kernel = new InteractionKernel([6], 6, 0.5); // 6 substeps of a 0.5 step
+ * const kernel = new InteractionKernel([6], 6, 0.5, { stepControl: 0.2 }); // 6 or more substeps
  * const forward = kernel.forward(x, batch, params);
  * const grads = kernel.backward(x, batch, params, forward, dLossDOut);
  */
 export class InteractionKernel {
   /** Widths of the pair MLP's layers, inputs to outputs. */
   readonly sizes: number[];
+  /** With property factors on the pair coefficients. */
+  readonly factors: boolean;
+  /** Step control η (0: equal substeps). */
+  readonly stepControl: number;
   /** Where each layer's activations start in a pair's record. */
   private readonly offsets: number[];
   /** Numbers recorded per pair: every layer's activations. */
@@ -84,15 +115,16 @@ export class InteractionKernel {
 
   /**
    * A kernel for a pair MLP of `hidden` widths, integrating an observation step of `step` time
-   * units in `substeps` substeps; with `factors`, each pair coefficient is scaled by a learned
-   * `1 + w₀ + w₁ qᵢ + w₂ qⱼ + w₃ qᵢ qⱼ` of the two properties.
+   * units in `substeps` substeps (at least, with step control).
    */
   constructor(
     hidden: number[],
     readonly substeps: number,
     readonly step: number,
-    readonly factors = false,
+    options: KernelOptions = {},
   ) {
+    this.factors = options.factors ?? false;
+    this.stepControl = options.stepControl ?? 0;
     this.sizes = [N_INVARIANTS, ...hidden, 2];
     this.offsets = this.sizes.map((_, l) => this.sizes.slice(0, l).reduce((a, b) => a + b, 0));
     this.pairWidth = this.sizes.reduce((a, b) => a + b, 0);
@@ -108,31 +140,64 @@ export class InteractionKernel {
 
   /**
    * Positions one step later for `batch` samples of (4, 7) inputs. With `keepTape` it also
-   * returns what {@link backward} reads (some 11 KB a sample and 6 substeps); without, the tape is
-   * empty and its space reused from sample to sample.
+   * returns what {@link backward} reads (some 1.8 KB a sample and substep); without, the tape is
+   * empty and its space reused from sample to sample. With `replay`, an earlier forward pass on
+   * the same inputs, its substep lengths are taken instead of chosen (the tests use it to check
+   * gradients with the substeps held fixed).
    */
   forward(
     x: ArrayLike<number>,
     batch: number,
     params: Float64Array[],
     keepTape = true,
+    replay?: KernelForward,
   ): KernelForward {
     const E = this.evalWidth;
     const S = this.substeps;
-    const dt = this.step / S;
+    const maxSteps = this.stepControl > 0 ? S * MAX_REFINEMENT : S;
+    const control: StepControl = {
+      eta: this.stepControl,
+      longest: this.step / S,
+      shortest: this.step / maxSteps,
+      maxSteps,
+    };
     const out = new Float64Array(batch * SAMPLE_OUT);
-    const rec = new Float64Array((keepTape ? batch : 1) * S * E);
+    let rec: Float64Array<ArrayBuffer> = new Float64Array(keepTape ? batch * S * E : E);
+    let steps: Float64Array<ArrayBuffer> = new Float64Array(batch * S);
+    const starts = new Int32Array(batch + 1);
     const [p, v, a, next] = this.buf;
     for (let b = 0; b < batch; b++) {
+      const first = starts[b];
+      if (keepTape && rec.length < (first + maxSteps) * E) rec = grow(rec, (first + maxSteps) * E);
+      if (steps.length < first + maxSteps) steps = grow(steps, first + maxSteps);
       this.load(x, b, p, v);
-      const t0 = keepTape ? b * S * E : 0;
+      const t0 = keepTape ? first * E : 0;
       rec.set(p, t0);
       rec.set(v, t0 + STATE);
       this.accel(params, rec, t0, a);
-      for (let s = 0; s < S; s++) {
+      let left = this.step;
+      for (let s = 0; ; s++) {
+        let dt: number;
+        let last: boolean;
+        if (replay) {
+          dt = replay.steps[replay.starts[b] + s];
+          last = replay.starts[b] + s + 1 === replay.starts[b + 1];
+        } else if (this.stepControl > 0) {
+          const n = substepsLeft(control, p, a, left, s);
+          dt = left / n;
+          last = n === 1;
+        } else {
+          dt = this.step / S;
+          last = s + 1 === S;
+        }
+        steps[first + s] = dt;
+        left -= dt;
         for (let k = 0; k < STATE; k++) p[k] += v[k] * dt + a[k] * 0.5 * dt * dt;
-        if (s + 1 === S) break;
-        const at = t0 + (s + 1) * E;
+        if (last) {
+          starts[b + 1] = first + s + 1;
+          break;
+        }
+        const at = keepTape ? t0 + (s + 1) * E : 0;
         rec.set(p, at);
         for (let k = 0; k < STATE; k++) rec[at + STATE + k] = v[k] + a[k] * dt;
         this.accel(params, rec, at, next);
@@ -143,7 +208,13 @@ export class InteractionKernel {
       }
       for (let k = 0; k < STATE; k++) out[b * SAMPLE_OUT + k] = p[k];
     }
-    return { out, tape: keepTape ? rec : new Float64Array(0) };
+    const total = starts[batch];
+    return {
+      out,
+      tape: keepTape ? rec.subarray(0, total * E) : new Float64Array(0),
+      steps: steps.subarray(0, total),
+      starts,
+    };
   }
 
   /**
@@ -155,22 +226,24 @@ export class InteractionKernel {
     x: ArrayLike<number>,
     batch: number,
     params: Float64Array[],
-    { tape }: KernelForward,
+    { tape, steps, starts }: KernelForward,
     dy: ArrayLike<number>,
   ): Float64Array[] {
     const E = this.evalWidth;
-    const S = this.substeps;
-    const dt = this.step / S;
-    if (tape.length !== batch * S * E) throw new Error("backward needs forward's tape (keepTape)");
+    if (tape.length !== starts[batch] * E)
+      throw new Error("backward needs forward's tape (keepTape)");
     const grads = this.paramSizes().map((n) => new Float64Array(n));
     // Adjoints of the state after substep s: positions, velocities and acceleration.
     const [gP, gV, gA, gPos, gVel] = this.buf;
     for (let b = 0; b < batch; b++) {
-      const t0 = b * S * E;
+      const first = starts[b];
+      const S = starts[b + 1] - first;
+      const t0 = first * E;
       this.loadProperties(x, b);
       for (let k = 0; k < STATE; k++) gP[k] = dy[b * SAMPLE_OUT + k];
       gV.fill(0);
       for (let s = S - 1; s >= 0; s--) {
+        const dt = steps[first + s];
         // Going back over substep s, in reverse: v' = v + (a + a') dt / 2 with a' = F(p', w),
         // w = v + a dt; then p' = p + v dt + a dt² / 2. gV and gA then hold v's and a's adjoints.
         if (s + 1 < S) {
@@ -531,6 +604,13 @@ export class InteractionKernel {
       b1: all[n + 7],
     };
   }
+}
+
+/** A copy of `a` with room for at least `n` numbers (twice its length or more). */
+function grow(a: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> {
+  const bigger = new Float64Array(Math.max(n, 2 * a.length));
+  bigger.set(a);
+  return bigger;
 }
 
 /** The gate `1 + offset + slope · q` of the field's p (part 0), v (1) or c (2) part. */

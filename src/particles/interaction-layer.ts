@@ -19,6 +19,11 @@ export interface InteractionConfig {
   substeps?: number;
   /** Scale each pair coefficient by a learned bilinear factor of the two properties. */
   factors?: boolean;
+  /**
+   * Step control η: each sample takes more substeps where its learned accelerations change
+   * pair separations fast (see KernelOptions); 0 or absent, equal substeps.
+   */
+  stepControl?: number;
 }
 
 /** Time between a sample's input and its target, in the challenge's data. */
@@ -43,7 +48,9 @@ export const DEFAULT_SUBSTEPS = 6;
  *
  * The observation step of 0.5 is integrated in {@link DEFAULT_SUBSTEPS} substeps (positions by
  * Verlet, velocities by Heun's rule), one acceleration per substep, so that a force that bends a
- * trajectory within the step is followed. Permutation-equivariant; the pair part is also invariant
+ * trajectory within the step is followed; with `stepControl`, each sample takes more and shorter
+ * substeps where its learned accelerations change a pair's separation fast (a close encounter),
+ * up to 8 times as many. Permutation-equivariant; the pair part is also invariant
  * to rotations and translations. Input (batch, 4, 7) raw observations; output (batch, 4, 3)
  * positions one step later. With `factors`, α and β are scaled by a learned bilinear factor of
  * the two properties. The whole network runs as one tfjs op, {@link InteractionKernel}'s
@@ -52,8 +59,8 @@ export const DEFAULT_SUBSTEPS = 6;
 export class InteractionLayer extends tf.layers.Layer {
   /** Name under which tfjs serialises the layer. */
   static className = "InteractionLayer";
-  private readonly cfg: Omit<Required<InteractionConfig>, "factors"> &
-    Pick<InteractionConfig, "factors">;
+  private readonly cfg: Omit<Required<InteractionConfig>, "factors" | "stepControl"> &
+    Pick<InteractionConfig, "factors" | "stepControl">;
   private mlp: tf.LayerVariable[] = [];
   private field: Record<
     "a" | "b" | "c" | "gate" | "w0" | "b0" | "w1" | "b1",
@@ -68,6 +75,7 @@ export class InteractionLayer extends tf.layers.Layer {
       seed: config.seed,
       substeps: config.substeps ?? DEFAULT_SUBSTEPS,
       ...(config.factors ? { factors: true } : {}),
+      ...(config.stepControl ? { stepControl: config.stepControl } : {}),
     };
   }
 
@@ -126,12 +134,10 @@ export class InteractionLayer extends tf.layers.Layer {
    * data).
    */
   private fusedOp(): (...tensors: tf.Tensor[]) => tf.Tensor {
-    const kernel = new InteractionKernel(
-      this.cfg.hidden,
-      this.cfg.substeps,
-      OBSERVATION_STEP,
-      this.cfg.factors,
-    );
+    const kernel = new InteractionKernel(this.cfg.hidden, this.cfg.substeps, OBSERVATION_STEP, {
+      factors: this.cfg.factors,
+      stepControl: this.cfg.stepControl,
+    });
     return tf.customGrad(((...args: unknown[]) => {
       const [x, ...weights] = args.slice(0, -1) as tf.Tensor[];
       const batch = x.shape[0];

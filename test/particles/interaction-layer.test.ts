@@ -126,10 +126,10 @@ test("a uniform field that is not rotation-symmetric is integrated exactly: p + 
   close(predict(model, x), expected, 1e-5);
 });
 
-for (const factors of [false, true]) {
-  test(`the layer's tfjs gradients are the kernel's, weight by weight (factors ${factors})`, async () => {
+for (const options of [{}, { factors: true }, { stepControl: 0.05 }]) {
+  test(`the layer's tfjs gradients are the kernel's, weight by weight (${JSON.stringify(options)})`, async () => {
     await initBackend();
-    const model = perturbed(buildInteractionModel({ hidden: [6], seed: 5, factors }));
+    const model = perturbed(buildInteractionModel({ hidden: [6], seed: 5, ...options }));
     const xs = tf.tensor3d(x, [64, 4, 7]);
     const direction = tf.sin(tf.range(0, 64 * 12)).reshape([64, 4, 3]);
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -137,9 +137,10 @@ for (const factors of [false, true]) {
       () => tf.sum(tf.mul(direction, model.apply(xs) as tf.Tensor)) as tf.Scalar,
       vars,
     );
-    const kernel = new InteractionKernel([6], DEFAULT_SUBSTEPS, OBSERVATION_STEP, factors);
+    const kernel = new InteractionKernel([6], DEFAULT_SUBSTEPS, OBSERVATION_STEP, options);
     const params = model.getWeights().map((w) => Float64Array.from(w.dataSync()));
     const forward = kernel.forward(x, 64, params);
+    if ("stepControl" in options) assert.ok(forward.starts[64] > 64 * DEFAULT_SUBSTEPS);
     const expected = kernel.backward(x, 64, params, forward, direction.dataSync());
     assert.equal(vars.length, expected.length);
     vars.forEach((v, k) => close(grads[v.name].dataSync(), expected[k], 1e-5));

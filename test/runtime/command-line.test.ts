@@ -17,6 +17,7 @@ const COMMANDS = [
   "bench/api-load.ts",
   "bench/embed.ts",
   "bench/generality.ts",
+  "bench/integration.ts",
   "bench/particles.ts",
   "bench/rating-scale.ts",
   "bench/rating-train.ts",
