@@ -162,8 +162,8 @@ export class InteractionKernel {
       maxSteps,
     };
     const out = new Float64Array(batch * SAMPLE_OUT);
-    let rec: Float64Array<ArrayBuffer> = new Float64Array(keepTape ? batch * S * E : E);
-    let steps: Float64Array<ArrayBuffer> = new Float64Array(batch * S);
+    let rec = new Float64Array(keepTape ? batch * S * E : E);
+    let steps = new Float64Array(batch * S);
     const starts = new Int32Array(batch + 1);
     const [p, v, a, next] = this.buf;
     for (let b = 0; b < batch; b++) {
@@ -606,11 +606,14 @@ export class InteractionKernel {
   }
 }
 
-/** A copy of `a` with room for at least `n` numbers (twice its length or more). */
-function grow(a: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> {
+/**
+ * A copy of `a` with room for at least `n` numbers (twice its length or more). Typed by `a`'s
+ * own type: tslab's TypeScript 5.0 has no generic typed arrays, later ones do.
+ */
+function grow<T extends Float64Array>(a: T, n: number): T {
   const bigger = new Float64Array(Math.max(n, 2 * a.length));
   bigger.set(a);
-  return bigger;
+  return bigger as T;
 }
 
 /** The gate `1 + offset + slope · q` of the field's p (part 0), v (1) or c (2) part. */
