@@ -134,7 +134,7 @@ class InteractionNet(nn.Module):
         return out
 
 
-MAX_REFINEMENT = 8  # as src/particles/interaction-kernel.ts
+MAX_REFINEMENT = 8  # as src/particles/step-control.ts
 
 
 def train(model, tx, ty, vx, vy, epochs, batch, seed):

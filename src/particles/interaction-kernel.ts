@@ -1,6 +1,6 @@
 import * as data from "./data";
 import * as pairs from "./particle-pairs";
-import { type StepControl, substepsLeft } from "./step-control";
+import { stepControlFor, substepsLeft } from "./step-control";
 
 // Module-local copies of the constants the loops read: under tsx (CommonJS), an imported binding
 // is a getter call on every read, which cost a third of the kernel's time.
@@ -68,9 +68,6 @@ export interface KernelOptions {
    */
   stepControl?: number;
 }
-
-/** How many times shorter than `step / substeps` a controlled substep may get. */
-export const MAX_REFINEMENT = 8;
 
 /**
  * The interaction network's forward and backward passes written out by hand, one sample at a
@@ -154,13 +151,8 @@ export class InteractionKernel {
   ): KernelForward {
     const E = this.evalWidth;
     const S = this.substeps;
-    const maxSteps = this.stepControl > 0 ? S * MAX_REFINEMENT : S;
-    const control: StepControl = {
-      eta: this.stepControl,
-      longest: this.step / S,
-      shortest: this.step / maxSteps,
-      maxSteps,
-    };
+    const control = stepControlFor(this.stepControl, S, this.step);
+    const maxSteps = control.maxSteps;
     const out = new Float64Array(batch * SAMPLE_OUT);
     let rec = new Float64Array(keepTape ? batch * S * E : E);
     let steps = new Float64Array(batch * S);

@@ -20,6 +20,23 @@ export interface StepControl {
 
 const N = N_PARTICLES;
 
+/** How many times shorter than `step / substeps` a controlled substep may get. */
+export const MAX_REFINEMENT = 8;
+
+/**
+ * The bounds of step control η over an observation step of `step` in at least `substeps`
+ * substeps: substeps at most `step / substeps` long, at least `step / (substeps ·
+ * MAX_REFINEMENT)`, at most `substeps · MAX_REFINEMENT` of them. With η = 0 (no control), exactly
+ * `substeps`.
+ *
+ * @example
+ * const control = stepControlFor(0.2, 6, 0.5); // substeps from 0.5 / 48 to 0.5 / 6
+ */
+export function stepControlFor(eta: number, substeps: number, step: number): StepControl {
+  const maxSteps = eta > 0 ? substeps * MAX_REFINEMENT : substeps;
+  return { eta, longest: step / substeps, shortest: step / maxSteps, maxSteps };
+}
+
 /**
  * How many equal substeps the rest `left` of the observation step takes, at positions `p` with
  * accelerations `a` (particle · 3 + axis) after `taken` substeps: the fewest that keep each
@@ -27,8 +44,7 @@ const N = N_PARTICLES;
  * `left` divided by it; 1 means it is the last.
  *
  * @example
- * const control = { eta: 0.2, longest: 0.5 / 6, shortest: 0.5 / 48, maxSteps: 48 };
- * const parts = substepsLeft(control, p, a, 0.5, 0); // 6 to 48
+ * const parts = substepsLeft(stepControlFor(0.2, 6, 0.5), p, a, 0.5, 0); // 6 to 48
  */
 export function substepsLeft(
   control: StepControl,

@@ -5,9 +5,9 @@ import { readNpz } from "../../src/io/npz";
 import {
   InteractionKernel,
   type KernelForward,
-  MAX_REFINEMENT,
   tanh,
 } from "../../src/particles/interaction-kernel";
+import { MAX_REFINEMENT } from "../../src/particles/step-control";
 
 const data = readNpz("data/particles/ee1e1d5f36.npz");
 const batch = 6;

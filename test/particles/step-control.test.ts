@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { substepsLeft } from "../../src/particles/step-control";
+import { stepControlFor, substepsLeft } from "../../src/particles/step-control";
 
-const control = { eta: 0.2, longest: 0.5 / 6, shortest: 0.5 / 48, maxSteps: 48 };
+const control = stepControlFor(0.2, 6, 0.5);
 /** Four particles on a line, 1 apart, with particle 1's acceleration `pull` towards particle 0. */
 const line = Float64Array.from([0, 0, 0, 1, 0, 0, 2, 0, 0, 3, 0, 0]);
 const pulled = (pull: number) => {
@@ -11,6 +11,16 @@ const pulled = (pull: number) => {
   a[3] = -pull;
   return a;
 };
+
+test("stepControlFor bounds the substeps between 1 and 1/8 of the equal ones, or fixes them", () => {
+  assert.deepEqual(control, { eta: 0.2, longest: 0.5 / 6, shortest: 0.5 / 48, maxSteps: 48 });
+  assert.deepEqual(stepControlFor(0, 6, 0.5), {
+    eta: 0,
+    longest: 0.5 / 6,
+    shortest: 0.5 / 6,
+    maxSteps: 6,
+  });
+});
 
 test("without relative accelerations the step is split into the longest substeps", () => {
   assert.equal(substepsLeft(control, line, new Float64Array(12), 0.5, 0), 6);

@@ -1,6 +1,5 @@
 import { N_IN, N_PARTICLES, SAMPLE_IN, SAMPLE_OUT } from "../data";
-import { MAX_REFINEMENT } from "../interaction-kernel";
-import { substepsLeft } from "../step-control";
+import { stepControlFor, substepsLeft } from "../step-control";
 import { accelerations, type InteractionLaw } from "./interaction-law";
 
 /** What {@link integrationError} measures. */
@@ -36,13 +35,7 @@ export function integrationError(
 ): IntegrationError {
   const S = N_PARTICLES * 3;
   const [p, v, q, a, next, w] = [S, S, N_PARTICLES, S, S, S].map((k) => new Float64Array(k));
-  const maxSteps = stepControl > 0 ? substeps * MAX_REFINEMENT : substeps;
-  const control = {
-    eta: stepControl,
-    longest: step / substeps,
-    shortest: step / maxSteps,
-    maxSteps,
-  };
+  const control = stepControlFor(stepControl, substeps, step);
   let squares = 0;
   let evaluations = 0;
   for (let b = 0; b < n; b++) {
