@@ -8,8 +8,8 @@
  */
 import { loadParticles } from "../src/particles/data";
 import { DEFAULT_DESIGN } from "../src/particles/experiment";
+import { integrationError } from "../src/particles/integration-error";
 import { DEFAULT_SUBSTEPS } from "../src/particles/interaction-layer";
-import { integrationError } from "../src/particles/simulation/integration-error";
 import { LAW_ZOO } from "../src/particles/simulation/law-zoo";
 import { zooDataFile } from "../src/particles/simulation/zoo-files";
 import { parseCommandLine } from "../src/runtime/command-line";

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { integrationError } from "../../../src/particles/simulation/integration-error";
-import { LAW_ZOO } from "../../../src/particles/simulation/law-zoo";
-import { simulateDataSet } from "../../../src/particles/simulation/simulate";
+import { integrationError } from "../../src/particles/integration-error";
+import { LAW_ZOO } from "../../src/particles/simulation/law-zoo";
+import { simulateDataSet } from "../../src/particles/simulation/simulate";
 
 const n = 400;
 /** The integrator's error on n simulated samples of the zoo's law `name`. */

@@ -1,6 +1,6 @@
-import { N_IN, N_PARTICLES, SAMPLE_IN, SAMPLE_OUT } from "../data";
-import { stepControlFor, substepsLeft } from "../step-control";
-import { accelerations, type InteractionLaw } from "./interaction-law";
+import { N_IN, N_PARTICLES, SAMPLE_IN, SAMPLE_OUT } from "./data";
+import { accelerations, type InteractionLaw } from "./simulation/interaction-law";
+import { stepControlFor, substepsLeft } from "./step-control";
 
 /** What {@link integrationError} measures. */
 export interface IntegrationError {
