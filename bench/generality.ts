@@ -8,9 +8,8 @@
  * the table as JSON (notebook 04 reads docs/generality.json).
  */
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 
-import { PARTICLES_DIR } from "../src/io/project-paths";
+import { particleDataFile } from "../src/io/project-paths";
 import {
   DEFAULT_DESIGN,
   DESIGN_NAMES,
@@ -61,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
   const epochs = Number(values.epochs);
   const jobs = designs.flatMap((design) =>
     sets.map((set) => ({
-      file: PUBLIC.includes(set) ? join(PARTICLES_DIR, `${set}.npz`) : `zoo:${set}`,
+      file: PUBLIC.includes(set) ? particleDataFile(set) : `zoo:${set}`,
       design,
       options: { epochs },
       linear: design === designs[0],

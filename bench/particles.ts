@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { writeNpz } from "../src/io/npz";
-import { PARTICLES_DIR } from "../src/io/project-paths";
+import { particleDataFile } from "../src/io/project-paths";
 import { loadParticles, N_IN, N_OUT, N_PARTICLES } from "../src/particles/data";
 import { DEFAULT_DESIGN, trainValSamples } from "../src/particles/experiment";
 import { DEFAULT_SUBSTEPS } from "../src/particles/interaction-layer";
@@ -80,7 +80,7 @@ async function main(argv: string[]): Promise<void> {
   console.log("data set      tfjs CLI s  PyTorch s  ratio  tfjs score  PyTorch score  (epochs)");
   try {
     for (const hash of values.data.split(",")) {
-      const file = join(PARTICLES_DIR, `${hash}.npz`);
+      const file = particleDataFile(hash);
       const out = join(scratch, hash);
       const cli = await timed(() =>
         run(process.execPath, [

@@ -13,6 +13,16 @@ export const DATA_DIR = join(PROJECT_ROOT, "data");
 export const RATINGS_DIR = join(DATA_DIR, "ratings");
 /** The three particle `.npz` files. */
 export const PARTICLES_DIR = join(DATA_DIR, "particles");
+
+/**
+ * The path of the public particle data set named by its hash.
+ *
+ * @example
+ * particleDataFile("5bf4506e86"); // <root>/data/particles/5bf4506e86.npz
+ */
+export function particleDataFile(hash: string): string {
+  return join(PARTICLES_DIR, `${hash}.npz`);
+}
 /** The shipped tokenizer vocabulary (see data/tokenizer/PROVENANCE.md). */
 export const TOKENIZER_DIR = join(DATA_DIR, "tokenizer");
 /** Generated, reusable files (gitignored): model files and embeddings. */
