@@ -29,10 +29,15 @@ import { runMain } from "../src/runtime/run-main";
 
 const PUBLIC = ["5bf4506e86", "ee1e1d5f36", "22233fd544"];
 const USAGE = `usage: npm run bench:generality -- [options]
-  --designs LIST  designs to compare: substep (the CLI's default), factors (a candidate: the
-                  same with property factors), inverse-square (the earlier one) (default substep)
+  --designs LIST  designs to compare: substep (the CLI's default), plain (a candidate: the
+                  previous default, without property factors), inverse-square (the earlier one)
+                  (default substep)
   --sets LIST     zoo laws and public hashes (default: every law of the zoo and the three public sets)
   --epochs N      epochs (default the CLI's, ${DEFAULT_TRAINING.epochs})
+  --seed N        seed of the split, the initialisation and the batches, as the CLI's --seed
+                  (default 0)
+  --clip X        gradient clip, a multiple of the running average norm; 0 turns it off
+                  (default the CLI's, ${DEFAULT_TRAINING.clipGradients})
   --workers N     worker threads (default: one per core)
   --out FILE      also write the results as JSON
   --help          this text`;
@@ -43,6 +48,8 @@ async function main(argv: string[]): Promise<number> {
       designs: { type: "string", default: "substep" },
       sets: { type: "string" },
       epochs: { type: "string", default: String(DEFAULT_TRAINING.epochs) },
+      seed: { type: "string", default: "0" },
+      clip: { type: "string", default: String(DEFAULT_TRAINING.clipGradients) },
       workers: { type: "string" },
       out: { type: "string" },
     },
@@ -58,16 +65,22 @@ async function main(argv: string[]): Promise<number> {
   for (const s of sets)
     if (!allSets.includes(s)) throw new Error(`--sets: unknown set ${JSON.stringify(s)}\n${USAGE}`);
   const epochs = Number(values.epochs);
+  const seed = Number(values.seed);
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new Error(`--seed: expected a whole number, not ${JSON.stringify(values.seed)}`);
+  const clipGradients = Number(values.clip);
+  if (!(clipGradients === 0 || clipGradients > 1))
+    throw new Error(`--clip: expected 0 or a number above 1, not ${JSON.stringify(values.clip)}`);
   const jobs = designs.flatMap((design) =>
     sets.map((set) => ({
       file: PUBLIC.includes(set) ? particleDataFile(set) : `zoo:${set}`,
       design,
-      options: { epochs },
+      options: { epochs, seed, clipGradients },
       linear: design === designs[0],
     })),
   );
   console.log(
-    `${jobs.length} trainings (${designs.join(", ")} on ${sets.length} sets, ${epochs} epochs); the design default is ${JSON.stringify(DEFAULT_DESIGN.hidden)}`,
+    `${jobs.length} trainings (${designs.join(", ")} on ${sets.length} sets, ${epochs} epochs, seed ${seed}, clip ${clipGradients}); the default design is ${JSON.stringify(DEFAULT_DESIGN)}`,
   );
   const started = Date.now();
   const replies = await trainInParallel(jobs, {

@@ -115,10 +115,13 @@ async function main(argv: string[]): Promise<void> {
         String(DEFAULT_SUBSTEPS),
         "--step-control",
         String(DEFAULT_DESIGN.stepControl ?? 0),
+        ...(DEFAULT_DESIGN.factors ? ["--factors"] : []),
         "--epochs",
         String(DEFAULT_TRAINING.epochs),
         "--batch",
         String(DEFAULT_TRAINING.batchSize),
+        "--clip",
+        String(DEFAULT_TRAINING.clipGradients ?? 0),
       ];
       const lines = run(PYTHON, [
         "bench/particles_torch.py",

@@ -137,12 +137,15 @@ class InteractionNet(nn.Module):
 MAX_REFINEMENT = 8  # as src/particles/step-control.ts
 
 
-def train(model, tx, ty, vx, vy, epochs, batch, seed):
-    """Adam with a cosine schedule per epoch and the best epoch kept, as src/runtime/training-loop.ts."""
+def train(model, tx, ty, vx, vy, epochs, batch, seed, clip=0.0):
+    """Adam with a cosine schedule per epoch, gradients clipped relative to their running average
+    (with clip > 0, as src/training/gradient-clip.ts) and the best epoch kept, as
+    src/training/training-loop.ts."""
     gen = torch.Generator().manual_seed(seed)
     lr0, lr_min = 0.03, 1e-5
     opt = torch.optim.Adam(model.parameters(), lr=lr0, eps=1e-7)
     best, best_state = float("inf"), None
+    average = 0.0
     for epoch in range(epochs):
         t = epoch / (epochs - 1) if epochs > 1 else 1
         for g in opt.param_groups:
@@ -153,6 +156,18 @@ def train(model, tx, ty, vx, vy, epochs, batch, seed):
             opt.zero_grad()
             loss = torch.mean((model(tx[idx]) - ty[idx]) ** 2)
             loss.backward()
+            if clip > 0:
+                grads = [p.grad for p in model.parameters() if p.grad is not None]
+                norm = torch.sqrt(sum(torch.sum(g.double() ** 2) for g in grads)).item()
+                if not math.isfinite(norm):
+                    continue
+                if average == 0:
+                    average = norm
+                elif norm > 0:
+                    kept = min(norm, clip * average)
+                    average += 0.01 * (kept - average)
+                    for g in grads:
+                        g.mul_(kept / norm)
             opt.step()
         with torch.no_grad():
             val = torch.mean((model(vx) - vy) ** 2).item()
@@ -172,6 +187,7 @@ def main():
     ap.add_argument("--substeps", type=int, default=6)
     ap.add_argument("--factors", action="store_true")
     ap.add_argument("--step-control", type=float, default=0.0)
+    ap.add_argument("--clip", type=float, default=0.0)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     a = ap.parse_args()
@@ -187,7 +203,7 @@ def main():
     )
     params = sum(p.numel() for p in model.parameters())
     started = time.perf_counter()
-    epochs, val_mse = train(model, tx, ty, vx, vy, a.epochs, a.batch, a.seed)
+    epochs, val_mse = train(model, tx, ty, vx, vy, a.epochs, a.batch, a.seed, a.clip)
     seconds = time.perf_counter() - started
     print(
         json.dumps(

@@ -71,7 +71,7 @@ export function generalityRows(
   table: GeneralityTable,
   design: DesignName = "substep",
   earlier: DesignName = "inverse-square",
-  candidate: DesignName = "factors",
+  candidate: DesignName = "plain",
 ): Record<string, string | number>[] {
   const of = (d: DesignName, set: string) =>
     table.rows.find((r) => r.design === d && r.set === set);

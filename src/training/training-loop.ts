@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { SeededRandom } from "../random/seeded";
 import { yieldToEventLoop } from "../runtime/event-loop";
 import { EarlyStopping } from "./early-stopping";
+import { gradientNorm, RelativeGradientClip } from "./gradient-clip";
 import { cosineSchedule, plateauSchedule } from "./learning-rate-schedule";
 
 /** Settings of {@link trainWithEarlyStopping}. */
@@ -33,6 +34,12 @@ export interface LoopOptions {
    * batch's (see ReplicaGroup), which the optimizer then applies. Not for row-sparse models.
    */
   reduceGradients?: GradientReduce;
+  /**
+   * Clip each batch's gradient (dense weights, after any reduction over replicas) to this many
+   * times the running average of the norms before it (see RelativeGradientClip); 0 or absent: no
+   * clipping.
+   */
+  clipGradients?: number;
 }
 
 /**
@@ -122,6 +129,7 @@ export async function trainWithEarlyStopping(
   const schedule =
     o.schedule === "cosine" ? cosineSchedule(o) : plateauSchedule({ ...o, patience: o.lrPatience });
   const optimizer = new ScheduledAdam(o.learningRate);
+  const clip = o.clipGradients ? new RelativeGradientClip(o.clipGradients) : undefined;
   const stopping = new EarlyStopping(model, o.patience);
   const history: EpochLog[] = [];
   const order = Array.from({ length: n }, (_, i) => i);
@@ -142,7 +150,7 @@ export async function trainWithEarlyStopping(
               () => batchLoss(idx),
               learningRate,
             )
-          : denseStep(optimizer, vars, () => batchLoss(idx), idx, o.reduceGradients),
+          : denseStep(optimizer, vars, () => batchLoss(idx), idx, o.reduceGradients, clip),
       );
       tables.forEach((t) => t.syncRowTable());
       const valLoss = validate();
@@ -197,18 +205,27 @@ async function trainOneEpoch(
   return loss;
 }
 
-/** One batch of dense weights: Adam on the batch's gradients (reduced over replicas when asked). */
+/**
+ * One batch of dense weights: Adam on the batch's gradients, reduced over replicas and clipped
+ * when asked.
+ */
 function denseStep(
   optimizer: tf.Optimizer,
   vars: tf.Variable[],
   loss: () => tf.Scalar,
   indices: number[],
   reduce?: GradientReduce,
+  clip?: RelativeGradientClip,
 ): tf.Scalar {
-  if (!reduce) return tf.tidy(() => optimizer.minimize(loss, true, vars) as tf.Scalar);
+  if (!reduce && !clip) return tf.tidy(() => optimizer.minimize(loss, true, vars) as tf.Scalar);
   return tf.tidy(() => {
     const { value, grads } = optimizer.computeGradients(loss, vars);
-    const whole = reduce(indices, value, grads);
+    const whole = reduce ? reduce(indices, value, grads) : { loss: value, grads };
+    const scale = clip ? clip.scaleFor(gradientNorm(whole.grads)) : 1;
+    if (scale === 0) return whole.loss; // a gradient that is not finite: no step
+    if (scale < 1)
+      for (const name of Object.keys(whole.grads))
+        whole.grads[name] = tf.mul(whole.grads[name], scale);
     optimizer.applyGradients(whole.grads);
     return whole.loss;
   });

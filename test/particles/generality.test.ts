@@ -70,7 +70,7 @@ test("generalityRows and generalitySeries read the table by set and by design", 
     linear: 500,
   });
   assert.equal("candidate" in generalityRows(table)[0], false);
-  table.rows.push(row("a", "factors", 9500));
+  table.rows.push(row("a", "plain", 9500));
   assert.deepEqual(
     generalityRows(table).map((r) => r.candidate),
     [9500, NaN],
