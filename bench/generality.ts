@@ -24,7 +24,7 @@ import {
 import { trainInParallel } from "../src/particles/parallel-training";
 import { LAW_ZOO } from "../src/particles/simulation/law-zoo";
 import { DEFAULT_TRAINING } from "../src/particles/train";
-import { parseCommandLine } from "../src/runtime/command-line";
+import { parseCommandLine, wholeNumberOption } from "../src/runtime/command-line";
 import { runMain } from "../src/runtime/run-main";
 
 const PUBLIC = ["5bf4506e86", "ee1e1d5f36", "22233fd544"];
@@ -64,10 +64,8 @@ async function main(argv: string[]): Promise<number> {
   const sets = values.sets ? values.sets.split(",") : allSets;
   for (const s of sets)
     if (!allSets.includes(s)) throw new Error(`--sets: unknown set ${JSON.stringify(s)}\n${USAGE}`);
-  const epochs = Number(values.epochs);
-  const seed = Number(values.seed);
-  if (!Number.isInteger(seed) || seed < 0)
-    throw new Error(`--seed: expected a whole number, not ${JSON.stringify(values.seed)}`);
+  const epochs = wholeNumberOption("epochs", values.epochs);
+  const seed = wholeNumberOption("seed", values.seed);
   const clipGradients = Number(values.clip);
   if (!(clipGradients === 0 || clipGradients > 1))
     throw new Error(`--clip: expected 0 or a number above 1, not ${JSON.stringify(values.clip)}`);

@@ -12,7 +12,7 @@ import { folderWriteProblem } from "../io/folder-write-problem";
 import { writeNpz } from "../io/npz";
 import { OUTPUTS_DIR } from "../io/project-paths";
 import { saveModelDir } from "../io/tf-model-files";
-import { parseCommandLine } from "../runtime/command-line";
+import { parseCommandLine, wholeNumberOption } from "../runtime/command-line";
 import { runMain } from "../runtime/run-main";
 import { initBackend } from "../runtime/tf-backend";
 import { loadParticles, N_IN, N_OUT, N_PARTICLES } from "./data";
@@ -65,17 +65,12 @@ export async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const int = (name: string, v: string): number => {
-    if (!/^\d+$/.test(v))
-      throw new Error(`--${name} must be a whole number, got ${JSON.stringify(v)}`);
-    return Number(v);
-  };
   const file = positionals[0];
-  const epochs = int("epochs", values.epochs);
-  const seed = int("seed", values.seed);
-  const threads = int("threads", values.threads);
+  const epochs = wholeNumberOption("epochs", values.epochs);
+  const seed = wholeNumberOption("seed", values.seed);
+  const threads = wholeNumberOption("threads", values.threads);
   if (threads < 1) throw new Error(`--threads must be at least 1, got ${threads}`);
-  const hidden = values.hidden.split(",").map((h) => int("hidden", h));
+  const hidden = values.hidden.split(",").map((h) => wholeNumberOption("hidden", h));
   const hash = basename(file).replace(/\.npz$/, "");
 
   const data = loadParticles(file);

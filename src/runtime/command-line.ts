@@ -35,3 +35,16 @@ export function parseCommandLine<T extends ParseArgsConfig>(
     throw err;
   }
 }
+
+/**
+ * Option `--name`'s value as a whole number (digits only), or an error that names the option and
+ * the value.
+ *
+ * @example
+ * wholeNumberOption("epochs", "36"); // 36; "3.5", "-1" or "" throw
+ */
+export function wholeNumberOption(name: string, value: string): number {
+  if (!/^\d+$/.test(value))
+    throw new Error(`--${name} must be a whole number, got ${JSON.stringify(value)}`);
+  return Number(value);
+}

@@ -6,8 +6,8 @@ import type * as tf from "@tensorflow/tfjs";
  * newest). Scale-free: the limit follows the gradients' own size, so one setting serves every data
  * set and every stage of training. It exists for the rare batch whose gradient is hundreds of
  * times the usual, as a close encounter of two particles can give: one such Adam step can throw a
- * trained network back to where it started. A gradient whose norm is not finite gets scale 0 (the loop then
- * skips the step). The first batch sets the average and is never clipped.
+ * trained network back to where it started. A gradient whose norm is not finite gets scale 0 (the
+ * loop then skips the step). The first batch sets the average and is never clipped.
  *
  * Relative clipping of this kind is in the spirit of AutoClip (Seetharaman et al., 2020, a
  * percentile of the norms so far) and ZClip (2025, an exponential average and deviation).

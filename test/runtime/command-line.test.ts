@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 
 import { PROJECT_ROOT } from "../../src/io/project-paths";
-import { parseCommandLine, UsageError } from "../../src/runtime/command-line";
+import { parseCommandLine, UsageError, wholeNumberOption } from "../../src/runtime/command-line";
 
 /** Every command a user runs through npm, by its entry file. */
 const COMMANDS = [
@@ -80,3 +80,13 @@ test(
   () =>
     answersTo(["--no-such-option"], 2, [/Unknown option '--no-such-option'/, /usage: npm run /]),
 );
+
+test("wholeNumberOption takes digits only and names the option otherwise", () => {
+  assert.equal(wholeNumberOption("epochs", "36"), 36);
+  assert.equal(wholeNumberOption("seed", "0"), 0);
+  for (const bad of ["3.5", "-1", "", "1e3", "ten"])
+    assert.throws(
+      () => wholeNumberOption("seed", bad),
+      (err: Error) => err.message === `--seed must be a whole number, got ${JSON.stringify(bad)}`,
+    );
+});
