@@ -1,4 +1,4 @@
-import { readNpz } from "../io/npz";
+import { type NpzReadOptions, readNpz } from "../io/npz";
 import { SeededRandom } from "../random/seeded";
 
 /** Particles per sample. */
@@ -42,8 +42,11 @@ export interface ParticleData {
  * @example
  * const data = loadParticles("data/particles/5bf4506e86.npz"); // data.nTrain = 48000
  */
-export function loadParticles(path: string): ParticleData {
-  const arrays = readNpz(path);
+export function loadParticles(
+  path: string,
+  options: Pick<NpzReadOptions, "maxInflatedBytes"> = {},
+): ParticleData {
+  const arrays = readNpz(path, { ...options, names: ["train_x", "train_y", "test_x"] });
   const get = (name: string, width: number): { data: Float32Array; n: number } => {
     const a = arrays[name];
     if (!a)

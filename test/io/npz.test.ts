@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,12 +56,19 @@ test("a truncated archive is reported as unreadable, naming the file", () => {
   );
 });
 
-test("an unknown dtype is named", () => {
-  const header = "{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }";
-  const padded = header.padEnd(118, " ") + "\n";
-  const npy = new Uint8Array(10 + padded.length + 16);
+/** An `.npy` (format 1.0) with the header text given as is, padded to `headerLength`. */
+function npyWithHeader(header: string, data: Uint8Array, headerLength = 118): Uint8Array {
+  const padded = header.padEnd(headerLength, " ") + "\n";
+  const npy = new Uint8Array(10 + padded.length + data.length);
   npy.set([0x93, ...Buffer.from("NUMPY"), 1, 0, padded.length & 0xff, padded.length >> 8]);
   npy.set(Buffer.from(padded), 10);
+  npy.set(data, 10 + padded.length);
+  return npy;
+}
+
+test("an unknown dtype is named", () => {
+  const header = "{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }";
+  const npy = npyWithHeader(header, new Uint8Array(16));
   const path = join(dir, "c16.npz");
   writeFileSync(path, zipSync({ "z.npy": npy }));
   assert.throws(() => readNpz(path), /c16\.npz:z\.npy: unsupported dtype c16/);
@@ -85,4 +93,94 @@ test("small .npy files (read from Node's pooled buffers) round-trip", () => {
   const back = readNpy(path);
   assert.deepEqual(back.shape, [1, 2]);
   assert.deepEqual(Array.from(back.data as Float32Array), [1.5, -2]);
+});
+
+test("a Fortran-ordered array is read in C order, however its header is spelled", () => {
+  // numpy: np.asfortranarray(np.arange(6, dtype="<f4").reshape(2, 3)) stores 0 3 1 4 2 5.
+  const data = new Uint8Array(Float32Array.of(0, 3, 1, 4, 2, 5).buffer);
+  const spaced = "{'descr': '<f4', 'fortran_order' : True, 'shape': (2, 3), }";
+  // The flag past the first 256 bytes of the header, as a padded or hand-written header has it.
+  const late = `{'descr': '<f4', ${" ".repeat(300)}'shape': (2, 3), 'fortran_order': True}`;
+  for (const [name, header] of [
+    ["spaced", spaced],
+    ["late", late],
+  ]) {
+    const path = join(dir, `fortran-${name}.npz`);
+    writeFileSync(path, zipSync({ "a.npy": npyWithHeader(header, data, 501) }));
+    const { a } = readNpz(path);
+    assert.deepEqual(a.shape, [2, 3], name);
+    assert.deepEqual(Array.from(a.data as Float32Array), [0, 1, 2, 3, 4, 5], name);
+  }
+});
+
+test("a shape that is not whole numbers is refused, naming the entry", () => {
+  for (const shape of ["(10.5, 4, 7)", "(4e1, 4, 7)", "(-1, 4)"]) {
+    const header = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shape}, }`;
+    const path = join(dir, "shape.npz");
+    writeFileSync(path, zipSync({ "a.npy": npyWithHeader(header, new Uint8Array(4 * 280)) }));
+    assert.throws(
+      () => readNpz(path),
+      (e: Error) =>
+        e instanceof NpzError &&
+        e.message.includes(`shape.npz:a.npy: .npy header's shape ${shape} is not a tuple`),
+      shape,
+    );
+  }
+});
+
+test("one flipped byte in an entry's data fails its CRC-32, naming the file and entry", () => {
+  const path = join(dir, "crc.npz");
+  writeNpz(path, {
+    train_y: { data: new Float32Array(64).fill(0.8138), shape: [64], dtype: "f4" },
+  });
+  const bytes = readFileSync(path);
+  bytes[bytes.indexOf(Buffer.from(Float32Array.of(0.8138).buffer)) + 3] ^= 0x40;
+  writeFileSync(path, bytes);
+  assert.throws(
+    () => readNpz(path),
+    (e: Error) => e instanceof NpzError && /crc\.npz: .*train_y\.npy: bad CRC-32/.test(e.message),
+  );
+});
+
+test("a zip bomb is refused before inflating, and entries not asked for are never inflated", () => {
+  const zeros = new Uint8Array(64 * 1024 ** 2);
+  const small = npyWithHeader(
+    "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }",
+    new Uint8Array(8),
+  );
+  const path = join(dir, "bomb.npz");
+  writeFileSync(path, zipSync({ "a.npy": small, "extra.npy": zeros }, { level: 9 }));
+  assert.ok(readFileSync(path).length < 1024 ** 2);
+  assert.throws(
+    () => readNpz(path, { maxInflatedBytes: 16 * 1024 ** 2 }),
+    /bomb\.npz: .*would inflate to \d+ bytes, over the limit of 16777216 bytes/,
+  );
+  assert.deepEqual(Object.keys(readNpz(path, { names: ["a"], maxInflatedBytes: 1024 })), ["a"]);
+  // A damaged entry that is not asked for stays unread.
+  const bytes = readFileSync(path);
+  bytes[bytes.length - 200] ^= 0xff;
+  writeFileSync(path, bytes);
+  assert.deepEqual(Object.keys(readNpz(path, { names: ["a"] })), ["a"]);
+});
+
+test("an entry whose header understates its size stops inflating at the declared size", () => {
+  const path = join(dir, "liar.npz");
+  writeFileSync(path, zipSync({ "a.npy": new Uint8Array(1024 ** 2) }, { level: 9 }));
+  const bytes = readFileSync(path);
+  // The central directory's uncompressed size of the one entry: 46-byte records, size at +24.
+  const central = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+  bytes.writeUInt32LE(1000, central + 24);
+  writeFileSync(path, bytes);
+  assert.throws(
+    () => readNpz(path),
+    /liar\.npz: .*a\.npy: inflates to more than its declared 1000 bytes/,
+  );
+});
+
+test("a folder, a FIFO or a device is refused at once, naming it", () => {
+  assert.throws(() => readNpz(dir), new RegExp(`${dir}: is a folder, not a file`));
+  assert.throws(() => readNpz("/dev/zero"), /\/dev\/zero: not a regular file/);
+  const fifo = join(dir, "fifo.npz");
+  execFileSync("mkfifo", [fifo]);
+  assert.throws(() => readNpz(fifo), /fifo\.npz: not a regular file/);
 });
