@@ -18,6 +18,7 @@ import {
 import { basename, dirname, join, resolve } from "node:path";
 
 import { syncFolder, writeFileDurable } from "./atomic-write";
+import { processRuns } from "./process-runs";
 
 /** Raised when a model folder is missing, damaged, of another format, or cannot be written. */
 export class ModelFilesError extends Error {
@@ -253,8 +254,12 @@ const held = new Map<string, { count: number; path: string }>();
 /**
  * Takes the lock of a model folder, `<dir>.lock` beside it, holding this process id: one writer per
  * folder across processes. Re-entrant within a process; a lock left by a process that no longer
- * runs is taken over. Another live process holding it is refused with its pid named. Returns the
- * function that releases it (the lock also goes when the process exits).
+ * runs is taken over. Another live process holding it is refused with its pid named, and so is a
+ * lock path that is not a plain file (a folder, or a link, even one to nothing): such a thing would
+ * otherwise switch the lock off. Two processes taking over one stale lock at once take turns
+ * through `<dir>.lock.takeover` (made with an exclusive create), and each reads the lock again
+ * before removing it, so that only one of them gets it. Returns the function that releases it (the
+ * lock also goes when the process exits).
  *
  * @example
  * const release = lockModelDir("models/ratings"); // a second server on the folder is refused
@@ -269,24 +274,98 @@ export function lockModelDir(dir: string): () => void {
   }
   mkdirSync(dirname(home), { recursive: true });
   for (let attempt = 0; ; attempt++) {
-    try {
-      const fd = openSync(path, "wx");
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 2) throw err;
-      const pid = parseInt(readFileSync(path, "utf8"), 10);
-      if (Number.isInteger(pid) && pid !== process.pid && processRuns(pid))
-        throw new ModelFilesError(
-          `${dir} is in use by another process (pid ${pid}): one server or trainer per model folder; stop it or choose another folder (if no such process uses it, remove ${basename(path)})`,
-        );
-      rmSync(path, { force: true }); // left by a process that is gone
-    }
+    if (createLock(path)) break;
+    const holder = lockHolder(dir, path);
+    if (holder !== null && processRuns(holder))
+      throw new ModelFilesError(
+        `${dir} is in use by another process (pid ${holder}): one server or trainer per model folder; stop it or choose another folder (if no such process uses it, remove ${basename(path)})`,
+      );
+    if (attempt > 1000)
+      throw new ModelFilesError(
+        `${path}: could not take the lock over from a process that is gone`,
+      );
+    takeOverStale(path, holder);
   }
   held.set(path, { count: 1, path });
   return () => releaseLock(path);
 }
+
+/** Creates the lock file with this process id; false when something is at its path already. */
+function createLock(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, "wx");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw err;
+  }
+  try {
+    writeSync(fd, `${process.pid}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+/**
+ * The pid in a lock file, or null when it holds none (a lock being written, or a damaged one). A
+ * lock path that is not a plain file is refused, naming it.
+ */
+function lockHolder(dir: string, path: string): number | null {
+  let stat;
+  try {
+    stat = lstatSync(path);
+  } catch {
+    return null; // released meanwhile
+  }
+  if (!stat.isFile())
+    throw new ModelFilesError(
+      `${dir}: its lock ${path} is a ${stat.isSymbolicLink() ? "link" : stat.isDirectory() ? "folder" : "special file"}, not a lock file; with it there the folder cannot be locked against a second server: remove it`,
+    );
+  const pid = parseInt(readFileSync(path, "utf8"), 10);
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid ? pid : null;
+}
+
+/**
+ * Removes a lock whose holder (`stale`, null for none) is gone, while holding the takeover guard,
+ * and only if it still names that holder: a second process doing the same at once then finds the
+ * first one's fresh lock instead of removing it. A guard left by a process killed while holding it
+ * is removed after a few seconds.
+ */
+function takeOverStale(path: string, stale: number | null): void {
+  const guard = `${path}.takeover`;
+  if (!createLock(guard)) {
+    const holder = parseInt(readFileSync(guard, "utf8"), 10) || 0;
+    if ((holder > 0 && !processRuns(holder)) || ageMs(guard) > 5000) rmSync(guard, { force: true });
+    else pause();
+    return;
+  }
+  try {
+    let now: number | null = null;
+    try {
+      now = parseInt(readFileSync(path, "utf8"), 10) || null;
+    } catch {
+      return; // gone already
+    }
+    // An empty lock may be one that its maker has not written its pid into yet.
+    if (now === stale && (stale !== null || ageMs(path) > 2000)) rmSync(path, { force: true });
+    else pause();
+  } finally {
+    rmSync(guard, { force: true });
+  }
+}
+
+/** How long ago a file was last written, in ms (0 when it is gone). */
+function ageMs(path: string): number {
+  try {
+    return Date.now() - lstatSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** Waits 5 ms, for a lock's maker to finish writing it or a guard's holder to let go. */
+const pause = (): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
 
 function releaseLock(path: string): void {
   const mine = held.get(path);
@@ -297,12 +376,3 @@ function releaseLock(path: string): void {
 process.on("exit", () => {
   for (const path of held.keys()) rmSync(path, { force: true });
 });
-
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}

@@ -4,7 +4,7 @@ import { dump } from "npyjs";
 import { writeFileAtomic } from "./atomic-write";
 import { parsePythonLiteral, type PyValue } from "./python-literal";
 import { readRegularFile } from "./regular-file";
-import { DEFAULT_MAX_INFLATED_BYTES, readZipEntries } from "./zip-entries";
+import { readZipEntries } from "./zip-entries";
 
 export { DEFAULT_MAX_INFLATED_BYTES } from "./zip-entries";
 
@@ -191,17 +191,25 @@ function fortranToC<T extends NumericArray>(data: T, shape: readonly number[]): 
  * writeNpz("outputs/particles/5bf4506e86_result.npz", { arr_0: { data, shape: [24000, 4, 3], dtype: "f4" } });
  */
 export function writeNpz(path: string, arrays: Record<string, NdArray>): void {
+  writeFileAtomic(path, npzBytes(arrays, path));
+}
+
+/**
+ * The bytes of an uncompressed `.npz` archive of `arrays`, as {@link writeNpz} writes them; `target`
+ * names the file in error messages.
+ */
+export function npzBytes(arrays: Record<string, NdArray>, target = "npz"): Uint8Array {
   const files: Record<string, Uint8Array> = {};
   for (const [name, arr] of Object.entries(arrays)) {
     const expected = arr.shape.reduce((a, b) => a * b, 1);
     if (arr.data.length !== expected) {
       throw new NpzError(
-        `${path}: array ${name} has ${arr.data.length} values, shape [${arr.shape.join(", ")}] needs ${expected}`,
+        `${target}: array ${name} has ${arr.data.length} values, shape [${arr.shape.join(", ")}] needs ${expected}`,
       );
     }
     files[`${name}.npy`] = new Uint8Array(dump(arr.data, arr.shape));
   }
-  writeFileAtomic(path, zipSync(files, { level: 0 }));
+  return zipSync(files, { level: 0 });
 }
 
 /** Reads one `.npy` file. */

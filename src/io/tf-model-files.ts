@@ -8,18 +8,16 @@ export { ModelFilesError, recoverModelDir } from "./model-folder";
 const FILES = ["model.json", "weights.bin", "metadata.json"] as const;
 
 /**
- * Saves a tfjs model as a crash-safe folder (`model.json`, `weights.bin`, `metadata.json` and
- * `checksums.json`, see writeModelFolder) without tfjs-node's `file://` handler: a crash, a full or
- * read-only disk at any instant leaves either the previous model or the new one.
+ * The files of a tfjs model folder (`model.json`, `weights.bin`, `metadata.json`), in memory, for
+ * {@link saveModelDir} or for publishing with other outputs (see publishRunOutputs).
  *
  * @example
- * await saveModelDir(model, "outputs/particles/5bf4506e86_model", { params: 132 });
+ * const files = await modelFolderFiles(model, { params: 132 });
  */
-export async function saveModelDir(
+export async function modelFolderFiles(
   model: tf.LayersModel,
-  dir: string,
   metadata: Record<string, unknown>,
-): Promise<void> {
+): Promise<Record<string, Uint8Array>> {
   let files: Record<string, Uint8Array> | null = null;
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
@@ -37,8 +35,24 @@ export async function saveModelDir(
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
     }),
   );
-  if (!files) throw new ModelFilesError(`${dir}: tfjs handed over no model to save`);
-  writeModelFolder(dir, files);
+  if (!files) throw new ModelFilesError("tfjs handed over no model to save");
+  return files;
+}
+
+/**
+ * Saves a tfjs model as a crash-safe folder (`model.json`, `weights.bin`, `metadata.json` and
+ * `checksums.json`, see writeModelFolder) without tfjs-node's `file://` handler: a crash, a full or
+ * read-only disk at any instant leaves either the previous model or the new one.
+ *
+ * @example
+ * await saveModelDir(model, "outputs/particles/5bf4506e86_model", { params: 132 });
+ */
+export async function saveModelDir(
+  model: tf.LayersModel,
+  dir: string,
+  metadata: Record<string, unknown>,
+): Promise<void> {
+  writeModelFolder(dir, await modelFolderFiles(model, metadata));
 }
 
 /**

@@ -7,11 +7,11 @@
 import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 
-import { writeFileAtomic } from "../io/atomic-write";
 import { folderWriteProblem } from "../io/folder-write-problem";
-import { writeNpz } from "../io/npz";
+import { DEFAULT_MAX_INFLATED_BYTES, npzBytes } from "../io/npz";
 import { OUTPUTS_DIR } from "../io/project-paths";
-import { saveModelDir } from "../io/tf-model-files";
+import { publishRunOutputs } from "../io/run-outputs";
+import { modelFolderFiles } from "../io/tf-model-files";
 import { parseCommandLine, wholeNumberOption } from "../runtime/command-line";
 import { runMain } from "../runtime/run-main";
 import { initBackend } from "../runtime/tf-backend";
@@ -35,6 +35,9 @@ const USAGE = `usage: npm run train:particles -- <file.npz> [options]
   --threads N     worker threads of the data-parallel training; 1 trains in this thread
                   (default: one per core, here ${availableParallelism()})
   --out DIR       output folder (default outputs/particles)
+  --max-inflated MB
+                  refuse a file whose three arrays would inflate to more than MB megabytes
+                  (default ${DEFAULT_MAX_INFLATED_BYTES / 1024 ** 2}; the public sets need under 10)
   --baselines     also report input-position, linear least squares and dense (at most 60 epochs) baselines
   --quiet         no per-epoch lines
   --help          this text`;
@@ -55,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
       threads: { type: "string", default: String(availableParallelism()) },
       hidden: { type: "string", default: DEFAULT_DESIGN.hidden.join(",") },
       out: { type: "string", default: join(OUTPUTS_DIR, "particles") },
+      "max-inflated": { type: "string", default: String(DEFAULT_MAX_INFLATED_BYTES / 1024 ** 2) },
       baselines: { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
     },
@@ -67,13 +71,15 @@ export async function main(argv: string[]): Promise<number> {
   }
   const file = positionals[0];
   const epochs = wholeNumberOption("epochs", values.epochs);
+  if (epochs < 1) throw new Error(`--epochs must be at least 1, got ${epochs}`);
+  const maxInflatedBytes = wholeNumberOption("max-inflated", values["max-inflated"]) * 1024 ** 2;
   const seed = wholeNumberOption("seed", values.seed);
   const threads = wholeNumberOption("threads", values.threads);
   if (threads < 1) throw new Error(`--threads must be at least 1, got ${threads}`);
   const hidden = values.hidden.split(",").map((h) => wholeNumberOption("hidden", h));
   const hash = basename(file).replace(/\.npz$/, "");
 
-  const data = loadParticles(file);
+  const data = loadParticles(file, { maxInflatedBytes });
   // Found before a training of minutes, not after it.
   const problem = folderWriteProblem(values.out);
   if (problem) throw new Error(`--out ${values.out}: cannot write there (${problem})`);
@@ -106,10 +112,6 @@ export async function main(argv: string[]): Promise<number> {
   console.log(results.map(formatResult).join("\n"));
 
   const testY = predictFlat(model, data.testX);
-  const resultPath = join(values.out, `${hash}_result.npz`);
-  writeNpz(resultPath, {
-    arr_0: { data: testY, shape: [data.nTest, N_PARTICLES, N_OUT], dtype: "f4" },
-  });
   const metrics = {
     file,
     design,
@@ -125,15 +127,23 @@ export async function main(argv: string[]): Promise<number> {
       valScore: Number.isFinite(r.valScore) ? r.valScore : null,
     })),
   };
-  writeFileAtomic(
-    join(values.out, `${hash}_metrics.json`),
-    JSON.stringify(metrics, null, 2) + "\n",
-  );
-  await saveModelDir(model, join(values.out, `${hash}_model`), {
-    ...metrics,
-    baselines: undefined,
-    kind: "particle-interaction",
+  // The three outputs appear together or not at all: never one run's result beside another's model.
+  publishRunOutputs(values.out, {
+    files: {
+      [`${hash}_result.npz`]: npzBytes({
+        arr_0: { data: testY, shape: [data.nTest, N_PARTICLES, N_OUT], dtype: "f4" },
+      }),
+      [`${hash}_metrics.json`]: JSON.stringify(metrics, null, 2) + "\n",
+    },
+    folders: {
+      [`${hash}_model`]: await modelFolderFiles(model, {
+        ...metrics,
+        baselines: undefined,
+        kind: "particle-interaction",
+      }),
+    },
   });
+  const resultPath = join(values.out, `${hash}_result.npz`);
   console.log(
     `parameters: ${result.params}; validation MSE ${result.valMse.toExponential(4)}; validation score ${result.valScore.toFixed(0)}`,
   );

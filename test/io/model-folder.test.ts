@@ -14,10 +14,11 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { after, test } from "node:test";
+import { test } from "node:test";
 
 import { lockModelDir, ModelFilesError, recoverModelDir } from "../../src/io/model-folder";
 import { loadModelDir } from "../../src/io/tf-model-files";
+import { freeBytes, mountTmpfs } from "../fixtures/tmpfs";
 
 const fixtures = join(__dirname, "..", "fixtures");
 const save = (dir: string, version: number, padding = 0) =>
@@ -30,13 +31,7 @@ const versionOf = async (dir: string): Promise<number> =>
   (await loadModelDir<{ version: number }>(dir)).metadata.version;
 
 /** A real 1 MiB tmpfs (the test runs as root, as CI does); unmounted when the tests end. */
-function tmpfs(): string {
-  const mount = mkdtempSync(join(tmpdir(), "tmpfs-"));
-  const run = spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mount]);
-  assert.equal(run.status, 0, `mount tmpfs: ${String(run.stderr)}`);
-  after(() => spawnSync("umount", [mount]));
-  return mount;
-}
+const tmpfs = (): string => mountTmpfs("size=1m");
 
 test("a full disk fails the save, keeps the previous model and leaves no partial version", async () => {
   const mount = tmpfs();
@@ -44,8 +39,7 @@ test("a full disk fails the save, keeps the previous model and leaves no partial
   assert.equal(save(dir, 1).status, 0);
   // Fill the disk up to about 100 KB free, then save a model of about 150 KB.
   const filler = join(mount, "filler");
-  const free = () =>
-    Number(spawnSync("df", ["--output=avail", "-B1", mount]).stdout.toString().split("\n")[1]);
+  const free = () => freeBytes(mount);
   writeFileSync(filler, Buffer.alloc(Math.max(0, free() - 100_000)));
   const run = save(dir, 2, 150_000);
   assert.notEqual(run.status, 0, "the save on a full disk must fail");
@@ -170,4 +164,50 @@ test("a second process is refused the lock of a model folder, naming the holder"
   const release = lockModelDir(dir);
   release();
   assert.equal(existsSync(`${dir}.lock`), false);
+});
+
+test("a lock path that is a folder or a link (even to nothing) is refused, naming it", () => {
+  const parent = mkdtempSync(join(tmpdir(), "lockpath-"));
+  const dir = join(parent, "m");
+  mkdirSync(`${dir}.lock`);
+  assert.throws(
+    () => lockModelDir(dir),
+    (err: Error) =>
+      err instanceof ModelFilesError &&
+      err.message.includes(`its lock ${dir}.lock is a folder, not a lock file`),
+  );
+  rmSync(`${dir}.lock`, { recursive: true });
+  symlinkSync(join(parent, "nowhere"), `${dir}.lock`);
+  assert.throws(() => lockModelDir(dir), /m\.lock is a link, not a lock file/);
+});
+
+test("two processes taking over one stale lock at once: exactly one gets it", async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), "lockrace-")), "m");
+  for (let trial = 0; trial < 8; trial++) {
+    writeFileSync(`${dir}.lock`, "999999999\n");
+    const startAt = String(Date.now() + 1500);
+    const holders = [0, 1].map(() =>
+      spawn(process.execPath, [
+        "--import",
+        "tsx",
+        join(fixtures, "hold-model-lock.ts"),
+        dir,
+        startAt,
+      ]),
+    );
+    const outcomes = await Promise.all(
+      holders.map(
+        (h) =>
+          new Promise<boolean>((done) => {
+            h.stdout.on("data", (b: Buffer) => b.toString().includes("locked") && done(true));
+            h.on("exit", () => done(false));
+          }),
+      ),
+    );
+    for (const h of holders) h.stdin.end();
+    const exited = (h: (typeof holders)[number]) =>
+      new Promise((done) => (h.exitCode !== null ? done(h.exitCode) : h.on("exit", done)));
+    await Promise.all(holders.map(exited));
+    assert.equal(outcomes.filter(Boolean).length, 1, `trial ${trial}: ${outcomes.join(", ")}`);
+  }
 });

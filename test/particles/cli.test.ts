@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -10,6 +18,7 @@ import { loadModelDir } from "../../src/io/tf-model-files";
 import { main } from "../../src/particles/cli";
 import { loadParticles } from "../../src/particles/data";
 import { predictFlat } from "../../src/particles/train";
+import { mountTmpfs } from "../fixtures/tmpfs";
 
 const dir = mkdtempSync(join(tmpdir(), "pcli-"));
 const full = readNpz("data/particles/22233fd544.npz");
@@ -113,4 +122,48 @@ test("too few samples, int64 arrays and an unwritable --out: named at once, noth
   assert.equal(r.status, 1);
   assert.match(r.stderr, /--out .*a-file\/out: cannot write there \(ENOTDIR/);
   assert.doesNotMatch(r.stdout, /epoch/);
+});
+
+test("a run whose save fails (no inodes left) leaves the earlier run's outputs whole and alone", async () => {
+  const mount = mountTmpfs("size=8m,nr_inodes=64");
+  const out = join(mount, "out");
+  const args = [input, "--epochs", "1", "--out", out, "--quiet", "--hidden", "4", "--threads", "1"];
+  assert.equal(await main(args), 0);
+  const names = ["tiny_result.npz", "tiny_metrics.json"];
+  const before = names.map((n) => readFileSync(join(out, n)));
+  // Use up every inode, then give three back: enough to start writing the outputs, not to finish.
+  const fillers: string[] = [];
+  for (let i = 0; ; i++) {
+    try {
+      writeFileSync(join(mount, `f${i}`), "");
+      fillers.push(join(mount, `f${i}`));
+    } catch {
+      break;
+    }
+  }
+  for (const f of fillers.slice(-3)) rmSync(f);
+  await assert.rejects(main([...args, "--seed", "7"]), /ENOSPC/);
+  names.forEach((n, i) => assert.deepEqual(readFileSync(join(out, n)), before[i], n));
+  const { metadata } = await loadModelDir<{ valMse: number }>(join(out, "tiny_model"));
+  const metrics = JSON.parse(before[1].toString()) as { valMse: number };
+  assert.equal(metadata.valMse, metrics.valMse);
+  assert.deepEqual(
+    readdirSync(out).filter((f) => f.startsWith(".staging")),
+    [],
+    "no staging folder left",
+  );
+});
+
+test("a staging folder left by a killed run is removed by the next run", async () => {
+  const out = join(dir, "out-killed");
+  mkdirSync(join(out, ".staging-999999999-1"), { recursive: true });
+  writeFileSync(join(out, ".staging-999999999-1", "tiny_result.npz"), "half");
+  const code = await main([input, "--epochs", "1", "--out", out, "--quiet", "--hidden", "4"]);
+  assert.equal(code, 0);
+  assert.deepEqual(
+    readdirSync(out)
+      .filter((f) => !f.startsWith("tiny_model.v-"))
+      .sort(),
+    ["tiny_metrics.json", "tiny_model", "tiny_result.npz"],
+  );
 });
