@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 
+import { importClosure } from "../../io/import-closure";
 import { writeNpz } from "../../io/npz";
-import { CACHE_DIR } from "../../io/project-paths";
+import { CACHE_DIR, PROJECT_ROOT } from "../../io/project-paths";
 import { N_IN, N_OUT, N_PARTICLES } from "../data";
 import type { InteractionLaw } from "./interaction-law";
 import { DEFAULT_SIMULATION, simulateDataSet, type SimulationOptions } from "./simulate";
@@ -11,11 +12,16 @@ import { DEFAULT_SIMULATION, simulateDataSet, type SimulationOptions } from "./s
 /** Where simulated data sets are kept (gitignored): one `.npz` per law and settings. */
 export const ZOO_CACHE_DIR = join(CACHE_DIR, "zoo");
 
-/** A digest of the simulator's own source files, so that a cached set never outlives its code. */
+/**
+ * A digest of every source file the simulation runs (the simulator, the zoo's laws and all they
+ * import, the random source and the data layout among them), so that a cached set never outlives
+ * its code.
+ */
 function simulatorDigest(): string {
   const hash = createHash("sha256");
-  for (const f of readdirSync(__dirname).sort())
-    hash.update(f).update(readFileSync(join(__dirname, f)));
+  const files = importClosure([join(__dirname, "simulate.ts"), join(__dirname, "law-zoo.ts")]);
+  for (const f of files)
+    hash.update(relative(PROJECT_ROOT, f)).update("\0").update(readFileSync(f));
   return hash.digest("hex").slice(0, 12);
 }
 
