@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 
-import { writeFileAtomic } from "../io/atomic-write";
-import { readNpy, writeNpy } from "../io/npz";
+import { readNpz, writeNpz } from "../io/npz";
 import { EMBEDDING_CACHE_DIR } from "../io/project-paths";
 import { progress } from "../runtime/progress";
 import type { OverviewEmbedder } from "./overview-embedder";
@@ -17,14 +16,6 @@ export interface CachedEmbeddings {
   hits: number;
   /** Texts the model had to embed. */
   computed: number;
-}
-
-interface CacheIndex {
-  model: string;
-  dtype: string;
-  dim: number;
-  /** `keys[i]` is the hash of the text stored in row i of vectors.npy. */
-  keys: string[];
 }
 
 /** The cache key of a text: sha256 of its UTF-8 bytes, shortened. */
@@ -44,10 +35,18 @@ export function cacheFolder(
   return join(root, `${slug}__${embedder.dtype}`);
 }
 
+/** Characters of a text's key ({@link textKey}): the width of a row of the `keys` array. */
+const KEY_LENGTH = 32;
+/** The cache's one file: vectors and their keys together, so neither can outlive the other. */
+const CACHE_FILE = "embeddings.npz";
+
 /**
  * Embeds texts through an on-disk cache keyed by model, dtype and a hash of each text: a rerun
- * computes nothing, an edited text computes only its own row. The cache is `vectors.npy`
- * (rows × dim, float32) plus `index.json`, each written atomically (vectors first).
+ * computes nothing, an edited text computes only its own row. The cache is one file,
+ * `embeddings.npz` (`vectors`, rows × dim float32, and `keys`, rows × 32 ASCII bytes), written
+ * atomically, so a reader sees each vector with its own key. Before writing, rows that another
+ * process added meanwhile are read back and kept, so two processes embedding different texts into
+ * one cache keep both.
  *
  * @example
  * const { vectors, computed } = await embedWithCache(movies.map((m) => m.overview), embedder);
@@ -58,12 +57,10 @@ export async function embedWithCache(
   options: { root?: string; batchSize?: number; quiet?: boolean } = {},
 ): Promise<CachedEmbeddings> {
   const dir = cacheFolder(embedder, options.root);
-  const { index, vectors: stored } = readCache(dir, embedder);
-  const rowOf = new Map(index.keys.map((k, i) => [k, i]));
-  const keys = texts.map(textKey);
-  const missing = [...new Set(keys.filter((k) => !rowOf.has(k)))];
   const dim = embedder.dim;
-  let all = stored;
+  const cache = readCache(dir, dim);
+  const keys = texts.map(textKey);
+  const missing = [...new Set(keys.filter((k) => !cache.has(k)))];
   if (missing.length > 0) {
     const textOf = new Map(keys.map((k, i) => [k, texts[i]]));
     const tick = options.quiet
@@ -73,18 +70,11 @@ export async function embedWithCache(
       missing.map((k) => textOf.get(k)!),
       { batchSize: options.batchSize, onBatch: tick },
     );
-    all = new Float32Array(stored.length + fresh.length);
-    all.set(stored);
-    all.set(fresh, stored.length);
-    missing.forEach((k) => rowOf.set(k, index.keys.push(k) - 1));
-    writeNpy(join(dir, "vectors.npy"), { data: all, shape: [index.keys.length, dim], dtype: "f4" });
-    writeFileAtomic(join(dir, "index.json"), JSON.stringify(index));
+    missing.forEach((k, i) => cache.set(k, fresh.subarray(i * dim, (i + 1) * dim)));
+    writeCache(dir, dim, cache);
   }
   const vectors = new Float32Array(texts.length * dim);
-  keys.forEach((k, i) => {
-    const r = rowOf.get(k)!;
-    vectors.set(all.subarray(r * dim, (r + 1) * dim), i * dim);
-  });
+  keys.forEach((k, i) => vectors.set(cache.get(k)!, i * dim));
   const computedKeys = new Set(missing);
   return {
     vectors,
@@ -94,34 +84,49 @@ export async function embedWithCache(
   };
 }
 
-function readCache(
-  dir: string,
-  embedder: OverviewEmbedder,
-): { index: CacheIndex; vectors: Float32Array } {
-  const empty = {
-    index: { model: embedder.model, dtype: embedder.dtype, dim: embedder.dim, keys: [] },
-    vectors: new Float32Array(0),
-  };
-  const indexPath = join(dir, "index.json");
-  if (!existsSync(indexPath)) return empty;
+/** The cached vectors by text key; empty (with a warning) when the file is unreadable. */
+function readCache(dir: string, dim: number): Map<string, Float32Array> {
+  const out = new Map<string, Float32Array>();
+  const path = join(dir, CACHE_FILE);
+  if (!existsSync(path)) return out;
   try {
-    const index = JSON.parse(readFileSync(indexPath, "utf8")) as CacheIndex;
-    const arr = readNpy(join(dir, "vectors.npy"));
-    // vectors.npy is written before index.json, so it may hold more rows than the index names.
+    const { vectors, keys } = readNpz(path, { names: ["vectors", "keys"] });
+    const n = vectors?.shape[0];
     if (
-      index.dim !== embedder.dim ||
-      arr.shape[1] !== index.dim ||
-      arr.shape[0] < index.keys.length
-    ) {
-      throw new Error(
-        `index and vectors disagree (dim ${index.dim} vs ${arr.shape[1]}, rows ${index.keys.length} vs ${arr.shape[0]})`,
+      !vectors ||
+      !keys ||
+      vectors.dtype !== "f4" ||
+      keys.dtype !== "u1" ||
+      vectors.shape[1] !== dim ||
+      keys.shape[0] !== n ||
+      keys.shape[1] !== KEY_LENGTH
+    )
+      throw new Error(`not a cache of ${dim}-dimensional vectors`);
+    const text = Buffer.from(keys.data as Uint8Array).toString("latin1");
+    for (let r = 0; r < n; r++)
+      out.set(
+        text.slice(r * KEY_LENGTH, (r + 1) * KEY_LENGTH),
+        (vectors.data as Float32Array).subarray(r * dim, (r + 1) * dim),
       );
-    }
-    return { index, vectors: (arr.data as Float32Array).slice(0, index.keys.length * index.dim) };
   } catch (err) {
     console.warn(
-      `embedding cache ${dir} is unreadable (${(err as Error).message}); recomputing it`,
+      `embedding cache ${path} is unreadable (${(err as Error).message}); recomputing it`,
     );
-    return empty;
+    out.clear();
   }
+  return out;
+}
+
+/** Writes the cache, with the rows another process wrote since it was read, as one file. */
+function writeCache(dir: string, dim: number, cache: Map<string, Float32Array>): void {
+  for (const [k, v] of readCache(dir, dim)) if (!cache.has(k)) cache.set(k, v);
+  const n = cache.size;
+  const vectors = new Float32Array(n * dim);
+  let r = 0;
+  for (const v of cache.values()) vectors.set(v, r++ * dim);
+  const keys = new Uint8Array(Buffer.from([...cache.keys()].join(""), "latin1"));
+  writeNpz(join(dir, CACHE_FILE), {
+    vectors: { data: vectors, shape: [n, dim], dtype: "f4" },
+    keys: { data: keys, shape: [n, KEY_LENGTH], dtype: "u1" },
+  });
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,4 +38,34 @@ test("an edited text recomputes only its own row; a new process reads the cache 
   assert.notDeepEqual(second.vectors.subarray(32, 64), first.vectors.subarray(32, 64));
   const fresh = await embedWithCache(texts, embedder, { root, quiet: true });
   assert.equal(fresh.computed, 0, "both versions of the edited text stay cached");
+});
+
+test("two processes embedding different texts into one cache: every vector stays with its text", async () => {
+  const root = mkdtempSync(join(tmpdir(), "emb-"));
+  const embedder = await OverviewEmbedder.load({ model: ensureTinyModel() });
+  const sets = [
+    Array.from({ length: 40 }, (_, i) => `A story number ${i} about a lighthouse.`),
+    Array.from({ length: 40 }, (_, i) => `Chapter ${i}: a heist in a small town.`),
+  ];
+  const startAt = String(Date.now() + 4000);
+  const runs = sets.map(
+    (texts) =>
+      new Promise<number | null>((done) =>
+        spawn(
+          process.execPath,
+          ["--import", "tsx", "test/fixtures/embed-texts.ts", root, startAt, ...texts],
+          { stdio: ["ignore", "ignore", "inherit"] },
+        ).on("exit", done),
+      ),
+  );
+  assert.deepEqual(await Promise.all(runs), [0, 0]);
+  const all = sets.flat();
+  const cached = await embedWithCache(all, embedder, { root, quiet: true });
+  const direct = await embedder.embed(all);
+  for (let i = 0; i < all.length; i++)
+    for (let d = 0; d < cached.dim; d++)
+      assert.ok(
+        Math.abs(cached.vectors[i * cached.dim + d] - direct[i * cached.dim + d]) < 1e-4,
+        `text ${i}, dimension ${d}`,
+      );
 });
