@@ -4,11 +4,14 @@ import {
   fsyncSync,
   mkdirSync,
   openSync,
+  readdirSync,
   renameSync,
   rmSync,
   writeSync,
 } from "node:fs";
-import { dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
+
+import { processRuns } from "./process-runs";
 
 /**
  * Writes `data` to a new file at `path` and flushes it to disk before returning. Every byte is
@@ -50,17 +53,36 @@ export function syncFolder(path: string): void {
   }
 }
 
+let temporaries = 0;
+
+/**
+ * Removes the temporary siblings of `path` (`<name>.<pid>.<stamp>.<n>.tmp`) left by processes that
+ * were killed mid-write, so that a crash leaves no orphan behind for long: the next write of the
+ * same file clears them. A live process's temporary file is left alone.
+ */
+function removeOrphanTemporaries(path: string): void {
+  const name = basename(path);
+  for (const f of readdirSync(dirname(path))) {
+    if (!f.startsWith(`${name}.`) || !f.endsWith(".tmp")) continue;
+    const pid = /^(\d+)\.\d+(\.\d+)?\.tmp$/.exec(f.slice(name.length + 1))?.[1];
+    if (pid && !processRuns(Number(pid))) rmSync(join(dirname(path), f), { force: true });
+  }
+}
+
 /**
  * Writes a file atomically and durably: the data goes to a temporary sibling first (every byte
  * checked and flushed, see {@link writeFileDurable}), which is then renamed over the target and the
- * folder flushed, so that a reader, a crash or a full disk never leaves a half-written file.
+ * folder flushed, so that a reader, a crash or a full disk never leaves a half-written file. The
+ * temporary name is unique to the process and the call; temporaries left by killed writers are
+ * removed.
  *
  * @example
  * writeFileAtomic("outputs/submission.json", JSON.stringify(preds));
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  removeOrphanTemporaries(path);
+  const tmp = `${path}.${process.pid}.${Date.now()}.${++temporaries}.tmp`;
   try {
     writeFileDurable(tmp, data);
     renameSync(tmp, path);
