@@ -126,15 +126,21 @@ const PARSE = { delimiter: ",", skipEmptyLines: true } as const;
 /** How much of a stream papaparse sees at once at first: it guesses the line end from it. */
 const SAMPLE_CHARS = 1 << 20;
 
-/** Longest line a streamed CSV may have: papaparse holds a line whole until it ends. */
+/**
+ * Longest row a streamed CSV may have, in characters, line breaks inside quoted fields included:
+ * papaparse holds a row whole until it ends (and slows down more than linearly on a long one).
+ */
 export const MAX_LINE_CHARS = 1 << 20;
 
 /**
  * What a streamed CSV passes through before papaparse. It holds back the stream's first
  * {@link SAMPLE_CHARS} characters (or all of it, if shorter) and passes them on as one piece, then
  * everything after as it comes: papaparse guesses the line end (`\n`, `\r\n` or a lone `\r`) from
- * its first piece, which a socket may cut after a few bytes. And it refuses a line longer than
- * {@link MAX_LINE_CHARS} (a file without line ends, say), which papaparse would hold whole.
+ * its first piece, which a socket may cut after a few bytes. And it refuses a row longer than
+ * {@link MAX_LINE_CHARS} (a file without line ends, say, or a quoted field holding many line
+ * breaks), which papaparse would hold whole. It follows quoting as papaparse does: a quote opens a
+ * quoted field only at a field's start, `""` inside one is a quote, and a line break inside one
+ * does not end the row.
  */
 class CsvStreamGuard extends Transform {
   private held: string[] = [];
@@ -143,13 +149,22 @@ class CsvStreamGuard extends Transform {
   private lineChars = 0;
   private lines = 0;
   private afterCr = false;
+  private fieldStart = true;
+  private quoted = false;
+  private quoteSeen = false;
   constructor(private readonly source: string) {
     super({ decodeStrings: false, encoding: "utf8" });
   }
   override _transform(chunk: string, _enc: BufferEncoding, done: TransformCallback): void {
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk.charCodeAt(i);
-      if (c === 10 || c === 13) {
+      if (this.quoted && this.quoteSeen) {
+        this.quoteSeen = false;
+        this.quoted = c === 34; // `""` is a quote inside the field; anything else closed it
+      } else if (this.quoted && c === 34) this.quoteSeen = true;
+      else if (!this.quoted && c === 34 && this.fieldStart) this.quoted = true;
+      this.fieldStart = !this.quoted && (c === 44 || c === 10 || c === 13);
+      if ((c === 10 || c === 13) && !this.quoted) {
         if (!(c === 10 && this.afterCr)) this.lines++;
         this.lineChars = 0;
       } else if (++this.lineChars > MAX_LINE_CHARS) {

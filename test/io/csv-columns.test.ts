@@ -119,6 +119,25 @@ test(
   },
 );
 
+test(
+  "a quoted field holding many line breaks counts as one row against MAX_LINE_CHARS",
+  { timeout: 20_000 },
+  async () => {
+    const field = '"' + "1\n".repeat(600_000) + '"';
+    const body = chunked(csv(3) + `4,${field}\n` + csv(2).split("\n").slice(1).join("\n"), 65536);
+    const started = Date.now();
+    const err = await readCsvColumns(body, "q.csv", schema).catch((e: CsvError) => e);
+    assert.ok(err instanceof CsvError, String(err));
+    assert.equal(err.row, 4);
+    assert.match(err.message, /q\.csv: row 4 is longer than \d+ characters/);
+    assert.ok(Date.now() - started < 10_000);
+    // Quoted line breaks and `""` in a short field are fine, and do not shift the row count.
+    const ok = chunked('userId,rating\n1,"4"\n"2","3\n"\n3,"""5"""\n', 4);
+    const back = await readCsvColumns(ok, "q.csv", schema).catch((e: Error) => e);
+    assert.match(String(back), /q\.csv: row 3/);
+  },
+);
+
 test("empty files, headers without rows and wrong headers are refused by name", async () => {
   const errorOf = (text: string) =>
     readCsvColumns(chunked(text, 3), "t.csv", schema).then(
