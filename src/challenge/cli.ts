@@ -18,7 +18,7 @@ import { parseCommandLine } from "../runtime/command-line";
 import { runMain } from "../runtime/run-main";
 import type { TrainSummary } from "../server/rating-service";
 import { serveConfig } from "../server/serve-config";
-import { postCsv, stopServer, waitForHealth } from "./http-client";
+import { postCsv, probeHealth, stopServer, waitForHealth } from "./http-client";
 import { scoreAgainstLabels } from "./label-score";
 
 const USAGE = `usage: npm run challenge -- [options]
@@ -43,22 +43,25 @@ async function main(argv: string[]): Promise<void> {
   const { values } = args;
   const queries = readQueries(values.test);
   const base = `http://127.0.0.1:${values.port}`;
-  if (
-    await fetch(`${base}/health`).then(
-      () => true,
-      () => false,
-    )
-  )
-    throw new Error(`something already answers on ${base}: stop it or choose another --port`);
+  if ((await probeHealth(base)) !== "refused")
+    throw new Error(`something already listens on ${base}: stop it or choose another --port`);
   console.log(`[challenge] starting the server on ${base}`);
   const server = spawn(
     process.execPath,
-    ["--import", "tsx", join(PROJECT_ROOT, "src", "server", "serve.ts")],
+    ["--import", "tsx", join(PROJECT_ROOT, "src", "server", "serve.ts"), "--stop-with-stdin"],
     {
       env: { ...process.env, HOST: "127.0.0.1", PORT: values.port },
-      stdio: ["ignore", "inherit", "inherit"],
+      // The server stops when this pipe closes: also when this process is killed outright.
+      stdio: ["pipe", "inherit", "inherit"],
     },
   );
+  // A SIGTERM or Ctrl-C stops the server before this process goes.
+  const interrupted = (signal: NodeJS.Signals): void => {
+    console.log(`[challenge] ${signal}: stopping the server`);
+    void stopServer(server).then(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
   let answer: Record<string, number>;
   try {
     await waitForHealth(base, server, 15 * 60_000);

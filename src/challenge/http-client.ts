@@ -28,21 +28,47 @@ export async function postCsv(url: string, path: string): Promise<unknown> {
   return body;
 }
 
-/** Polls `GET /health` until it answers, the server exits, or `timeoutMs` passes. */
+/** How long one health probe may wait for an answer: a live server answers in milliseconds. */
+export const PROBE_TIMEOUT_MS = 5000;
+
+/**
+ * What answers `GET /health` at `base` now: "ok", "refused" (nothing listens), or "silent" (a
+ * listener that does not answer within {@link PROBE_TIMEOUT_MS}, or answers with an error).
+ *
+ * @example
+ * if ((await probeHealth("http://127.0.0.1:9876")) !== "refused") throw new Error("port taken");
+ */
+export async function probeHealth(base: string): Promise<"ok" | "refused" | "silent"> {
+  try {
+    const res = await fetch(`${base}/health`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    await res.body?.cancel();
+    return res.ok ? "ok" : "silent";
+  } catch (err) {
+    const code = (err as { cause?: { code?: string } }).cause?.code;
+    return code === "ECONNREFUSED" ? "refused" : "silent";
+  }
+}
+
+/**
+ * Polls `GET /health` until it answers, the server exits (by a signal too), or `timeoutMs` passes;
+ * each probe waits at most {@link PROBE_TIMEOUT_MS}.
+ */
 export async function waitForHealth(
   base: string,
   server: ChildProcess,
   timeoutMs: number,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const ended = (): string | null =>
+    server.signalCode !== null
+      ? `was killed by ${server.signalCode}`
+      : server.exitCode !== null
+        ? `exited with code ${server.exitCode}`
+        : null;
   while (Date.now() < deadline) {
-    if (server.exitCode !== null)
-      throw new Error(`the server exited with code ${server.exitCode} before it was ready`);
-    try {
-      if ((await fetch(`${base}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
+    const end = ended();
+    if (end) throw new Error(`the server ${end} before it was ready`);
+    if ((await probeHealth(base)) === "ok") return;
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`the server did not answer ${base}/health within ${timeoutMs / 1000} s`);

@@ -55,10 +55,19 @@ const USAGE = `usage: npm run serve
   The rating API on HOST:PORT (default 127.0.0.1:9876), configured by environment variables:
   HOST, PORT, MOVIES_CSV, MODEL_DIR, MAX_UPLOAD_MB, MAX_TRAIN_ROWS, EMBEDDING_MODEL, ALLOWED_HOSTS,
   REQUEST_TIMEOUT_S (see the README's "Rating API").
-  --help    this text`;
+  --stop-with-stdin   stop when standard input closes: for a parent process that starts the
+                      server (npm run challenge), so that the server never outlives it
+  --help              this text`;
 
 async function main(argv: string[]): Promise<void> {
-  if (!parseCommandLine(argv, USAGE, { options: {} })) return;
+  const args = parseCommandLine(argv, USAGE, {
+    options: { "stop-with-stdin": { type: "boolean", default: false } },
+  });
+  if (!args) return;
+  // Watched from the start: a parent killed while the server loads must not leave it behind
+  // (nothing is being saved yet, and the MODEL_DIR lock goes with the process).
+  const withParent = args.values["stop-with-stdin"];
+  if (withParent) process.stdin.on("end", () => process.exit(0)).resume();
   const app = await startServer(serveConfig());
   const stop = (signal: string): void => {
     app.log.info(`${signal}: closing`);
@@ -68,6 +77,10 @@ async function main(argv: string[]): Promise<void> {
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  if (withParent) {
+    process.stdin.removeAllListeners("end");
+    process.stdin.on("end", () => stop("standard input closed (the parent is gone)"));
+  }
 }
 
 runMain(module, main);

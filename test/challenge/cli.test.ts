@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 
+import { probeHealth } from "../../src/challenge/http-client";
 import { readRatings } from "../../src/ratings/data/rating-tables";
 import { freePort } from "../../src/server/free-port";
 
@@ -108,4 +110,73 @@ test("npm run challenge: serves, trains, predicts, writes the submission, stops 
   assert.match(bad.stderr, /HTTP 400.*missing column rating/);
   assert.match(bad.stdout, /server stopped/);
   await assert.rejects(fetch(`http://127.0.0.1:${port}/health`));
+});
+
+/** Starts the challenge on `port` with the small data; resolves once it has posted the training. */
+function startChallenge(port: number): { run: ChildProcess; posting: Promise<void> } {
+  const run = spawn(
+    process.execPath,
+    ["--import", "tsx", "src/challenge/cli.ts", "--train", trainPath, "--test", testPath].concat([
+      "--out",
+      join(dir, "interrupted.json"),
+      "--port",
+      String(port),
+    ]),
+    {
+      env: { ...process.env, MODEL_DIR: join(dir, `model-${port}`), EMBEDDING_MODEL: "test" },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const posting = new Promise<void>((done, fail) => {
+    let said = "";
+    run.stdout!.on("data", (b: Buffer) => {
+      said += b.toString();
+      if (said.includes("POST /ratings/train")) done();
+    });
+    run.on("exit", (code) => fail(new Error(`the challenge exited (${code}) before training`)));
+  });
+  return { run, posting };
+}
+
+/** Waits until nothing listens on `port` any more, for at most `ms`. */
+async function portFreed(port: number, ms: number): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end;) {
+    if ((await probeHealth(`http://127.0.0.1:${port}`)) === "refused") return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+test("a SIGTERM or a SIGKILL to the challenge stops its server too", async () => {
+  for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+    const port = await freePort();
+    const { run, posting } = startChallenge(port);
+    await posting;
+    assert.equal(await probeHealth(`http://127.0.0.1:${port}`), "ok");
+    const exited = new Promise((done) => run.on("exit", done));
+    run.kill(signal);
+    await exited;
+    assert.ok(await portFreed(port, 20_000), `${signal}: the server still listens on ${port}`);
+  }
+});
+
+test("a port whose listener never answers is refused within seconds, naming it", async () => {
+  const sockets: Socket[] = [];
+  const mute = createServer((s) => sockets.push(s));
+  const port = await freePort();
+  await new Promise<void>((done) => mute.listen(port, "127.0.0.1", done));
+  try {
+    const started = Date.now();
+    const run = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "src/challenge/cli.ts", "--port", String(port)],
+      { encoding: "utf8", timeout: 60_000 },
+    );
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stderr, new RegExp(`something already listens on http://127.0.0.1:${port}`));
+    assert.ok(Date.now() - started < 30_000);
+  } finally {
+    sockets.forEach((s) => s.destroy());
+    await new Promise((done) => mute.close(done));
+  }
 });
