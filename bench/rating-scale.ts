@@ -88,7 +88,7 @@ async function throughApi(ks: number[]): Promise<void> {
             answer.stoppedBy.padEnd(14),
             String(answer.batchSize).padStart(6),
             (answer.seconds / answer.epochs).toFixed(2).padStart(8),
-            answer.validationMse.toFixed(4).padStart(8),
+            (answer.validationMse?.toFixed(4) ?? "n/a").padStart(8),
             `${peakRssMb(server.process.pid!).toFixed(0).padStart(13)} MB`,
           ].join(" "),
         );

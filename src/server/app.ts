@@ -163,7 +163,7 @@ export async function buildApp(
     () => ({
       status: "ok",
       backend: options.backend,
-      embeddingModel: service.ctx.embeddingModel,
+      embeddingModel: service.embeddingModelName(),
       testEmbeddingModel: service.ctx.embedding?.isTestModel ?? false,
       ...(service.embeddingWarning() ? { warning: service.embeddingWarning() } : {}),
       movies: service.ctx.movies.length,

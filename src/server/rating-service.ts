@@ -1,8 +1,9 @@
 import { realpathSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 
 import { folderWriteProblem } from "../io/folder-write-problem";
 import { lockModelDir, ModelFilesError, modelHome, recoverModelDir } from "../io/model-folder";
+import { PROJECT_ROOT } from "../io/project-paths";
 import { mse } from "../math/mse";
 import { keepLastRatings } from "../ratings/data/duplicate-ratings";
 import { assertKnownMovies, type RatingQueries, type Ratings } from "../ratings/data/rating-tables";
@@ -32,8 +33,8 @@ export interface TrainSummary {
   seconds: number;
   /** MSE of the trained model on its own training rows. */
   trainingMse: number;
-  /** Best MSE on the held-out training movies (early stopping); 0 when too few movies to hold any out. */
-  validationMse: number;
+  /** Best MSE on the held-out training movies (early stopping); null when too few movies to hold any out. */
+  validationMse: number | null;
   embeddingModel: string | null;
   /** True when the embeddings come from the random-weight test model (`EMBEDDING_MODEL=test`). */
   testEmbeddingModel: boolean;
@@ -124,12 +125,23 @@ export class RatingService {
   }
 
   /**
+   * The embedding model as answers name it: a hub name as it is, a local folder by its path inside
+   * the project or by its own name, never by the server's absolute path.
+   */
+  embeddingModelName(): string | null {
+    const model = this.ctx.embeddingModel;
+    if (model === null || !isAbsolute(model)) return model;
+    const inside = relative(PROJECT_ROOT, model);
+    return inside.startsWith("..") ? basename(model) : inside;
+  }
+
+  /**
    * The warning that every answer about the model repeats while the embeddings come from the
    * random-weight test model, or null for a real model.
    */
   embeddingWarning(): string | null {
     return this.ctx.embedding?.isTestModel
-      ? `the overview embeddings come from the random-weight TEST model (${this.ctx.embeddingModel}), chosen by EMBEDDING_MODEL=test: they carry no meaning; provide distilbert-base-uncased for real predictions`
+      ? `the overview embeddings come from the random-weight TEST model (${this.embeddingModelName()}), chosen by EMBEDDING_MODEL=test: they carry no meaning; provide distilbert-base-uncased for real predictions`
       : null;
   }
 
@@ -183,8 +195,9 @@ export class RatingService {
           await model.predictYielding(ratings.userId, ratings.movieId),
           ratings.rating,
         ),
-        validationMse: Math.min(...model.history.map((h) => h.valLoss)),
-        embeddingModel: this.ctx.embeddingModel,
+        validationMse:
+          model.run!.heldOutRows > 0 ? Math.min(...model.history.map((h) => h.valLoss)) : null,
+        embeddingModel: this.embeddingModelName(),
         testEmbeddingModel: this.ctx.embedding?.isTestModel ?? false,
         warnings: [
           ...(duplicates > 0
@@ -193,6 +206,11 @@ export class RatingService {
               ]
             : []),
           ...(this.embeddingWarning() ? [this.embeddingWarning()!] : []),
+          ...(model.run!.heldOutRows === 0
+            ? [
+                `${source}: too few movies to hold any out for validation: early stopping watched the training rows, and there is no validation MSE`,
+              ]
+            : []),
         ],
       };
     } finally {

@@ -250,6 +250,25 @@ test("columns in another order are accepted; duplicate rows are counted and the 
   }
 });
 
+test("a one-row training has no validation MSE and says why; no answer shows an absolute path", async () => {
+  const { app } = await openApp(freshDir());
+  try {
+    const res = await post(app, "/ratings/train", "userId,rating,movieId\n1,4,1\n");
+    assert.equal(res.statusCode, 200, res.body);
+    const summary = res.json();
+    assert.equal(summary.validationMse, null);
+    assert.ok(
+      summary.warnings.some((w: string) => /too few movies to hold any out/.test(w)),
+      res.body,
+    );
+    const health = (await app.inject({ url: "/health" })).body;
+    for (const body of [res.body, health])
+      assert.doesNotMatch(body, /"\/(work|tmp|root|home)\//, "an absolute path in an answer");
+  } finally {
+    await app.close();
+  }
+});
+
 test("uploads over the size limit get 413, as multipart and as a body", async () => {
   const { app } = await openApp(freshDir(), 1024);
   try {

@@ -97,6 +97,10 @@ test("with EMBEDDING_MODEL=test the server says so in /health and in every train
     assert.equal(trained.status, 200, JSON.stringify(summary));
     assert.equal(summary.testEmbeddingModel, true);
     assert.ok(summary.warnings.some((w) => /random-weight TEST model/.test(w)));
+    // The model is named without the server's absolute paths.
+    for (const answer of [JSON.stringify(health), JSON.stringify(summary)])
+      assert.doesNotMatch(answer, new RegExp(PROJECT_ROOT.replace(/[/.]/g, "\\$&")));
+    assert.match(String(health.embeddingModel), /^\.cache\//);
   } finally {
     await server.stop();
   }

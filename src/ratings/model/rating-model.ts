@@ -118,6 +118,11 @@ export interface TrainingRun {
   bestEpoch: number;
   /** `"early stopping"` (no better validation MSE for `patience` epochs) or `"epoch limit"`. */
   stoppedBy: "early stopping" | "epoch limit";
+  /**
+   * Rows of the held-out movies that early stopping watched; 0 when the training had too few movies
+   * to hold any out, and early stopping watched the training rows instead.
+   */
+  heldOutRows: number;
 }
 
 /** A trained cold-start rating model: hybrid network plus the user statistics it reads. */
@@ -177,7 +182,8 @@ export class RatingModel {
     const net = buildHybridModel(config);
     const model = new RatingModel(net, userIndex, fitStats, ctx, [], config);
     const batches = new TrainingBatches(net, config, ctx, ratings, fit, userIndex, fitFeatures);
-    const validate = validationLoss(model, ratings, val);
+    // Too few movies to hold any out (one or a few): early stopping watches the training rows.
+    const validate = validationLoss(model, ratings, val.length > 0 ? val : fit);
     const batchSize = trainingBatchSize(fit.length, o);
     const { history, bestEpoch } = await trainWithEarlyStopping(
       net,
@@ -197,6 +203,7 @@ export class RatingModel {
       batchSize,
       bestEpoch,
       stoppedBy: history.length - bestEpoch >= o.patience ? "early stopping" : "epoch limit",
+      heldOutRows: val.length,
     };
     return model;
   }
