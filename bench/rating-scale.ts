@@ -9,7 +9,8 @@
  * settings: early stopping, out-of-fold user features, the save) and reports the whole answer time
  * and its ratio to k = 1, the epochs (the best one, and whether early stopping or the epoch limit
  * ended them), the batch size, the training seconds per epoch, the validation MSE and the
- * server's peak resident memory.
+ * server's peak resident memory. Either way the table is also written to `docs/results/`
+ * (`rating-scale.md`, `rating-scale-api.md`) with the command, date, machine and commit.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -24,6 +25,7 @@ import { closeRasterizer, figurePng } from "../src/plotting/rasterize";
 import { type Ratings, readRatings } from "../src/ratings/data/rating-tables";
 import { loadRatingContext } from "../src/ratings/features/rating-context-loader";
 import { RatingModel } from "../src/ratings/model/rating-model";
+import { writeResultsPage } from "../src/report/results-page";
 import { parseCommandLine } from "../src/runtime/command-line";
 import { runMain } from "../src/runtime/run-main";
 import { initBackend } from "../src/runtime/tf-backend";
@@ -67,6 +69,7 @@ async function throughApi(ks: number[]): Promise<void> {
   );
   const scratch = mkdtempSync(join(tmpdir(), "bench-scale-"));
   let first: number | null = null;
+  const rows: (string | number)[][] = [];
   try {
     for (const k of ks) {
       const csv = join(scratch, `train-${k}.csv`);
@@ -77,21 +80,20 @@ async function throughApi(ks: number[]): Promise<void> {
         const answer = (await postCsv(`${server.base}/ratings/train`, csv)) as TrainSummary;
         const seconds = (Date.now() - started) / 1000;
         first ??= seconds;
-        console.log(
-          [
-            String(k).padStart(4),
-            String(answer.rows).padStart(10),
-            seconds.toFixed(1).padStart(9),
-            (seconds / first).toFixed(2).padStart(9),
-            String(answer.epochs).padStart(7),
-            String(answer.bestEpoch).padStart(5),
-            answer.stoppedBy.padEnd(14),
-            String(answer.batchSize).padStart(6),
-            (answer.seconds / answer.epochs).toFixed(2).padStart(8),
-            (answer.validationMse?.toFixed(4) ?? "n/a").padStart(8),
-            `${peakRssMb(server.process.pid!).toFixed(0).padStart(13)} MB`,
-          ].join(" "),
-        );
+        const row = [
+          k,
+          answer.rows.toLocaleString("en-US"),
+          `${seconds.toFixed(1)} s`,
+          (seconds / first).toFixed(2),
+          `${answer.epochs} (${answer.bestEpoch})`,
+          answer.stoppedBy,
+          answer.batchSize.toLocaleString("en-US"),
+          (answer.seconds / answer.epochs).toFixed(2),
+          answer.validationMse?.toFixed(4) ?? "n/a",
+          `${peakRssMb(server.process.pid!).toFixed(0)} MB`,
+        ];
+        rows.push(row);
+        console.log(row.join("  "));
       } finally {
         await stopServer(server.process);
       }
@@ -100,6 +102,30 @@ async function throughApi(ks: number[]): Promise<void> {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+  const page = writeResultsPage("rating-scale-api", {
+    title: "Rating API: training time and memory against data size",
+    about:
+      "df_train replicated k times with the user ids offset per copy (a synthetic scale-up: k times the rows and users over the same movies), posted to `POST /ratings/train` of a fresh server process per size: the whole answer (parsing, out-of-fold user features, early stopping, the save), with the test embedding model.",
+    command: `npm run bench:scale -- --api --k ${ks.join(",")}`,
+    tables: [
+      {
+        columns: [
+          "k",
+          "rows",
+          "answer in",
+          "x of k = 1",
+          "epochs (best)",
+          "stopped by",
+          "batch",
+          "s/epoch",
+          "validation MSE",
+          "server peak RSS",
+        ],
+        rows,
+      },
+    ],
+  });
+  console.log(`wrote ${page}`);
 }
 
 /** Trains at one size in this process and prints one JSON line. */
@@ -151,6 +177,7 @@ async function main(argv: string[]): Promise<void> {
   console.log("   k       rows   users  s/epoch  growth/doubling  peak RSS");
   let previous: number | null = null;
   const points: { rows: number; secondsPerEpoch: number; peakRssMb: number }[] = [];
+  const table: (string | number)[][] = [];
   for (const k of values.k.split(",").map(Number)) {
     const run = spawnSync(
       process.execPath,
@@ -172,8 +199,29 @@ async function main(argv: string[]): Promise<void> {
     console.log(
       `${String(k).padStart(4)} ${String(r.rows).padStart(10)} ${String(r.users).padStart(7)} ${r.secondsPerEpoch.toFixed(1).padStart(8)} ${growth.padStart(16)} ${r.peakRssMb.toFixed(0).padStart(6)} MB`,
     );
+    const count = (n: number): string => n.toLocaleString("en-US");
+    table.push([
+      k,
+      count(r.rows),
+      count(r.users),
+      r.secondsPerEpoch.toFixed(1),
+      growth,
+      `${r.peakRssMb.toFixed(0)} MB`,
+    ]);
   }
   if (values.plot) await plot(points, values.plot);
+  const page = writeResultsPage("rating-scale", {
+    title: "Rating model: time per epoch and memory against data size",
+    about: `df_train replicated k times with the user ids offset per copy (a synthetic scale-up: k times the rows and users over the same movies), ${epochs} epochs per size in a process of its own (early stopping off), with the test embedding model: the median seconds per epoch, its growth per doubling, and the process's peak resident memory.${values.plot ? ` The curve: \`${values.plot}\`.` : ""}`,
+    command: `npm run bench:scale -- --k ${values.k} --epochs ${epochs}${values.plot ? ` --plot ${values.plot}` : ""}`,
+    tables: [
+      {
+        columns: ["k", "rows", "users", "s/epoch", "growth per doubling", "peak RSS"],
+        rows: table,
+      },
+    ],
+  });
+  console.log(`wrote ${page}`);
 }
 
 /** The measured curve as a PNG: seconds per epoch and peak memory against rows, both log scales. */
