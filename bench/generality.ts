@@ -20,10 +20,12 @@ import {
   type GeneralityRow,
   generalitySummary,
   type GeneralityTable,
+  readGenerality,
 } from "../src/particles/generality";
 import { trainInParallel } from "../src/particles/parallel-training";
 import { LAW_ZOO } from "../src/particles/simulation/law-zoo";
 import { DEFAULT_TRAINING } from "../src/particles/train";
+import { measuredOn, writeResultsPage } from "../src/report/results-page";
 import { parseCommandLine, wholeNumberOption } from "../src/runtime/command-line";
 import { runMain } from "../src/runtime/run-main";
 
@@ -39,8 +41,13 @@ const USAGE = `usage: npm run bench:generality -- [options]
   --clip X        gradient clip, a multiple of the running average norm; 0 turns it off
                   (default the CLI's, ${DEFAULT_TRAINING.clipGradients})
   --workers N     worker threads (default: one per core)
-  --out FILE      also write the results as JSON
-  --help          this text`;
+  --out FILE      also write the results as JSON (notebook 04 reads docs/generality.json)
+  --page FILE     write docs/results/generality.md from a JSON table written by --out, without
+                  training
+  --help          this text
+
+A run over every set also writes docs/results/generality.md: per set and design the score, the
+noise-floor ceiling and linear least squares, then each design's minimum and median.`;
 
 async function main(argv: string[]): Promise<number> {
   const args = parseCommandLine(argv, USAGE, {
@@ -52,10 +59,15 @@ async function main(argv: string[]): Promise<number> {
       clip: { type: "string", default: String(DEFAULT_TRAINING.clipGradients) },
       workers: { type: "string" },
       out: { type: "string" },
+      page: { type: "string" },
     },
   });
   if (!args) return 0;
   const { values } = args;
+  if (values.page) {
+    console.log(`wrote ${writeGeneralityPage(readGenerality(values.page), values.page)}`);
+    return 0;
+  }
   const designs = values.designs.split(",") as DesignName[];
   for (const d of designs)
     if (!DESIGN_NAMES.includes(d))
@@ -113,7 +125,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(
       `${r.set.padEnd(17)} ${r.design.padEnd(15)} ${String(r.params).padStart(6)}  ${r.valMse.toExponential(2)} ${r.valScore.toFixed(0).padStart(6)} ${r.ceiling.toFixed(0).padStart(8)} ${r.linearScore.toFixed(0).padStart(7)} ${r.seconds.toFixed(0).padStart(8)}`,
     );
-  const table: GeneralityTable = { epochs, rows };
+  const command = `npm run bench:generality -- ${argv.join(" ")}`.trim().replace(/ --$/, "");
+  const table: GeneralityTable = { epochs, rows, measured: { command, on: measuredOn() } };
   for (const design of designs) {
     const m = generalitySummary(table, design);
     console.log(
@@ -124,7 +137,39 @@ async function main(argv: string[]): Promise<number> {
     writeFileSync(values.out, JSON.stringify(table, null, 2) + "\n");
     console.log(`wrote ${values.out}`);
   }
+  if (!values.sets) console.log(`wrote ${writeGeneralityPage(table)}`);
   return 0;
+}
+
+/** docs/results/generality.md from a table: one row per set and design, then each design's summary. */
+function writeGeneralityPage(table: GeneralityTable, from?: string): string {
+  const designs = [...new Set(table.rows.map((r) => r.design))];
+  const sci = (x: number): string => x.toExponential(3);
+  const whole = (x: number): string => Math.round(x).toLocaleString("en-US");
+  return writeResultsPage("generality", {
+    title: "Particle designs on laws they were not tuned on",
+    about: `Each design trained with the CLI's recipe (${table.epochs} epochs) on every law of the zoo (\`src/particles/simulation/law-zoo.ts\`) and on the three public sets: validation MSE and score, the noise-floor ceiling \`1e5 / sqrt(params)\` (the score at MSE 1e-4, the targets' noise) and linear least squares.${from ? ` Rendered from \`${from}\`${table.measured ? `, measured by \`${table.measured.command}\` (${table.measured.on})` : ", a table of an earlier run that did not record its command, date or commit"}.` : ""}`,
+    command: from ? `npm run bench:generality -- --page ${from}` : (table.measured?.command ?? ""),
+    tables: [
+      {
+        columns: ["set", "kind", "design", "params", "val MSE", "score", "ceiling", "linear"],
+        rows: table.rows.map((r) => [
+          r.set,
+          r.kind,
+          r.design,
+          r.params,
+          sci(r.valMse),
+          whole(r.valScore),
+          whole(r.ceiling),
+          whole(r.linearScore),
+        ]),
+      },
+    ],
+    notes: designs.map((d) => {
+      const m = generalitySummary(table, d);
+      return `\`${d}\`: minimum ${whole(m.min)} (\`${m.at}\`), median ${whole(m.median)}, ${m.reaching} of ${m.sets} sets at 9,000 or more.`;
+    }),
+  });
 }
 
 runMain(module, main);

@@ -23,6 +23,8 @@ export interface GeneralityRow {
 export interface GeneralityTable {
   epochs: number;
   rows: GeneralityRow[];
+  /** The command, date, machine and commit of the run (absent in tables of earlier runs). */
+  measured?: { command: string; on: string };
 }
 
 /** Where the measured table is kept with the code, for notebook 04. */

@@ -20,7 +20,7 @@ export interface ResultsPage {
   title: string;
   /** What the numbers measure and how, in a sentence or two. */
   about: string;
-  /** The command that measured them, as a user would type it. */
+  /** The command that wrote the page (the benchmark that measured them), as a user types it. */
   command: string;
   tables: ResultsTable[];
   /** Lines after the tables (a summary the benchmark computed). */
@@ -75,8 +75,7 @@ export function writeResultsPage(name: string, page: ResultsPage): string {
     "",
     page.about,
     "",
-    `Measured by \`${page.command}\` (${measuredOn()}). This page is written by that command: rerun it`,
-    "to update the page, do not edit it by hand.",
+    `Written by \`${page.command}\` (${measuredOn()}); rerun it to update this page, which is not edited by hand.`,
     "",
     ...page.tables.flatMap((t) => [...(t.caption ? [t.caption, ""] : []), markdownTable(t), ""]),
     ...(page.notes ?? []).flatMap((n) => [n, ""]),

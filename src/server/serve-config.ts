@@ -23,6 +23,51 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024 * 1024;
  */
 export const DEFAULT_MAX_TRAIN_ROWS = 20_000_000;
 
+/**
+ * Every environment variable the server reads, with its default and meaning: the one list that
+ * `npm run serve -- --help` and docs/api.md show.
+ */
+export const SERVE_ENVIRONMENT: readonly { name: string; default: string; meaning: string }[] = [
+  { name: "HOST", default: "127.0.0.1", meaning: "the interface to listen on" },
+  { name: "PORT", default: "9876", meaning: "the port to listen on" },
+  {
+    name: "MOVIES_CSV",
+    default: "data/ratings/df_movies.csv",
+    meaning: "the movie metadata (every movie a rating or query may name)",
+  },
+  {
+    name: "MODEL_DIR",
+    default: "models/ratings",
+    meaning: "where the trained model is saved (a link to a version folder) and loaded from",
+  },
+  {
+    name: "MAX_UPLOAD_MB",
+    default: String(DEFAULT_BODY_LIMIT / 1024 ** 2),
+    meaning: "the largest upload, in MiB",
+  },
+  {
+    name: "MAX_TRAIN_ROWS",
+    default: String(DEFAULT_MAX_TRAIN_ROWS),
+    meaning: "the most rows one training upload may carry",
+  },
+  {
+    name: "REQUEST_TIMEOUT_S",
+    default: String(DEFAULT_REQUEST_TIMEOUT_MS / 1000),
+    meaning: "the longest time a client may take to send one request",
+  },
+  {
+    name: "ALLOWED_HOSTS",
+    default: "(none)",
+    meaning: `more names the server may be reached by, comma-separated, besides ${LOOPBACK_HOSTS.join(", ")} (bound to 0.0.0.0, any name is accepted and only the Origin check applies)`,
+  },
+  {
+    name: "EMBEDDING_MODEL",
+    default: "Xenova/distilbert-base-uncased",
+    meaning:
+      "the overview embedding model: a hub id or a local folder; `test` chooses the random-weight test model explicitly (the server then says so in every answer); without the real model and without `test` the server refuses to start",
+  },
+];
+
 /** Where the server listens and what it reads, from the environment. */
 export interface ServeConfig {
   host: string;

@@ -1,10 +1,7 @@
 /**
- * `npm run serve`: the rating API. Environment: HOST (127.0.0.1), PORT (9876), MOVIES_CSV
- * (data/ratings/df_movies.csv), MODEL_DIR (models/ratings), MAX_UPLOAD_MB (1024: largest upload),
- * MAX_TRAIN_ROWS (20000000: most rows one training may carry), EMBEDDING_MODEL
- * (default distilbert-base-uncased; `test` for the random-weight test model), ALLOWED_HOSTS (more
- * names accepted in the Host header), REQUEST_TIMEOUT_S (120: longest time to send one request). Without the real
- * model and without `EMBEDDING_MODEL=test`, the server refuses to start and says how to provide it.
+ * `npm run serve`: the rating API, configured by the environment variables of SERVE_ENVIRONMENT
+ * (serve-config.ts; docs/api.md lists them). Without the real model and without
+ * `EMBEDDING_MODEL=test`, the server refuses to start and says how to provide it.
  */
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 
@@ -14,7 +11,7 @@ import { runMain } from "../runtime/run-main";
 import { initBackend } from "../runtime/tf-backend";
 import { buildApp } from "./app";
 import { RatingService } from "./rating-service";
-import { type ServeConfig, serveConfig } from "./serve-config";
+import { SERVE_ENVIRONMENT, type ServeConfig, serveConfig } from "./serve-config";
 
 /** Loads movies and embeddings, opens the service (with the last saved model) and listens. */
 export async function startServer(config: ServeConfig): Promise<FastifyInstance> {
@@ -52,9 +49,9 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
 }
 
 const USAGE = `usage: npm run serve
-  The rating API on HOST:PORT (default 127.0.0.1:9876), configured by environment variables:
-  HOST, PORT, MOVIES_CSV, MODEL_DIR, MAX_UPLOAD_MB, MAX_TRAIN_ROWS, EMBEDDING_MODEL, ALLOWED_HOSTS,
-  REQUEST_TIMEOUT_S (see the README's "Rating API").
+  The rating API on HOST:PORT (default 127.0.0.1:9876), configured by environment variables
+  (docs/api.md has their meanings):
+${SERVE_ENVIRONMENT.map((v) => `    ${v.name} (default ${v.default})`).join("\n")}
   --stop-with-stdin   stop when standard input closes: for a parent process that starts the
                       server (npm run challenge), so that the server never outlives it
   --help              this text`;
