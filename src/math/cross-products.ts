@@ -14,8 +14,8 @@ export interface CrossProducts {
  * and for the covariance behind PCA.
  *
  * Hand-written rather than ml-matrix's `mmul` on the transpose: one pass over the rows that fills
- * only the upper triangle needs no copy of the data as a Matrix, and on a matrix the size of the
- * overview embeddings (9,000 × 768) it was several times faster than ml-pca's own covariance. The results
+ * only the upper triangle needs no copy of the data as a Matrix, which on a matrix the size of the
+ * overview embeddings is faster than ml-pca's own covariance. The results
  * are ml-matrix matrices, solved and decomposed there.
  *
  * @example

@@ -23,14 +23,13 @@ import {
  * The one design used on every data set: the substep interaction network with a pair function of 5
  * hidden units, each pair coefficient scaled by a learned bilinear factor of the two particles'
  * properties, and step control η = 0.2 (at least 6 substeps, more where the learned accelerations
- * ask for them); 94 parameters. It was chosen by its minimum score over the law zoo and the three
- * public sets (`npm run bench:generality`), not by its score on the public sets. Why the factors:
- * forces that scale with masses or charges are a product, qᵢ qⱼ g(d), that 5 or 6 tanh units fit
- * only roughly; on yukawa, with gradient clipping, they took the score from 8,725 ([6], no
- * factors) to 9,758 (8,740 with another seed). Why η = 0.2: given each law's true accelerations
- * (`npm run bench:integration`), the integrator under this control comes within 0.4% of the noise
- * floor on the zoo's two hardest laws in 7.8 (yukawa) and 17.6 (strong-gravity) evaluations a
- * sample, where 12 equal substeps stay 196% and 33% above it.
+ * ask for them). It was chosen by its minimum score over the law zoo and the three public sets
+ * (`npm run bench:generality`, docs/results/generality.md), not by its score on the public sets.
+ * Why the factors: forces that scale with masses or charges are a product, qᵢ qⱼ g(d), that a few
+ * tanh units fit only roughly (`--designs substep,plain` compares the design without them). Why
+ * step control: given each law's true accelerations, equal substeps leave the integrator far
+ * above the noise floor on the zoo's hardest laws where step control does not
+ * (`npm run bench:integration`).
  */
 export const DEFAULT_DESIGN: InteractionConfig = {
   hidden: [5],

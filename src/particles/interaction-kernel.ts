@@ -73,8 +73,8 @@ export interface KernelOptions {
  * The interaction network's forward and backward passes written out by hand, one sample at a
  * time in float64 arithmetic (see InteractionLayer for what the network computes).
  *
- * Why not tfjs ops: a training step of the same network as tfjs ops ran some 2,000 kernels (559
- * Identity, 292 Reshape, 147 Cast among them) on tensors of a few thousand numbers, and on the
+ * Why not tfjs ops: a training step of the same network as tfjs ops ran thousands of kernels
+ * (identities, reshapes and casts among them) on tensors of a few thousand numbers, and on the
  * wasm backend the cost per kernel, not the arithmetic, set the step time; there is no fused
  * kernel for a learned integrator in tfjs. Here a step is plain loops over a few hundred numbers
  * per sample, and tfjs keeps the parts it is good at (the loss, Adam, saving). The gradient is

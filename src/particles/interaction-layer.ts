@@ -30,9 +30,8 @@ export interface InteractionConfig {
 export const OBSERVATION_STEP = 0.5;
 /**
  * Substeps of the learned integrator. Close encounters under strong short-range forces are what
- * coarse substeps miss: against 4, 6 raised the zoo's hardest laws (strong-gravity, pair-drag) and
- * lost nowhere beyond run-to-run noise (README, "One design for unseen laws"); each substep costs
- * training time, not parameters.
+ * coarse substeps miss (`npm run bench:integration` measures what equal substeps leave); each
+ * substep costs training time, not parameters.
  */
 export const DEFAULT_SUBSTEPS = 6;
 

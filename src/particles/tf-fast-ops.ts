@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 /**
  * `wᵀ h` for a small matrix w (in, out) and a wide one h (in, n), differentiated with respect to
  * the operands named in `grads`. tfjs differentiates a product into products with a transposed
- * operand, which the wasm backend computes some 10x slower than plain ones; these gradients are
+ * operand, which the wasm backend computes much more slowly than plain ones; these gradients are
  * plain products, or have the transposed operand last, the fast case. An operand outside `grads`
  * gets a zero gradient, for constants and for inputs that do not depend on any weight.
  */

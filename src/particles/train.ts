@@ -31,10 +31,9 @@ export type { EpochLog };
  * epochs, each batch's gradient clipped to 10 times the running average of the norms (see
  * RelativeGradientClip), the best validation epoch kept. `npm run bench:particles` runs a PyTorch
  * reference of the same network on the same recipe. Batches of 128 rather than 512: four times
- * the steps for about the same time (the cost is per sample); on yukawa they took the score from
- * 7,305 to 8,708. The clip: without it, one batch in a run can have a gradient a thousand times
- * the median (a close encounter), and the Adam step it causes can undo the training so far; on
- * yukawa, with the default design, it took the score from 7,601 to 9,758.
+ * the steps for about the same time (the cost is per sample). The clip: one batch in a run can
+ * have a gradient far above the median (a close encounter), and the Adam step it causes can undo
+ * the training so far. `npm run bench:generality -- --clip 0` measures the recipe without it.
  */
 export const DEFAULT_TRAINING: TrainOptions = {
   epochs: 36,

@@ -11,7 +11,7 @@ let chosen: Promise<BackendName> | undefined;
  * Picks the tfjs backend once per process: `@tensorflow/tfjs-backend-wasm`, else the pure-JS `cpu`
  * backend; `TF_BACKEND=wasm|cpu` forces one. Resolves with the backend's name so callers can report
  * it. (`@tensorflow/tfjs-node` is not a dependency: its install downloads libtensorflow, which
- * fails everywhere now; see the README's "Backends".)
+ * fails everywhere now; see the README, "Backends".)
  *
  * @example
  * const backend = await initBackend(); // "wasm"

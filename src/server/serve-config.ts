@@ -18,8 +18,8 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 export const DEFAULT_BODY_LIMIT = 1024 * 1024 * 1024;
 
 /**
- * Default of MAX_TRAIN_ROWS: 20 million ratings, a training that fits this
- * machine's 24 GB with room to spare (the README's "Rating API", row limits).
+ * Default of MAX_TRAIN_ROWS: a training this size fits a machine of 24 GB with room to spare (the
+ * server's peak memory per rating is measured by `npm run bench:scale -- --api`).
  */
 export const DEFAULT_MAX_TRAIN_ROWS = 20_000_000;
 

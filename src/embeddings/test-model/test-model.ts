@@ -9,7 +9,7 @@ export const TINY_MODEL_DIR = join(MODEL_CACHE_DIR, "distilbert-tiny-random");
 
 /**
  * Generates the tiny test DistilBERT (model_type distilbert, the real uncased BERT vocabulary, the
- * hub export's input and output names, seeded random weights, about 4 MB) unless it exists;
+ * hub export's input and output names, seeded random weights) unless it exists;
  * returns its folder. Its embeddings carry no meaning: they only exercise the real pipeline.
  */
 export function ensureTinyModel(dir = TINY_MODEL_DIR): string {

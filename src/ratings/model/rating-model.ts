@@ -64,7 +64,7 @@ export const DEFAULT_RATING_TRAINING: RatingTrainOptions = {
   epochs: 40,
   batchSize: 512,
   stepsPerEpoch: 300,
-  // Wider batches took more epochs to converge (README, "How far one machine goes").
+  // Wider batches take more epochs to converge (`npm run bench:scale -- --api` shows the epochs).
   maxBatchSize: 2048,
   learningRate: 2e-3,
   patience: 4,
@@ -93,7 +93,7 @@ interface SavedState {
 
 /**
  * The batch size of a training on `rows` rows: `batchSize` while an epoch has at most
- * `stepsPerEpoch` steps (df_train's 75,000 training rows take 147), then as many rows as keep an
+ * `stepsPerEpoch` steps, then as many rows as keep an
  * epoch at `stepsPerEpoch` steps, in multiples of 64, up to `maxBatchSize`. The user vectors get
  * the same updates per epoch whatever the batch (each row's gradients are summed in a batch), the
  * shared network gets no fewer steps than on df_train, and an epoch on more data costs its
