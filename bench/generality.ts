@@ -11,20 +11,16 @@ import { writeFileSync } from "node:fs";
 
 import { particleDataFile } from "../src/io/project-paths";
 import {
-  DEFAULT_DESIGN,
-  DESIGN_NAMES,
-  type DesignName,
-  type ModelResult,
-} from "../src/particles/experiment";
-import {
   type GeneralityRow,
   generalitySummary,
   type GeneralityTable,
   readGenerality,
-} from "../src/particles/generality";
-import { trainInParallel } from "../src/particles/parallel-training";
+} from "../src/particles/experiments/generality";
+import { type ModelResult } from "../src/particles/experiments/runs";
+import { DEFAULT_DESIGN, DESIGN_NAMES, type DesignName } from "../src/particles/model/designs";
 import { LAW_ZOO } from "../src/particles/simulation/law-zoo";
-import { DEFAULT_TRAINING } from "../src/particles/train";
+import { trainInParallel } from "../src/particles/training/job-pool";
+import { DEFAULT_TRAINING } from "../src/particles/training/train";
 import { measuredOn, writeResultsPage } from "../src/report/results-page";
 import { parseCommandLine, wholeNumberOption } from "../src/runtime/command-line";
 import { runMain } from "../src/runtime/run-main";
@@ -32,8 +28,7 @@ import { runMain } from "../src/runtime/run-main";
 const PUBLIC = ["5bf4506e86", "ee1e1d5f36", "22233fd544"];
 const USAGE = `usage: npm run bench:generality -- [options]
   --designs LIST  designs to compare: substep (the CLI's default), plain (a candidate: the
-                  previous default, without property factors), inverse-square (the earlier one)
-                  (default substep)
+                  previous default, without property factors) (default substep)
   --sets LIST     zoo laws and public hashes (default: every law of the zoo and the three public sets)
   --epochs N      epochs (default the CLI's, ${DEFAULT_TRAINING.epochs})
   --seed N        seed of the split, the initialisation and the batches, as the CLI's --seed

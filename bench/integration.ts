@@ -6,10 +6,10 @@
  * evaluations a sample, the MSE and how far it stays above the noise floor 1e-4. No training: it
  * is the floor the network cannot beat with the same substeps.
  */
-import { loadParticles } from "../src/particles/data";
-import { DEFAULT_DESIGN } from "../src/particles/experiment";
-import { integrationError } from "../src/particles/integration-error";
-import { DEFAULT_SUBSTEPS } from "../src/particles/interaction-layer";
+import { loadParticles } from "../src/particles/data/particle-data";
+import { integrationError } from "../src/particles/experiments/integration-error";
+import { DEFAULT_DESIGN } from "../src/particles/model/designs";
+import { DEFAULT_SUBSTEPS } from "../src/particles/model/interaction-layer";
 import { LAW_ZOO } from "../src/particles/simulation/law-zoo";
 import { zooDataFile } from "../src/particles/simulation/zoo-files";
 import { parseCommandLine } from "../src/runtime/command-line";

@@ -14,10 +14,11 @@ import { join } from "node:path";
 
 import { writeNpz } from "../src/io/npz";
 import { particleDataFile } from "../src/io/project-paths";
-import { loadParticles, N_IN, N_OUT, N_PARTICLES } from "../src/particles/data";
-import { DEFAULT_DESIGN, trainValSamples } from "../src/particles/experiment";
-import { DEFAULT_SUBSTEPS } from "../src/particles/interaction-layer";
-import { DEFAULT_TRAINING } from "../src/particles/train";
+import { loadParticles, N_IN, N_OUT, N_PARTICLES } from "../src/particles/data/particle-data";
+import { trainValSamples } from "../src/particles/experiments/runs";
+import { DEFAULT_DESIGN } from "../src/particles/model/designs";
+import { DEFAULT_SUBSTEPS } from "../src/particles/model/interaction-layer";
+import { DEFAULT_TRAINING } from "../src/particles/training/train";
 import { parseCommandLine } from "../src/runtime/command-line";
 import { runMain } from "../src/runtime/run-main";
 import { timed } from "./timing";

@@ -1,10 +1,10 @@
 """PyTorch reference of the particle network, for `npm run bench:particles`.
 
-A measuring stick, not part of the product: the same network as src/particles/interaction-layer.ts
+A measuring stick, not part of the product: the same network as src/particles/model/interaction-layer.ts
 (pair MLP on 7 invariants giving coefficients on r/d and u; field term g_p(q) (A p + f(|p|) p/|p|)
 + g_v(q) B v + g_c(q) c with gates g(q) = alpha + beta q, A symmetric, f a radial MLP of 3 units;
 the 0.5 step integrated in at least --substeps substeps, 6 as in the CLI, with the CLI's step
-control --step-control; optional property factors) and the same recipe as src/particles/train.ts
+control --step-control; optional property factors) and the same recipe as src/particles/training/train.ts
 (Adam with epsilon 1e-7, batch 128, learning rate 0.03 lowered along a cosine to 1e-5 once per
 epoch, the best validation epoch kept). Given the same weights, its outputs match the tfjs kernel's
 to 1e-8.
@@ -32,7 +32,7 @@ SYMMETRIC = [0, 1, 2, 1, 3, 4, 2, 4, 5]  # the 6 free entries of A, row by row
 
 
 class InteractionNet(nn.Module):
-    """The substep interaction network of src/particles/interaction-layer.ts."""
+    """The substep interaction network of src/particles/model/interaction-layer.ts."""
 
     def __init__(self, hidden, substeps=6, central=3, factors=False, step_control=0.0):
         super().__init__()
@@ -134,7 +134,7 @@ class InteractionNet(nn.Module):
         return out
 
 
-MAX_REFINEMENT = 8  # as src/particles/step-control.ts
+MAX_REFINEMENT = 8  # as src/particles/model/step-control.ts
 
 
 def train(model, tx, ty, vx, vy, epochs, batch, seed, clip=0.0):

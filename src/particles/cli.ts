@@ -12,18 +12,14 @@ import { DEFAULT_MAX_INFLATED_BYTES, npzBytes } from "../io/npz";
 import { OUTPUTS_DIR } from "../io/project-paths";
 import { publishRunOutputs } from "../io/run-outputs";
 import { modelFolderFiles } from "../io/tf-model-files";
+import { deriveSeed } from "../random/derive-seed";
 import { parseCommandLine, wholeNumberOption } from "../runtime/command-line";
 import { runMain } from "../runtime/run-main";
 import { initBackend } from "../runtime/tf-backend";
-import { loadParticles, N_IN, N_OUT, N_PARTICLES } from "./data";
-import {
-  DEFAULT_DESIGN,
-  type ModelResult,
-  runBaselines,
-  runInteraction,
-  trainValSamples,
-} from "./experiment";
-import { DEFAULT_TRAINING, type EpochLog, predictFlat } from "./train";
+import { loadParticles, N_IN, N_OUT, N_PARTICLES } from "./data/particle-data";
+import { type ModelResult, runBaselines, runInteraction, trainValSamples } from "./experiments/runs";
+import { DEFAULT_DESIGN } from "./model/designs";
+import { DEFAULT_TRAINING, type EpochLog, predictFlat } from "./training/train";
 
 /** Epoch budget of the dense baseline: a reference point, not worth the full budget. */
 const DENSE_BASELINE_EPOCHS = 60;
@@ -98,7 +94,7 @@ export async function main(argv: string[]): Promise<number> {
             `  epoch ${l.epoch}: loss ${l.loss.toExponential(3)}  val ${l.valLoss.toExponential(3)}  lr ${l.learningRate.toExponential(1)}  ${l.seconds.toFixed(1)} s`,
           ),
   };
-  const design = { ...DEFAULT_DESIGN, hidden, seed: seed + 1 };
+  const design = { ...DEFAULT_DESIGN, hidden, seed: deriveSeed(seed, "particle-network") };
   const { model, result } = await runInteraction(train, val, design, options, threads);
   const results = [result];
   if (values.baselines)

@@ -29,7 +29,7 @@ test("the zoo's cache key covers the random source and the data layout the simul
   );
   for (const f of [
     "src/random/seeded.ts",
-    "src/particles/data.ts",
+    "src/particles/data/particle-data.ts",
     join(sim, "interaction-law.ts"),
   ])
     assert.ok(files.includes(f), f);

@@ -16,8 +16,8 @@ import { test } from "node:test";
 import { readNpz, writeNpz } from "../../src/io/npz";
 import { loadModelDir } from "../../src/io/tf-model-files";
 import { main } from "../../src/particles/cli";
-import { loadParticles } from "../../src/particles/data";
-import { predictFlat } from "../../src/particles/train";
+import { loadParticles } from "../../src/particles/data/particle-data";
+import { predictFlat } from "../../src/particles/training/train";
 import { mountTmpfs } from "../fixtures/tmpfs";
 
 const dir = mkdtempSync(join(tmpdir(), "pcli-"));

@@ -1,5 +1,5 @@
 import { SeededRandom } from "../../random/seeded";
-import { N_IN, N_OUT, N_PARTICLES, SAMPLE_IN, SAMPLE_OUT } from "../data";
+import { N_IN, N_OUT, N_PARTICLES, SAMPLE_IN, SAMPLE_OUT } from "../data/particle-data";
 import { accelerations, type InteractionLaw } from "./interaction-law";
 
 /** Settings of {@link simulateDataSet}; the defaults match the public data sets' format. */

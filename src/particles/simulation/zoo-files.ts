@@ -5,7 +5,7 @@ import { join, relative } from "node:path";
 import { importClosure } from "../../io/import-closure";
 import { writeNpz } from "../../io/npz";
 import { CACHE_DIR, PROJECT_ROOT } from "../../io/project-paths";
-import { N_IN, N_OUT, N_PARTICLES } from "../data";
+import { N_IN, N_OUT, N_PARTICLES } from "../data/particle-data";
 import type { InteractionLaw } from "./interaction-law";
 import { DEFAULT_SIMULATION, simulateDataSet, type SimulationOptions } from "./simulate";
 

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 
+import { deriveSeed } from "../../random/derive-seed";
 import { UserLookup } from "./user-lookup";
 
 /** Sizes and regularisation of the hybrid rating network. */
@@ -41,14 +42,14 @@ export function buildHybridModel(c: HybridConfig): tf.LayersModel {
       units: c.hidden,
       activation: "relu",
       kernelRegularizer,
-      kernelInitializer: tf.initializers.glorotNormal({ seed: c.seed + 1 }),
+      kernelInitializer: tf.initializers.glorotNormal({ seed: deriveSeed(c.seed, "rating-layer", 1) }),
     })
     .apply(contentIn) as tf.SymbolicTensor;
   const contentVec = tf.layers
     .dense({
       units: c.factors,
       kernelRegularizer,
-      kernelInitializer: tf.initializers.glorotNormal({ seed: c.seed + 2 }),
+      kernelInitializer: tf.initializers.glorotNormal({ seed: deriveSeed(c.seed, "rating-layer", 2) }),
     })
     .apply(hidden) as tf.SymbolicTensor;
   const contentBias = tf.layers
@@ -56,7 +57,7 @@ export function buildHybridModel(c: HybridConfig): tf.LayersModel {
       units: 1,
       biasInitializer: tf.initializers.constant({ value: c.globalMean }),
       kernelRegularizer,
-      kernelInitializer: tf.initializers.glorotNormal({ seed: c.seed + 3 }),
+      kernelInitializer: tf.initializers.glorotNormal({ seed: deriveSeed(c.seed, "rating-layer", 3) }),
     })
     .apply(hidden) as tf.SymbolicTensor;
   // User vectors and biases looked up by index and trained by rows (see UserLookup): the cost of a
@@ -66,7 +67,7 @@ export function buildHybridModel(c: HybridConfig): tf.LayersModel {
     rows,
     width: c.factors,
     initStddev: 0.05,
-    seed: c.seed + 4,
+    seed: deriveSeed(c.seed, "rating-layer", 4),
     l2: c.userL2,
     name: "user_vector",
   }).apply(userIn) as tf.SymbolicTensor;
@@ -74,7 +75,7 @@ export function buildHybridModel(c: HybridConfig): tf.LayersModel {
     rows,
     width: 1,
     initStddev: 0,
-    seed: c.seed + 5,
+    seed: deriveSeed(c.seed, "rating-layer", 5),
     l2: c.userL2,
     name: "user_bias",
   }).apply(userIn) as tf.SymbolicTensor;

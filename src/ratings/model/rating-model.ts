@@ -4,6 +4,7 @@ import { ModelFilesError } from "../../io/model-folder";
 import { loadModelDir, saveModelDir } from "../../io/tf-model-files";
 import { mse } from "../../math/mse";
 import { gatherRows } from "../../math/row-matrix";
+import { deriveSeed } from "../../random/derive-seed";
 import { SeededRandom } from "../../random/seeded";
 import { yieldToEventLoop } from "../../runtime/event-loop";
 import { type EpochLog, trainWithEarlyStopping } from "../../training/training-loop";
@@ -177,7 +178,7 @@ export class RatingModel {
       l2: o.l2,
       userL2: o.userL2,
       globalMean: fitStats.globalMean,
-      seed: o.seed * 100 + 1,
+      seed: deriveSeed(o.seed, "rating-network"),
     };
     const net = buildHybridModel(config);
     const model = new RatingModel(net, userIndex, fitStats, ctx, [], config);
@@ -337,7 +338,7 @@ function holdOutMovies(
 ): { fit: Int32Array; val: Int32Array } {
   const movieIds = [...new Set(Array.from(all, (i) => ratings.movieId[i]))].sort((a, b) => a - b);
   const valMovies = new Set(
-    new SeededRandom(seed + 17).sample(movieIds, Math.round(movieIds.length * valFraction)),
+    new SeededRandom(deriveSeed(seed, "rating-holdout")).sample(movieIds, Math.round(movieIds.length * valFraction)),
   );
   return {
     fit: all.filter((i) => !valMovies.has(ratings.movieId[i])),

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { freeFlightResidual } from "../../../src/particles/free-flight";
+import { freeFlightResidual } from "../../../src/particles/data/free-flight";
 import { field, type InteractionLaw } from "../../../src/particles/simulation/interaction-law";
 import { LAW_ZOO } from "../../../src/particles/simulation/law-zoo";
 import { integrate, simulateDataSet } from "../../../src/particles/simulation/simulate";

@@ -1,0 +1,111 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+import { DOCS_DIR } from "../../io/project-paths";
+import type { DesignName } from "../model/designs";
+
+/** One row of `npm run bench:generality`: a design on a data set, with the linear baseline. */
+export interface GeneralityRow {
+  set: string;
+  kind: "zoo" | "public";
+  /** A {@link DesignName}, or a retired design's name in tables of earlier runs. */
+  design: string;
+  params: number;
+  valMse: number;
+  valScore: number;
+  /** The score at the noise floor, MSE 1e-4, for this parameter count: 1e5 / sqrt(params). */
+  ceiling: number;
+  linearScore: number;
+  seconds: number;
+  epochs: number;
+}
+
+/** What `npm run bench:generality -- --out FILE` writes. */
+export interface GeneralityTable {
+  epochs: number;
+  rows: GeneralityRow[];
+  /** The command, date, machine and commit of the run (absent in tables of earlier runs). */
+  measured?: { command: string; on: string };
+}
+
+/** Where the measured table is kept with the code, for notebook 04. */
+export const GENERALITY_FILE = join(DOCS_DIR, "generality.json");
+
+/** Reads a table written by `npm run bench:generality -- --out FILE`. */
+export function readGenerality(path = GENERALITY_FILE): GeneralityTable {
+  return JSON.parse(readFileSync(path, "utf8")) as GeneralityTable;
+}
+
+/**
+ * A design's lowest score over the table's sets, where it is, its median, and how many sets reach
+ * `threshold`.
+ *
+ * @example
+ * generalitySummary(readGenerality(), "substep"); // { min: 9123, at: "morse", ... }
+ */
+export function generalitySummary(
+  table: GeneralityTable,
+  design: string,
+  threshold = 9000,
+): { min: number; at: string; median: number; reaching: number; sets: number } {
+  const rows = table.rows.filter((r) => r.design === design);
+  if (rows.length === 0) throw new Error(`no rows of design ${design} in the generality table`);
+  const worst = rows.reduce((a, b) => (b.valScore < a.valScore ? b : a));
+  const scores = rows.map((r) => r.valScore).sort((a, b) => a - b);
+  const mid = scores.length / 2;
+  const median = scores.length % 2 ? scores[Math.floor(mid)] : (scores[mid - 1] + scores[mid]) / 2;
+  return {
+    min: worst.valScore,
+    at: worst.set,
+    median,
+    reaching: rows.filter((r) => r.valScore >= threshold).length,
+    sets: rows.length,
+  };
+}
+
+/**
+ * The measured table by set: this design's score, its noise-floor ceiling, the earlier design's
+ * score, the candidate design's where the table has it, and the linear baseline's, as table rows.
+ *
+ * @example
+ * showTable(generalityRows(readGenerality()));
+ */
+export function generalityRows(
+  table: GeneralityTable,
+  design: DesignName = "substep",
+  earlier = "inverse-square",
+  candidate: DesignName = "plain",
+): Record<string, string | number>[] {
+  const of = (d: string, set: string) =>
+    table.rows.find((r) => r.design === d && r.set === set);
+  const hasCandidate = table.rows.some((r) => r.design === candidate);
+  return [...new Set(table.rows.map((r) => r.set))].map((set) => ({
+    set,
+    "this design": Math.round(of(design, set)!.valScore),
+    ceiling: Math.round(of(design, set)!.ceiling),
+    "earlier design": Math.round(of(earlier, set)!.valScore),
+    ...(hasCandidate ? { candidate: Math.round(of(candidate, set)?.valScore ?? NaN) } : {}),
+    linear: Math.round(of(design, set)!.linearScore),
+  }));
+}
+
+/**
+ * One design's points for a score-against-parameters chart: x the parameters, y the validation
+ * score, each labelled with its set.
+ *
+ * @example
+ * scatterChart([generalitySeries(table, "substep", "this design")], { title: "Score" });
+ */
+export function generalitySeries(
+  table: GeneralityTable,
+  design: string,
+  name: string,
+): { name: string; x: number[]; y: number[]; text: string[] } {
+  const rows = table.rows.filter((r) => r.design === design);
+  return {
+    name,
+    x: rows.map((r) => r.params),
+    y: rows.map((r) => r.valScore),
+    text: rows.map((r) => r.set),
+  };
+}

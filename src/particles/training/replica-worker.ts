@@ -1,0 +1,57 @@
+/**
+ * The worker thread of {@link trainInReplicas} (see replica-training.ts): one replica of a
+ * data-parallel training. Not an entry point of its own.
+ */
+import { parentPort } from "node:worker_threads";
+
+import { initBackend } from "../../runtime/tf-backend";
+import { ReplicaAbortedError, ReplicaGroup } from "../../training/replica-group";
+import type { LoopResult } from "../../training/training-loop";
+import { buildInteractionModel, type InteractionConfig } from "../model/interaction-layer";
+import { type Samples, trainModel, type TrainOptions } from "./train";
+
+/** What a replica is given: its rank, the group's shared buffer, the design, recipe and data. */
+export interface ReplicaJob {
+  rank: number;
+  size: number;
+  group: SharedArrayBuffer;
+  design: InteractionConfig;
+  options: Partial<TrainOptions>;
+  train: Samples;
+  val: Samples;
+}
+
+/** What a replica answers: its loop's result, a checksum of its weights, the weights (rank 0). */
+export interface ReplicaReply {
+  loop: LoopResult;
+  /** The sum of all weights, written out exactly: equal in every replica unless they diverged. */
+  checksum: string;
+  weights?: Float32Array[];
+  error?: string;
+  /** Set when this replica stopped because another one failed. */
+  aborted?: boolean;
+}
+
+parentPort?.once("message", (job: ReplicaJob) => {
+  void (async () => {
+    try {
+      await initBackend();
+      const group = new ReplicaGroup(job.group, job.rank, job.size);
+      const model = buildInteractionModel(job.design);
+      const onEpoch =
+        job.rank === 0 ? (epoch: unknown) => parentPort!.postMessage({ epoch }) : undefined;
+      const loop = await trainModel(model, job.train, job.val, { ...job.options, onEpoch }, group);
+      const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
+      const checksum = weights.reduce((s, w) => w.reduce((t, v) => t + v, s), 0).toString();
+      parentPort!.postMessage({
+        loop,
+        checksum,
+        weights: job.rank === 0 ? weights : undefined,
+      } satisfies ReplicaReply);
+    } catch (err) {
+      ReplicaGroup.abort(job.group);
+      const aborted = err instanceof ReplicaAbortedError;
+      parentPort!.postMessage({ error: (err as Error).message, aborted } as ReplicaReply);
+    }
+  })();
+});

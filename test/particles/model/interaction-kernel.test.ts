@@ -1,0 +1,129 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { readNpz } from "../../../src/io/npz";
+import {
+  InteractionKernel,
+  type KernelForward,
+  tanh,
+} from "../../../src/particles/model/interaction-kernel";
+import { MAX_REFINEMENT } from "../../../src/particles/model/step-control";
+
+const data = readNpz("data/particles/ee1e1d5f36.npz");
+const batch = 6;
+const x = data.train_x.data.slice(0, batch * 28) as Float32Array;
+/** Weights that are neither zero nor symmetric, so that every path of the network carries signal. */
+const weightsFor = (kernel: InteractionKernel): Float64Array[] =>
+  kernel
+    .paramSizes()
+    .map((n, k) => Float64Array.from({ length: n }, (_, i) => 0.3 * Math.sin(1.7 * i + k) + 0.05));
+/** A fixed direction in output space: the loss whose gradient is checked is out · direction. */
+const direction = Float64Array.from({ length: batch * 12 }, (_, i) => Math.cos(0.9 * i));
+/** out · direction; with `replay`, on the substep lengths of that earlier forward pass. */
+const loss = (kernel: InteractionKernel, params: Float64Array[], replay?: KernelForward): number =>
+  kernel.forward(x, batch, params, false, replay).out.reduce((s, o, i) => s + o * direction[i], 0);
+
+const variants: { name: string; make: () => InteractionKernel }[] = [
+  { name: "hidden [6]", make: () => new InteractionKernel([6], 3, 0.5) },
+  { name: "hidden [4, 3]", make: () => new InteractionKernel([4, 3], 3, 0.5) },
+  {
+    name: "property factors",
+    make: () => new InteractionKernel([6], 2, 0.5, { factors: true }),
+  },
+  {
+    // η small enough that these weights' accelerations refine some samples' substeps.
+    name: "step control",
+    make: () => new InteractionKernel([6], 2, 0.5, { stepControl: 0.05 }),
+  },
+];
+for (const { name, make } of variants) {
+  test(`backward's gradient matches central finite differences (${name})`, () => {
+    const kernel = make();
+    const params = weightsFor(kernel);
+    const forward = kernel.forward(x, batch, params);
+    const grads = kernel.backward(x, batch, params, forward, direction);
+    const h = 1e-5;
+    let checked = 0;
+    params.forEach((p, k) => {
+      for (let i = 0; i < p.length; i++) {
+        const saved = p[i];
+        p[i] = saved + h;
+        // The substep lengths held at the unperturbed pass's: they are constants of backward.
+        const up = loss(kernel, params, forward);
+        p[i] = saved - h;
+        const down = loss(kernel, params, forward);
+        p[i] = saved;
+        const numeric = (up - down) / (2 * h);
+        const tol = 1e-5 * Math.max(1, Math.abs(numeric));
+        assert.ok(
+          Math.abs(grads[k][i] - numeric) < tol,
+          `param ${k}[${i}]: backward ${grads[k][i]}, finite difference ${numeric}`,
+        );
+        checked++;
+      }
+    });
+    assert.equal(
+      checked,
+      kernel.paramSizes().reduce((a, b) => a + b, 0),
+    );
+  });
+}
+
+test("forward gives the same outputs with and without a tape; backward refuses a missing tape", () => {
+  const kernel = new InteractionKernel([6], 4, 0.5);
+  const params = weightsFor(kernel);
+  const kept = kernel.forward(x, batch, params, true);
+  const bare = kernel.forward(x, batch, params, false);
+  assert.deepEqual(bare.out, kept.out);
+  assert.equal(bare.tape.length, 0);
+  assert.throws(() => kernel.backward(x, batch, params, bare, direction), /tape/);
+});
+
+test("step control refines the substeps of some samples only, and replays them exactly", () => {
+  const kernel = new InteractionKernel([6], 2, 0.5, { stepControl: 0.05 });
+  const params = weightsFor(kernel);
+  const kept = kernel.forward(x, batch, params, true);
+  const counts = Array.from({ length: batch }, (_, b) => kept.starts[b + 1] - kept.starts[b]);
+  assert.ok(Math.min(...counts) >= 2 && Math.max(...counts) > 2, `substeps ${counts}`);
+  assert.ok(Math.max(...counts) <= 2 * MAX_REFINEMENT);
+  for (let b = 0; b < batch; b++) {
+    const own = kept.steps.subarray(kept.starts[b], kept.starts[b + 1]);
+    assert.ok(Math.abs(own.reduce((a, t) => a + t, 0) - 0.5) < 1e-12, `sample ${b}'s steps sum`);
+  }
+  assert.deepEqual(kernel.forward(x, batch, params, false).out, kept.out);
+  assert.deepEqual(kernel.forward(x, batch, params, false, kept).out, kept.out);
+});
+
+test("step control follows a close encounter more accurately than equal substeps of as many evaluations", () => {
+  // Strong pair forces: one hidden unit tanh(0.1 / d) times -30 pulls every pair together with
+  // an acceleration of about 3 / d (at most 30).
+  const make = (options: object, substeps: number) =>
+    new InteractionKernel([6], substeps, 0.5, options);
+  const attract = (kernel: InteractionKernel): Float64Array[] => {
+    const params = kernel.paramSizes().map((n) => new Float64Array(n));
+    params[0][1 * 6] = 0.1; // w0: input 1/d into unit 0
+    params[2][0] = -30; // w1: unit 0 into α
+    return params;
+  };
+  const reference = make({}, 2048);
+  const truth = reference.forward(x, batch, attract(reference), false).out;
+  const controlled = make({ stepControl: 0.1 }, 4);
+  const run = controlled.forward(x, batch, attract(controlled), false);
+  const evaluations = run.starts[batch] / batch;
+  const equal = make({}, Math.ceil(evaluations));
+  const error = (out: Float64Array) => out.reduce((s, o, i) => s + (o - truth[i]) ** 2, 0);
+  assert.ok(evaluations > 4, `mean substeps ${evaluations}`);
+  assert.ok(
+    error(run.out) < 0.5 * error(equal.forward(x, batch, attract(equal), false).out),
+    `controlled ${error(run.out)}, equal ${error(equal.forward(x, batch, attract(equal), false).out)}`,
+  );
+});
+
+test("the rational tanh is within 3e-7 of Math.tanh and odd", () => {
+  let worst = 0;
+  for (let v = -12; v <= 12; v += 1e-3) {
+    worst = Math.max(worst, Math.abs(tanh(v) - Math.tanh(v)));
+    assert.equal(tanh(-v), -tanh(v));
+  }
+  assert.ok(worst < 3e-7, `worst error ${worst}`);
+});
