@@ -17,7 +17,12 @@ import { parseCommandLine, wholeNumberOption } from "../runtime/command-line";
 import { runMain } from "../runtime/run-main";
 import { initBackend } from "../runtime/tf-backend";
 import { loadParticles, N_IN, N_OUT, N_PARTICLES } from "./data/particle-data";
-import { type ModelResult, runBaselines, runInteraction, trainValSamples } from "./experiments/runs";
+import {
+  type ModelResult,
+  runBaselines,
+  runInteraction,
+  trainValSamples,
+} from "./experiments/runs";
 import { DEFAULT_DESIGN } from "./model/designs";
 import { DEFAULT_TRAINING, type EpochLog, predictFlat } from "./training/train";
 

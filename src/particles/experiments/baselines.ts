@@ -44,14 +44,18 @@ export function buildDenseModel(hidden: number[] = [64, 64], seed = 0): tf.Layer
       tf.layers.dense({
         units,
         activation: "tanh",
-        kernelInitializer: tf.initializers.glorotNormal({ seed: deriveSeed(seed, "particle-layer", l) }),
+        kernelInitializer: tf.initializers.glorotNormal({
+          seed: deriveSeed(seed, "particle-layer", l),
+        }),
       }),
     ),
   );
   model.add(
     tf.layers.dense({
       units: SAMPLE_OUT,
-      kernelInitializer: tf.initializers.glorotNormal({ seed: deriveSeed(seed, "particle-layer", hidden.length) }),
+      kernelInitializer: tf.initializers.glorotNormal({
+        seed: deriveSeed(seed, "particle-layer", hidden.length),
+      }),
     }),
   );
   model.add(tf.layers.reshape({ targetShape: [N_PARTICLES, N_OUT] }));

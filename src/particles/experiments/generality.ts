@@ -76,8 +76,7 @@ export function generalityRows(
   earlier = "inverse-square",
   candidate: DesignName = "plain",
 ): Record<string, string | number>[] {
-  const of = (d: string, set: string) =>
-    table.rows.find((r) => r.design === d && r.set === set);
+  const of = (d: string, set: string) => table.rows.find((r) => r.design === d && r.set === set);
   const hasCandidate = table.rows.some((r) => r.design === candidate);
   return [...new Set(table.rows.map((r) => r.set))].map((set) => ({
     set,

@@ -42,14 +42,18 @@ export function buildHybridModel(c: HybridConfig): tf.LayersModel {
       units: c.hidden,
       activation: "relu",
       kernelRegularizer,
-      kernelInitializer: tf.initializers.glorotNormal({ seed: deriveSeed(c.seed, "rating-layer", 1) }),
+      kernelInitializer: tf.initializers.glorotNormal({
+        seed: deriveSeed(c.seed, "rating-layer", 1),
+      }),
     })
     .apply(contentIn) as tf.SymbolicTensor;
   const contentVec = tf.layers
     .dense({
       units: c.factors,
       kernelRegularizer,
-      kernelInitializer: tf.initializers.glorotNormal({ seed: deriveSeed(c.seed, "rating-layer", 2) }),
+      kernelInitializer: tf.initializers.glorotNormal({
+        seed: deriveSeed(c.seed, "rating-layer", 2),
+      }),
     })
     .apply(hidden) as tf.SymbolicTensor;
   const contentBias = tf.layers
@@ -57,7 +61,9 @@ export function buildHybridModel(c: HybridConfig): tf.LayersModel {
       units: 1,
       biasInitializer: tf.initializers.constant({ value: c.globalMean }),
       kernelRegularizer,
-      kernelInitializer: tf.initializers.glorotNormal({ seed: deriveSeed(c.seed, "rating-layer", 3) }),
+      kernelInitializer: tf.initializers.glorotNormal({
+        seed: deriveSeed(c.seed, "rating-layer", 3),
+      }),
     })
     .apply(hidden) as tf.SymbolicTensor;
   // User vectors and biases looked up by index and trained by rows (see UserLookup): the cost of a

@@ -338,7 +338,10 @@ function holdOutMovies(
 ): { fit: Int32Array; val: Int32Array } {
   const movieIds = [...new Set(Array.from(all, (i) => ratings.movieId[i]))].sort((a, b) => a - b);
   const valMovies = new Set(
-    new SeededRandom(deriveSeed(seed, "rating-holdout")).sample(movieIds, Math.round(movieIds.length * valFraction)),
+    new SeededRandom(deriveSeed(seed, "rating-holdout")).sample(
+      movieIds,
+      Math.round(movieIds.length * valFraction),
+    ),
   );
   return {
     fit: all.filter((i) => !valMovies.has(ratings.movieId[i])),

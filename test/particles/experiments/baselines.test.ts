@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { fitLinear, predictInputPosition, predictLinear } from "../../../src/particles/experiments/baselines";
+import {
+  fitLinear,
+  predictInputPosition,
+  predictLinear,
+} from "../../../src/particles/experiments/baselines";
 import { SeededRandom } from "../../../src/random/seeded";
 
 test("linear least squares recovers an exact linear map with 29 x 12 parameters", () => {

@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { loadParticles } from "../../../src/particles/data/particle-data";
-import { headSamples, runInteraction, trainValSamples } from "../../../src/particles/experiments/runs";
+import {
+  headSamples,
+  runInteraction,
+  trainValSamples,
+} from "../../../src/particles/experiments/runs";
 import { DEFAULT_DESIGN } from "../../../src/particles/model/designs";
 import { predictFlat } from "../../../src/particles/training/train";
 import { initBackend } from "../../../src/runtime/tf-backend";
