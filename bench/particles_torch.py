@@ -6,8 +6,9 @@ A measuring stick, not part of the product: the same network as src/particles/mo
 the 0.5 step integrated in at least --substeps substeps, 6 as in the CLI, with the CLI's step
 control --step-control; optional property factors) and the same recipe as src/particles/training/train.ts
 (Adam with epsilon 1e-7, batch 128, learning rate 0.03 lowered along a cosine to 1e-5 once per
-epoch, the best validation epoch kept). Given the same weights, its outputs match the tfjs kernel's
-to 1e-8.
+epoch, the best validation epoch kept). Given the same weights (and the kernel's rational tanh), its
+outputs match the tfjs kernel's to 1e-9: test/particles/model/reference-forward.test.ts checks a
+fixture that bench/particles_torch_fixture.py writes.
 
 usage: /usr/bin/python3 bench/particles_torch.py SPLIT.npz [--epochs 36] [--batch 128] [--hidden 6]
        [--substeps 6] [--step-control 0.2] [--factors] [--threads N (default: all CPUs)]

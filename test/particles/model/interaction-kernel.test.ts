@@ -5,7 +5,6 @@ import { readNpz } from "../../../src/io/npz";
 import {
   InteractionKernel,
   type KernelForward,
-  tanh,
 } from "../../../src/particles/model/interaction-kernel";
 import { MAX_REFINEMENT } from "../../../src/particles/model/step-control";
 
@@ -117,13 +116,4 @@ test("step control follows a close encounter more accurately than equal substeps
     error(run.out) < 0.5 * error(equal.forward(x, batch, attract(equal), false).out),
     `controlled ${error(run.out)}, equal ${error(equal.forward(x, batch, attract(equal), false).out)}`,
   );
-});
-
-test("the rational tanh is within 3e-7 of Math.tanh and odd", () => {
-  let worst = 0;
-  for (let v = -12; v <= 12; v += 1e-3) {
-    worst = Math.max(worst, Math.abs(tanh(v) - Math.tanh(v)));
-    assert.equal(tanh(-v), -tanh(v));
-  }
-  assert.ok(worst < 3e-7, `worst error ${worst}`);
 });
