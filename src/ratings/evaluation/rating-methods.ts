@@ -8,8 +8,21 @@ import { globalMeanPredictor, userBiasRidgePredictor, userMeanPredictor } from "
 import { crossValidate, type CvResult, type Predictor } from "./cross-validation";
 
 /**
- * The five methods the notebook compares: global mean, user mean, user bias + ridge on metadata,
- * the hybrid model on metadata only, and the hybrid model with the overview embedding.
+ * The names of the five methods the notebook compares, by key: what results and tables call them.
+ * Code refers to a method by its key (`RATING_METHODS.hybridFull`), never by its display name.
+ */
+export const RATING_METHODS = {
+  globalMean: "global mean",
+  userMean: "user mean",
+  userBiasRidge: "user bias + ridge on metadata",
+  hybridNoEmbedding: "hybrid, no embedding",
+  hybridFull: "hybrid, full (with embedding)",
+} as const;
+
+/**
+ * The five methods the notebook compares, by name (see {@link RATING_METHODS}): global mean, user
+ * mean, user bias + ridge on metadata, the hybrid model on metadata only, and the hybrid model
+ * with the overview embedding.
  */
 export function ratingMethods(
   ratings: Ratings,
@@ -26,12 +39,13 @@ export function ratingMethods(
         Int32Array.from(test, (i) => ratings.movieId[i]),
       );
     };
+  const m = RATING_METHODS;
   return {
-    "global mean": globalMeanPredictor(ratings),
-    "user mean": userMeanPredictor(ratings),
-    "user bias + ridge on metadata": userBiasRidgePredictor(ratings, metadataOnly),
-    "hybrid, no embedding": hybrid(metadataOnly),
-    "hybrid, full (with embedding)": hybrid(withEmbedding),
+    [m.globalMean]: globalMeanPredictor(ratings),
+    [m.userMean]: userMeanPredictor(ratings),
+    [m.userBiasRidge]: userBiasRidgePredictor(ratings, metadataOnly),
+    [m.hybridNoEmbedding]: hybrid(metadataOnly),
+    [m.hybridFull]: hybrid(withEmbedding),
   };
 }
 
@@ -145,8 +159,8 @@ export function embeddingEffect(cv: { method: string; mean: number; sd: number }
   withinSpread: boolean;
 } {
   const byName = new Map(cv.map((r) => [r.method, r]));
-  const full = byName.get("hybrid, full (with embedding)")!;
-  const gain = byName.get("hybrid, no embedding")!.mean - full.mean;
+  const full = byName.get(RATING_METHODS.hybridFull)!;
+  const gain = byName.get(RATING_METHODS.hybridNoEmbedding)!.mean - full.mean;
   return { gain, sd: full.sd, withinSpread: Math.abs(gain) < full.sd / 2 };
 }
 

@@ -1,6 +1,7 @@
 import { fitRidge } from "../../math/ridge";
 import { mean } from "../../math/statistics";
 import { yieldToEventLoop } from "../../runtime/event-loop";
+import type { AsJson } from "../../io/as-json";
 import type { Ratings } from "../data/rating-tables";
 import { assignMovieFolds } from "../evaluation/movie-folds";
 
@@ -81,24 +82,7 @@ export function userBiases(
 }
 
 /** {@link UserStats} as JSON holds them: typed arrays as number lists, maps as entry lists. */
-export interface SavedUserStats {
-  globalMean: number;
-  nGenres: number;
-  textDim: number;
-  textWeights: number[] | null;
-  byUser: [
-    number,
-    {
-      count: number;
-      bias: number;
-      spread: number;
-      genreAffinity: number[];
-      textAffinity: number[];
-    },
-  ][];
-  byCollection: [string, [number, number]][];
-  byUserCollection: [string, [number, number]][];
-}
+export type SavedUserStats = AsJson<UserStats>;
 
 /**
  * The statistics as saved with a model (see {@link userStatsFromJson}).

@@ -6,6 +6,7 @@ import {
   embeddingEffect,
   errorByBucket,
   errorsByActivity,
+  RATING_METHODS,
 } from "../../../src/ratings/evaluation/rating-methods";
 
 test("errorByBucket and errorsByActivity: squared errors by the user's and the movie's ratings", () => {
@@ -39,14 +40,14 @@ test("errorByBucket and errorsByActivity: squared errors by the user's and the m
 
 test("embeddingEffect and cvSummaryRows read the cross-validation results by method", () => {
   const cv = [
-    { method: "hybrid, no embedding", mean: 0.7, sd: 0.01, score: 0.87, seconds: 10.4 },
-    { method: "hybrid, full (with embedding)", mean: 0.69, sd: 0.01, score: 0.87, seconds: 12.6 },
+    { method: RATING_METHODS.hybridNoEmbedding, mean: 0.7, sd: 0.01, score: 0.87, seconds: 10.4 },
+    { method: RATING_METHODS.hybridFull, mean: 0.69, sd: 0.01, score: 0.87, seconds: 12.6 },
   ];
   const effect = embeddingEffect(cv);
   assert.ok(Math.abs(effect.gain - 0.01) < 1e-12);
   assert.deepEqual([effect.sd, effect.withinSpread], [0.01, false]);
   assert.deepEqual(cvSummaryRows(cv)[1], {
-    method: "hybrid, full (with embedding)",
+    method: RATING_METHODS.hybridFull,
     "MSE (mean)": 0.69,
     "MSE (sd over folds)": 0.01,
     "predictive score": 0.87,
