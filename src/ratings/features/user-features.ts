@@ -1,7 +1,7 @@
+import type { AsJson } from "../../io/as-json";
 import { fitRidge } from "../../math/ridge";
 import { mean } from "../../math/statistics";
 import { yieldToEventLoop } from "../../runtime/event-loop";
-import type { AsJson } from "../../io/as-json";
 import type { Ratings } from "../data/rating-tables";
 import { assignMovieFolds } from "../evaluation/movie-folds";
 
