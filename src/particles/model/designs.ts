@@ -2,7 +2,12 @@
  * The particle network's designs, in one place: the CLI's default and the candidates the benchmarks
  * compare it with, each a configuration of the interaction network (interaction-layer.ts).
  */
-import type { InteractionConfig } from "./interaction-layer";
+import {
+  FIELD_TERM_PARAMS,
+  type InteractionConfig,
+  interactionParamCount,
+  PAIR_FACTOR_PARAMS,
+} from "./interaction-layer";
 
 /**
  * The one design used on every data set: the substep interaction network with a pair function of 5
@@ -52,3 +57,23 @@ export const DESIGN_WIDTHS: Record<DesignName, number[]> = {
   substep: DEFAULT_DESIGN.hidden,
   plain: PLAIN_DESIGN.hidden,
 };
+
+/**
+ * A design's parameters by part: the pair MLP, its property factors, the field term, and all.
+ *
+ * @example
+ * showTable(designParts(DEFAULT_DESIGN)); // pair MLP (7 → 5 → 2) 52, property factors 8, ...
+ */
+export function designParts(design: InteractionConfig): { part: string; params: number }[] {
+  const factors = design.factors ? PAIR_FACTOR_PARAMS : 0;
+  const total = interactionParamCount(design);
+  return [
+    {
+      part: `pair MLP (7 → ${design.hidden.join(" → ")} → 2)`,
+      params: total - factors - FIELD_TERM_PARAMS,
+    },
+    { part: "property factors", params: factors },
+    { part: "field term", params: FIELD_TERM_PARAMS },
+    { part: "all", params: total },
+  ];
+}
