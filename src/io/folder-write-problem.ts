@@ -18,6 +18,7 @@ export function folderWriteProblem(dir: string): string | null {
     return null;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    return `${e.code ?? "error"}: ${e.message}`;
+    // Node's message already starts with the code ("EROFS: read-only file system, open ...").
+    return e.code && !e.message.startsWith(`${e.code}:`) ? `${e.code}: ${e.message}` : e.message;
   }
 }
