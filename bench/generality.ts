@@ -39,6 +39,8 @@ const USAGE = `usage: npm run bench:generality -- [options]
   --out FILE      also write the results as JSON (notebook 04 reads docs/generality.json)
   --page FILE     write docs/results/generality.md from a JSON table written by --out, without
                   training
+  --name NAME     write the results page as docs/results/NAME.md (a run over every set writes
+                  docs/results/generality.md without it)
   --help          this text
 
 A run over every set also writes docs/results/generality.md: per set and design the score, the
@@ -55,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
       workers: { type: "string" },
       out: { type: "string" },
       page: { type: "string" },
+      name: { type: "string" },
     },
   });
   if (!args) return 0;
@@ -132,16 +135,17 @@ async function main(argv: string[]): Promise<number> {
     writeFileSync(values.out, JSON.stringify(table, null, 2) + "\n");
     console.log(`wrote ${values.out}`);
   }
-  if (!values.sets) console.log(`wrote ${writeGeneralityPage(table)}`);
+  if (!values.sets || values.name)
+    console.log(`wrote ${writeGeneralityPage(table, undefined, values.name)}`);
   return 0;
 }
 
 /** docs/results/generality.md from a table: one row per set and design, then each design's summary. */
-function writeGeneralityPage(table: GeneralityTable, from?: string): string {
+function writeGeneralityPage(table: GeneralityTable, from?: string, name = "generality"): string {
   const designs = [...new Set(table.rows.map((r) => r.design))];
   const sci = (x: number): string => x.toExponential(3);
   const whole = (x: number): string => Math.round(x).toLocaleString("en-US");
-  return writeResultsPage("generality", {
+  return writeResultsPage(name, {
     title: "Particle designs on laws they were not tuned on",
     about: `Each design trained with the CLI's recipe (${table.epochs} epochs) on every law of the zoo (\`src/particles/simulation/law-zoo.ts\`) and on the three public sets: validation MSE and score, the noise-floor ceiling \`1e5 / sqrt(params)\` (the score at MSE 1e-4, the targets' noise) and linear least squares.${from ? ` Rendered from \`${from}\`${table.measured ? `, measured by \`${table.measured.command}\` (${table.measured.on})` : ", a table of an earlier run that did not record its command, date or commit"}.` : ""}`,
     command: from ? `npm run bench:generality -- --page ${from}` : (table.measured?.command ?? ""),

@@ -25,6 +25,27 @@ export interface FieldTerm {
   accel(p: readonly number[], v: readonly number[], q: number, a: number[]): void;
 }
 
+/**
+ * A term written on the whole system's state, for what pair terms and fields cannot say: forces
+ * that need three bodies at once, pair forces along a particle's own velocity or against a fixed
+ * direction of space, or a property that divides the response as an inertia.
+ */
+export interface SystemTerm {
+  kind: "system";
+  /**
+   * Adds every particle's acceleration (particle · 3 + axis) to `a`, from the positions `p`,
+   * velocities `v` and properties `q` of all of them.
+   */
+  accel(p: Float64Array, v: Float64Array, q: Float64Array, a: Float64Array): void;
+}
+
+/**
+ * The kinds of law the zoo was grown by, beyond pair forces along r̂ and u and external fields:
+ * pair forces along a particle's own velocity, against a fixed direction of space, forces of three
+ * bodies at once, and the property as an inertia (a = F / m).
+ */
+export type LawFamily = "own-velocity" | "fixed-direction" | "three-body" | "inertia";
+
 /** One simulated physics: a sum of pair terms and fields, and how the scalar property is drawn. */
 export interface InteractionLaw {
   /** Short id, used as the data set's file name. */
@@ -33,7 +54,9 @@ export interface InteractionLaw {
   description: string;
   /** The scalar property is drawn uniformly from this range (a mass, or a charge when signed). */
   property: [number, number];
-  terms: (PairTerm | FieldTerm)[];
+  terms: (PairTerm | FieldTerm | SystemTerm)[];
+  /** The kind of law it was added for, for the laws beyond pair forces and fields. */
+  family?: LawFamily;
 }
 
 /** A pair term from its acceleration function. */
@@ -44,6 +67,11 @@ export function pair(accel: PairTerm["accel"]): PairTerm {
 /** A field term from its acceleration function. */
 export function field(accel: FieldTerm["accel"]): FieldTerm {
   return { kind: "field", accel };
+}
+
+/** A system term from its acceleration function. */
+export function system(accel: SystemTerm["accel"]): SystemTerm {
+  return { kind: "system", accel };
 }
 
 /** The unit vector along (x, y, z). */
@@ -89,6 +117,8 @@ export function accelerations(
           a[3 * i + 2] += (alongR * rz) / d + alongU * uz;
         }
       }
+    } else if (term.kind === "system") {
+      term.accel(p, v, q, a);
     } else {
       for (let i = 0; i < n; i++) {
         acc.fill(0);

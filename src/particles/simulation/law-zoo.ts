@@ -1,3 +1,4 @@
+import { BREADTH_LAWS } from "./breadth-laws";
 import { field, type InteractionLaw, pair, unit } from "./interaction-law";
 
 /** Softening length of the singular pair laws: no force diverges when two particles meet. */
@@ -31,7 +32,9 @@ const gravity = (g: number, soft = SOFT) =>
  * attraction that bends trajectories within one observation step (the form of a gravity-like law,
  * far stronger than any public set's). The three public sets are added by the benchmark as files.
  * Constants were picked so that the forces move a particle by about as much as in the public sets
- * (a few hundredths to a few tenths within a step).
+ * (a few hundredths to a few tenths within a step). Then the laws of the kinds such a design cannot
+ * express (breadth-laws.ts): pair forces along a particle's own velocity, against a fixed direction,
+ * three-body forces and the property as an inertia.
  */
 export const LAW_ZOO: InteractionLaw[] = [
   {
@@ -170,4 +173,5 @@ export const LAW_ZOO: InteractionLaw[] = [
     property: [0.5, 2],
     terms: [gravity(1.2, 0.2)],
   },
+  ...BREADTH_LAWS,
 ];
