@@ -13,14 +13,19 @@ import { LAW_ZOO } from "../../../src/particles/simulation/law-zoo";
 const p0 = Float64Array.from({ length: 12 }, (_, i) => 0.6 * Math.sin(1.3 * i + 0.4));
 const v0 = Float64Array.from({ length: 12 }, (_, i) => 0.35 * Math.cos(0.7 * i + 0.2));
 const q0 = Float64Array.of(0.7, 1.2, 1.6, 0.9);
-const accel = (law: InteractionLaw, p = p0, v = v0, q = q0): Float64Array => {
+const accel = (
+  law: InteractionLaw,
+  p: Float64Array = p0,
+  v: Float64Array = v0,
+  q: Float64Array = q0,
+): Float64Array => {
   const a = new Float64Array(12);
   accelerations(law, p, v, q, a);
   return a;
 };
-const gap = (a: Float64Array, b: Float64Array): number =>
+const gap = (a: ArrayLike<number>, b: ArrayLike<number>): number =>
   Math.max(...Array.from(a, (x, i) => Math.abs(x - b[i])));
-const norm = (a: Float64Array): number => Math.max(...Array.from(a, Math.abs));
+const norm = (a: ArrayLike<number>): number => Math.max(...Array.from(a, Math.abs));
 const family = (f: LawFamily): InteractionLaw[] => BREADTH_LAWS.filter((l) => l.family === f);
 
 test("the zoo holds several laws of each kind a pair-along-r̂-and-u design cannot express", () => {
