@@ -31,6 +31,12 @@ export interface GeneralityTable {
 /** Where the measured table is kept with the code, for notebook 04. */
 export const GENERALITY_FILE = join(DOCS_DIR, "generality.json");
 
+/**
+ * The table of the CLI's design on the laws the zoo grew by (breadth-laws.ts), written by
+ * `npm run bench:generality -- --sets <those laws> --out docs/generality-breadth-laws.json`.
+ */
+export const BREADTH_GENERALITY_FILE = join(DOCS_DIR, "generality-breadth-laws.json");
+
 /** Reads a table written by `npm run bench:generality -- --out FILE`. */
 export function readGenerality(path = GENERALITY_FILE): GeneralityTable {
   return JSON.parse(readFileSync(path, "utf8")) as GeneralityTable;
@@ -64,8 +70,8 @@ export function generalitySummary(
 }
 
 /**
- * The measured table by set: this design's score, its noise-floor ceiling, the earlier design's
- * score, the candidate design's where the table has it, and the linear baseline's, as table rows.
+ * The measured table by set: this design's score, its noise-floor ceiling, the earlier and the
+ * candidate design's where the table has them, and the linear baseline's, as table rows.
  *
  * @example
  * showTable(generalityRows(readGenerality()));
@@ -77,13 +83,13 @@ export function generalityRows(
   candidate: DesignName = "plain",
 ): Record<string, string | number>[] {
   const of = (d: string, set: string) => table.rows.find((r) => r.design === d && r.set === set);
-  const hasCandidate = table.rows.some((r) => r.design === candidate);
+  const has = (d: string) => table.rows.some((r) => r.design === d);
   return [...new Set(table.rows.map((r) => r.set))].map((set) => ({
     set,
     "this design": Math.round(of(design, set)!.valScore),
     ceiling: Math.round(of(design, set)!.ceiling),
-    "earlier design": Math.round(of(earlier, set)!.valScore),
-    ...(hasCandidate ? { candidate: Math.round(of(candidate, set)?.valScore ?? NaN) } : {}),
+    ...(has(earlier) ? { "earlier design": Math.round(of(earlier, set)?.valScore ?? NaN) } : {}),
+    ...(has(candidate) ? { candidate: Math.round(of(candidate, set)?.valScore ?? NaN) } : {}),
     linear: Math.round(of(design, set)!.linearScore),
   }));
 }

@@ -62,7 +62,8 @@ export const BREADTH_LAWS: InteractionLaw[] = [
           const vi = vec(v, i);
           const vj = vec(v, j);
           // vᵢ × (vⱼ × r̂) = vⱼ (vᵢ·r̂) − r̂ (vᵢ·vⱼ)
-          const k = (2.5 * q[i] * q[j]) / (d * d + SOFT * SOFT);
+          // Softened over 0.3: the gyration it causes stays slow enough for the simulator's RK4.
+          const k = (1.5 * q[i] * q[j]) / (d * d + 0.09);
           add(a, i, k * dot(vi, rHat), vj);
           add(a, i, -k * dot(vi, vj), rHat);
           add(a, i, (-0.1 * q[i] * q[j] * d) / (d * d + SOFT * SOFT) ** 1.5, rHat);
@@ -114,10 +115,12 @@ export const BREADTH_LAWS: InteractionLaw[] = [
     terms: [
       system((p, _v, q, a) =>
         eachPair(p, (i, j, { d, rHat }) => {
-          // On i from j: −3 mᵢmⱼ / d⁴ ((1 − 5 c²) r̂ + 2 c m̂), c = m̂·r̂, r̂ from i to j.
-          const c = dot(DIPOLE, rHat);
-          const k = (-0.06 * q[i] * q[j]) / (d * d + SOFT * SOFT) ** 2;
-          add(a, i, k * (1 - 5 * c * c), rHat);
+          // On i from j: −3 mᵢmⱼ / d⁴ ((1 − 5 c²) r̂ + 2 c m̂), c = m̂·r̂, r̂ from i to j, with d
+          // softened to √(d² + 0.09) throughout, so that the force is smooth where two meet.
+          const soft = Math.sqrt(d * d + 0.09);
+          const c = (dot(DIPOLE, rHat) * d) / soft;
+          const k = (-0.1 * q[i] * q[j]) / soft ** 4;
+          add(a, i, (k * (1 - 5 * c * c) * d) / soft, rHat);
           add(a, i, k * 2 * c, DIPOLE);
         }),
       ),
@@ -194,9 +197,9 @@ export const BREADTH_LAWS: InteractionLaw[] = [
             if (k === i || k === j) continue;
             // 0 when k lies on the segment from i to j, near 1 when it is far off it.
             const detour = geometry(p, i, k).d + geometry(p, k, j).d - d;
-            shadow *= 1 - 0.9 * Math.exp(-detour / 0.15);
+            shadow *= 1 - 0.9 * Math.exp(-detour / 0.3);
           }
-          add(a, i, (0.5 * q[j] * d * shadow) / (d * d + SOFT * SOFT) ** 1.5, rHat);
+          add(a, i, (0.5 * q[j] * d * shadow) / (d * d + 0.04) ** 1.5, rHat);
         });
       }),
     ],

@@ -70,6 +70,8 @@ test("generalityRows and generalitySeries read the table by set and by design", 
     linear: 500,
   });
   assert.equal("candidate" in generalityRows(table)[0], false);
+  const onlyThis = { epochs: 36, rows: table.rows.filter((r) => r.design === "substep") };
+  assert.equal("earlier design" in generalityRows(onlyThis)[0], false);
   table.rows.push(row("a", "plain", 9500));
   assert.deepEqual(
     generalityRows(table).map((r) => r.candidate),
