@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -9,6 +8,7 @@ import { test } from "node:test";
 import { probeHealth } from "../../src/challenge/http-client";
 import { readRatings } from "../../src/ratings/data/rating-tables";
 import { freePort } from "../../src/server/free-port";
+import { withMuteListener } from "../fixtures/mute-listener";
 
 const dir = mkdtempSync(join(tmpdir(), "challenge-"));
 const all = readRatings();
@@ -160,12 +160,8 @@ test("a SIGTERM or a SIGKILL to the challenge stops its server too", async () =>
   }
 });
 
-test("a port whose listener never answers is refused within seconds, naming it", async () => {
-  const sockets: Socket[] = [];
-  const mute = createServer((s) => sockets.push(s));
-  const port = await freePort();
-  await new Promise<void>((done) => mute.listen(port, "127.0.0.1", done));
-  try {
+test("a port whose listener never answers is refused within seconds, naming it", () =>
+  withMuteListener(async (port) => {
     const started = Date.now();
     const run = spawnSync(
       process.execPath,
@@ -175,8 +171,4 @@ test("a port whose listener never answers is refused within seconds, naming it",
     assert.equal(run.status, 1, run.stderr);
     assert.match(run.stderr, new RegExp(`something already listens on http://127.0.0.1:${port}`));
     assert.ok(Date.now() - started < 30_000);
-  } finally {
-    sockets.forEach((s) => s.destroy());
-    await new Promise((done) => mute.close(done));
-  }
-});
+  }));

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { createServer, type Socket } from "node:net";
 import { test } from "node:test";
 
 import { probeHealth, waitForHealth } from "../../src/challenge/http-client";
 import { freePort } from "../../src/server/free-port";
+import { withMuteListener } from "../fixtures/mute-listener";
 
 test("a server killed by a signal while starting fails the wait at once, naming the signal", async () => {
   const server = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"]);
@@ -20,17 +20,12 @@ test("a server killed by a signal while starting fails the wait at once, naming 
 });
 
 test("a listener that accepts and never answers is 'silent' within the probe's timeout", async () => {
-  const sockets: Socket[] = [];
-  const mute = createServer((s) => sockets.push(s));
-  const port = await freePort();
-  await new Promise<void>((done) => mute.listen(port, "127.0.0.1", done));
-  try {
+  let port = 0;
+  await withMuteListener(async (p) => {
+    port = p;
     const started = Date.now();
     assert.equal(await probeHealth(`http://127.0.0.1:${port}`), "silent");
     assert.ok(Date.now() - started < 10_000);
-  } finally {
-    sockets.forEach((s) => s.destroy());
-    await new Promise((done) => mute.close(done));
-  }
+  });
   assert.equal(await probeHealth(`http://127.0.0.1:${port}`), "refused");
 });
