@@ -2,8 +2,8 @@ import { crc32, inflateRawSync } from "node:zlib";
 
 /**
  * What an untrusted zip archive may cost: the inflated bytes of the entries read, summed, are
- * capped before anything is inflated. 1 GiB by default: the public particle sets inflate to under
- * 10 MiB, and a set larger than this would not fit a training in memory either.
+ * capped before anything is inflated. 1 GiB by default: the public particle sets inflate to a
+ * hundredth of it, and a set larger than this would not fit a training in memory either.
  */
 export const DEFAULT_MAX_INFLATED_BYTES = 1024 ** 3;
 

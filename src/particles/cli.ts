@@ -37,8 +37,8 @@ const USAGE = `usage: npm run train:particles -- <file.npz> [options]
                   (default: one per core, here ${availableParallelism()})
   --out DIR       output folder (default outputs/particles)
   --max-inflated MB
-                  refuse a file whose three arrays would inflate to more than MB megabytes
-                  (default ${DEFAULT_MAX_INFLATED_BYTES / 1024 ** 2}; the public sets need under 10)
+                  refuse a file whose three arrays would inflate to more than MB MiB
+                  (default ${DEFAULT_MAX_INFLATED_BYTES / 1024 ** 2})
   --baselines     also report input-position, linear least squares and dense (at most 60 epochs) baselines
   --quiet         no per-epoch lines
   --help          this text`;
