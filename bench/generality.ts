@@ -63,7 +63,8 @@ async function main(argv: string[]): Promise<number> {
   if (!args) return 0;
   const { values } = args;
   if (values.page) {
-    console.log(`wrote ${writeGeneralityPage(readGenerality(values.page), values.page)}`);
+    const page = writeGeneralityPage(readGenerality(values.page), values.page, values.name);
+    console.log(`wrote ${page}`);
     return 0;
   }
   const designs = values.designs.split(",") as DesignName[];
@@ -147,8 +148,10 @@ function writeGeneralityPage(table: GeneralityTable, from?: string, name = "gene
   const whole = (x: number): string => Math.round(x).toLocaleString("en-US");
   return writeResultsPage(name, {
     title: "Particle designs on laws they were not tuned on",
-    about: `Each design trained with the CLI's recipe (${table.epochs} epochs) on every law of the zoo (\`src/particles/simulation/law-zoo.ts\`) and on the three public sets: validation MSE and score, the noise-floor ceiling \`1e5 / sqrt(params)\` (the score at MSE 1e-4, the targets' noise) and linear least squares.${from ? ` Rendered from \`${from}\`${table.measured ? `, measured by \`${table.measured.command}\` (${table.measured.on})` : ", a table of an earlier run that did not record its command, date or commit"}.` : ""}`,
-    command: from ? `npm run bench:generality -- --page ${from}` : (table.measured?.command ?? ""),
+    about: `Each design trained with the CLI's recipe (${table.epochs} epochs) on the sets below (laws of the zoo, \`src/particles/simulation/law-zoo.ts\`, and public sets): validation MSE and score, the noise-floor ceiling \`1e5 / sqrt(params)\` (the score at MSE 1e-4, the targets' noise) and linear least squares.${from ? ` Rendered from \`${from}\`${table.measured ? `, measured by \`${table.measured.command}\` (${table.measured.on})` : ", a table of an earlier run that did not record its command, date or commit"}.` : ""}`,
+    command: from
+      ? `npm run bench:generality -- --page ${from}${name === "generality" ? "" : ` --name ${name}`}`
+      : (table.measured?.command ?? ""),
     tables: [
       {
         columns: ["set", "kind", "design", "params", "val MSE", "score", "ceiling", "linear"],
