@@ -38,7 +38,8 @@ export function measuredOn(): string {
   const git = (...args: string[]): string =>
     spawnSync("git", args, { cwd: PROJECT_ROOT, encoding: "utf8" }).stdout?.trim() ?? "";
   const commit = git("rev-parse", "--short", "HEAD") || "unknown";
-  const dirty = git("status", "--porcelain", "--untracked-files=no")
+  // Changes to the code, not to docs/, where the benchmarks write their own pages and figures.
+  const dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!docs")
     ? " with uncommitted changes"
     : "";
   const cpu = cpus();
