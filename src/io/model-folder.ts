@@ -276,7 +276,7 @@ export function lockModelDir(dir: string): () => void {
   for (let attempt = 0; ; attempt++) {
     if (createLock(path)) break;
     const holder = lockHolder(dir, path);
-    if (holder !== null && processRuns(holder))
+    if (holder !== null && holder !== process.pid && processRuns(holder))
       throw new ModelFilesError(
         `${dir} is in use by another process (pid ${holder}): one server or trainer per model folder; stop it or choose another folder (if no such process uses it, remove ${basename(path)})`,
       );
@@ -308,8 +308,8 @@ function createLock(path: string): boolean {
 }
 
 /**
- * The pid in a lock file, or null when it holds none (a lock being written, or a damaged one). A
- * lock path that is not a plain file is refused, naming it.
+ * The pid in a lock file (see {@link readPid}). A lock path that is not a plain file is refused,
+ * naming it.
  */
 function lockHolder(dir: string, path: string): number | null {
   let stat;
@@ -322,8 +322,18 @@ function lockHolder(dir: string, path: string): number | null {
     throw new ModelFilesError(
       `${dir}: its lock ${path} is a ${stat.isSymbolicLink() ? "link" : stat.isDirectory() ? "folder" : "special file"}, not a lock file; with it there the folder cannot be locked against a second server: remove it`,
     );
-  const pid = parseInt(readFileSync(path, "utf8"), 10);
-  return Number.isInteger(pid) && pid > 0 && pid !== process.pid ? pid : null;
+  return readPid(path);
+}
+
+/** The pid a lock file holds, or null when it holds none (being written, damaged, or gone). */
+function readPid(path: string): number | null {
+  let pid: number;
+  try {
+    pid = parseInt(readFileSync(path, "utf8"), 10);
+  } catch {
+    return null;
+  }
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
 }
 
 /**
@@ -335,20 +345,17 @@ function lockHolder(dir: string, path: string): number | null {
 function takeOverStale(path: string, stale: number | null): void {
   const guard = `${path}.takeover`;
   if (!createLock(guard)) {
-    const holder = parseInt(readFileSync(guard, "utf8"), 10) || 0;
-    if ((holder > 0 && !processRuns(holder)) || ageMs(guard) > 5000) rmSync(guard, { force: true });
+    const holder = readPid(guard);
+    if ((holder !== null && !processRuns(holder)) || ageMs(guard) > 5000)
+      rmSync(guard, { force: true });
     else pause();
     return;
   }
   try {
-    let now: number | null = null;
-    try {
-      now = parseInt(readFileSync(path, "utf8"), 10) || null;
-    } catch {
-      return; // gone already
-    }
+    if (!existsSync(path)) return; // gone already
     // An empty lock may be one that its maker has not written its pid into yet.
-    if (now === stale && (stale !== null || ageMs(path) > 2000)) rmSync(path, { force: true });
+    if (readPid(path) === stale && (stale !== null || ageMs(path) > 2000))
+      rmSync(path, { force: true });
     else pause();
   } finally {
     rmSync(guard, { force: true });

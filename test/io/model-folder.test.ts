@@ -164,6 +164,10 @@ test("a second process is refused the lock of a model folder, naming the holder"
   const release = lockModelDir(dir);
   release();
   assert.equal(existsSync(`${dir}.lock`), false);
+  // So is one that names this very pid, left by an earlier process that had it.
+  writeFileSync(`${dir}.lock`, `${process.pid}\n`);
+  lockModelDir(dir)();
+  assert.equal(existsSync(`${dir}.lock`), false);
 });
 
 test("a lock path that is a folder or a link (even to nothing) is refused, naming it", () => {

@@ -5,7 +5,7 @@ import { controlledSubsteps, integrateStep, type SubstepChoice } from "./learned
 import { stepControlFor } from "./step-control";
 
 // Module-local copies of the constants the loops read: under tsx (CommonJS), an imported binding
-// is a getter call on every read, which cost a third of the kernel's time.
+// is a getter call on every read, a cost the kernel's inner loops would pay at every number.
 const { N_IN, N_OUT, N_PARTICLES, SAMPLE_IN, SAMPLE_OUT } = data;
 const N_PAIRS = pairs.N_PAIRS;
 const PAIR_I = Int32Array.from(pairs.PAIR_I);
