@@ -211,19 +211,3 @@ export function npzBytes(arrays: Record<string, NdArray>, target = "npz"): Uint8
   }
   return zipSync(files, { level: 0 });
 }
-
-/** Reads one `.npy` file. */
-export function readNpy(path: string): NdArray {
-  return parseNpy(readRegularFile(path, MAX_NPZ_FILE_BYTES, NpzError), path);
-}
-
-/** Writes one array as an `.npy` file readable by `np.load`, atomically. */
-export function writeNpy(path: string, arr: NdArray): void {
-  const expected = arr.shape.reduce((a, b) => a * b, 1);
-  if (arr.data.length !== expected) {
-    throw new NpzError(
-      `${path}: ${arr.data.length} values, shape [${arr.shape.join(", ")}] needs ${expected}`,
-    );
-  }
-  writeFileAtomic(path, new Uint8Array(dump(arr.data, arr.shape)));
-}
