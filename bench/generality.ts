@@ -17,7 +17,7 @@ import {
   readGenerality,
 } from "../src/particles/experiments/generality";
 import { type ModelResult } from "../src/particles/experiments/runs";
-import { DEFAULT_DESIGN, DESIGN_NAMES, type DesignName } from "../src/particles/model/designs";
+import { DEFAULT_DESIGN_NAME, DESIGN_NAMES, type DesignName } from "../src/particles/model/designs";
 import { LAW_ZOO } from "../src/particles/simulation/law-zoo";
 import { trainInParallel } from "../src/particles/training/job-pool";
 import { DEFAULT_TRAINING } from "../src/particles/training/train";
@@ -27,8 +27,9 @@ import { runMain } from "../src/runtime/run-main";
 
 const PUBLIC = ["5bf4506e86", "ee1e1d5f36", "22233fd544"];
 const USAGE = `usage: npm run bench:generality -- [options]
-  --designs LIST  designs to compare: substep (the CLI's default), plain (a candidate: the
-                  previous default, without property factors) (default substep)
+  --designs LIST  designs to compare: substep (pair terms along r̂ and u), plain (substep
+                  without property factors), broad (every part, sized to each set by the
+                  sizing recipe; the CLI's) (default ${DEFAULT_DESIGN_NAME})
   --sets LIST     zoo laws and public hashes (default: every law of the zoo and the three public sets)
   --epochs N      epochs (default the CLI's, ${DEFAULT_TRAINING.epochs})
   --seed N        seed of the split, the initialisation and the batches, as the CLI's --seed
@@ -49,7 +50,7 @@ noise-floor ceiling and linear least squares, then each design's minimum and med
 async function main(argv: string[]): Promise<number> {
   const args = parseCommandLine(argv, USAGE, {
     options: {
-      designs: { type: "string", default: "substep" },
+      designs: { type: "string", default: DEFAULT_DESIGN_NAME },
       sets: { type: "string" },
       epochs: { type: "string", default: String(DEFAULT_TRAINING.epochs) },
       seed: { type: "string", default: "0" },
@@ -89,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
     })),
   );
   console.log(
-    `${jobs.length} trainings (${designs.join(", ")} on ${sets.length} sets, ${epochs} epochs, seed ${seed}, clip ${clipGradients}); the default design is ${JSON.stringify(DEFAULT_DESIGN)}`,
+    `${jobs.length} trainings (${designs.join(", ")} on ${sets.length} sets, ${epochs} epochs, seed ${seed}, clip ${clipGradients}); the CLI's design is ${DEFAULT_DESIGN_NAME}`,
   );
   const started = Date.now();
   const replies = await trainInParallel(jobs, {
@@ -115,15 +116,25 @@ async function main(argv: string[]): Promise<number> {
       linearScore: linearOf.get(set)?.valScore ?? NaN,
       seconds: res.seconds,
       epochs: res.epochs ?? epochs,
+      ...(res.kept
+        ? {
+            kept: res.kept,
+            keptConfig: res.config,
+            fullParams: res.full!.params,
+            fullScore: res.full!.valScore,
+          }
+        : {}),
     };
   });
   console.log(
-    "\nset               design          params  val MSE    score  ceiling  linear  seconds",
+    "\nset               design          params  val MSE    score  ceiling  linear  full  seconds",
   );
-  for (const r of rows)
+  for (const r of rows) {
     console.log(
-      `${r.set.padEnd(17)} ${r.design.padEnd(15)} ${String(r.params).padStart(6)}  ${r.valMse.toExponential(2)} ${r.valScore.toFixed(0).padStart(6)} ${r.ceiling.toFixed(0).padStart(8)} ${r.linearScore.toFixed(0).padStart(7)} ${r.seconds.toFixed(0).padStart(8)}`,
+      `${r.set.padEnd(17)} ${r.design.padEnd(15)} ${String(r.params).padStart(6)}  ${r.valMse.toExponential(2)} ${r.valScore.toFixed(0).padStart(6)} ${r.ceiling.toFixed(0).padStart(8)} ${r.linearScore.toFixed(0).padStart(7)} ${(r.fullScore?.toFixed(0) ?? "").padStart(5)} ${r.seconds.toFixed(0).padStart(8)}`,
     );
+    if (r.kept) console.log(`  kept: ${r.kept}`);
+  }
   const command = `npm run bench:generality -- ${argv.join(" ")}`.trim().replace(/ --$/, "");
   const table: GeneralityTable = { epochs, rows, measured: { command, on: measuredOn() } };
   for (const design of designs) {
@@ -154,7 +165,18 @@ function writeGeneralityPage(table: GeneralityTable, from?: string, name = "gene
       : (table.measured?.command ?? ""),
     tables: [
       {
-        columns: ["set", "kind", "design", "params", "val MSE", "score", "ceiling", "linear"],
+        columns: [
+          "set",
+          "kind",
+          "design",
+          "params",
+          "val MSE",
+          "score",
+          "ceiling",
+          "linear",
+          "full design (params: score)",
+          "kept structure",
+        ],
         rows: table.rows.map((r) => [
           r.set,
           r.kind,
@@ -164,6 +186,8 @@ function writeGeneralityPage(table: GeneralityTable, from?: string, name = "gene
           whole(r.valScore),
           whole(r.ceiling),
           whole(r.linearScore),
+          r.fullScore === undefined ? "" : `${r.fullParams}: ${whole(r.fullScore)}`,
+          r.kept ?? "",
         ]),
       },
     ],

@@ -8,7 +8,7 @@
  */
 import { loadParticles } from "../src/particles/data/particle-data";
 import { integrationError } from "../src/particles/experiments/integration-error";
-import { DEFAULT_DESIGN } from "../src/particles/model/designs";
+import { SUBSTEP_DESIGN } from "../src/particles/model/designs";
 import { DEFAULT_SUBSTEPS } from "../src/particles/model/interaction-layer";
 import { LAW_ZOO } from "../src/particles/simulation/law-zoo";
 import { zooDataFile } from "../src/particles/simulation/zoo-files";
@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
   const n = Number(args.values.samples);
   if (!Number.isInteger(n) || n < 1)
     throw new Error(`--samples must be a positive integer\n${USAGE}`);
-  const eta = DEFAULT_DESIGN.stepControl ?? 0.2;
+  const eta = SUBSTEP_DESIGN.stepControl ?? 0.2;
   const runs = [
     ...[6, 12, 24, 48].map((substeps) => ({ name: `${substeps} equal substeps`, substeps })),
     ...[0.3, eta, 0.1].map((stepControl) => ({

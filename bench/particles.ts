@@ -1,7 +1,8 @@
 /**
- * `npm run bench:particles`: the particle CLI's default run against a PyTorch reference of the same
- * network, side by side in one run on this machine. For each data set it times
- * `npm run train:particles -- <file> --quiet` (the whole process, start-up included) and
+ * `npm run bench:particles`: the particle CLI's run of the `substep` design against a PyTorch
+ * reference of the same network, side by side in one run on this machine. For each data set it
+ * times `npm run train:particles -- <file> --design substep --quiet` (the whole process, start-up
+ * included) and
  * `bench/particles_torch.py` on the same seeded split, the same network and the same recipe (the
  * CLI's epochs and batch size, passed on; Debian's `python3-torch`, installed here when missing), then prints
  * both times, their ratio and the validation score each reaches. `--data 5bf4506e86,...` picks the
@@ -16,7 +17,7 @@ import { writeNpz } from "../src/io/npz";
 import { particleDataFile } from "../src/io/project-paths";
 import { loadParticles, N_IN, N_OUT, N_PARTICLES } from "../src/particles/data/particle-data";
 import { trainValSamples } from "../src/particles/experiments/runs";
-import { DEFAULT_DESIGN } from "../src/particles/model/designs";
+import { SUBSTEP_DESIGN } from "../src/particles/model/designs";
 import { DEFAULT_SUBSTEPS } from "../src/particles/model/interaction-layer";
 import { DEFAULT_TRAINING } from "../src/particles/training/train";
 import { parseCommandLine } from "../src/runtime/command-line";
@@ -89,6 +90,9 @@ async function main(argv: string[]): Promise<void> {
           "tsx",
           "src/particles/cli.ts",
           file,
+          // The PyTorch port is of the first design, pair terms along r̂ and u (not sized).
+          "--design",
+          "substep",
           "--quiet",
           "--out",
           out,
@@ -110,13 +114,13 @@ async function main(argv: string[]): Promise<void> {
         val_x: { data: val.x, shape: shape(val.n, N_IN), dtype: "f4" },
         val_y: { data: val.y, shape: shape(val.n, N_OUT), dtype: "f4" },
       });
-      const hidden = DEFAULT_DESIGN.hidden.join(",");
+      const hidden = SUBSTEP_DESIGN.hidden.join(",");
       const recipe = [
         "--substeps",
         String(DEFAULT_SUBSTEPS),
         "--step-control",
-        String(DEFAULT_DESIGN.stepControl ?? 0),
-        ...(DEFAULT_DESIGN.factors ? ["--factors"] : []),
+        String(SUBSTEP_DESIGN.stepControl ?? 0),
+        ...(SUBSTEP_DESIGN.factors ? ["--factors"] : []),
         "--epochs",
         String(DEFAULT_TRAINING.epochs),
         "--batch",

@@ -21,9 +21,18 @@ import {
   type ModelResult,
   runBaselines,
   runInteraction,
+  runSized,
   trainValSamples,
 } from "./experiments/runs";
-import { DEFAULT_DESIGN } from "./model/designs";
+import {
+  DEFAULT_DESIGN_NAME,
+  DESIGN_NAMES,
+  DESIGN_SIZING,
+  DESIGN_WIDTHS,
+  type DesignName,
+  designParts,
+  DESIGNS,
+} from "./model/designs";
 import { DEFAULT_TRAINING, type EpochLog, predictFlat } from "./training/train";
 
 /** Epoch budget of the dense baseline: a reference point, not worth the full budget. */
@@ -32,7 +41,8 @@ const DENSE_BASELINE_EPOCHS = 60;
 const USAGE = `usage: npm run train:particles -- <file.npz> [options]
   --epochs N      epochs of the cosine learning-rate schedule (default ${DEFAULT_TRAINING.epochs})
   --seed N        seed of the split, initialisation and batches (default 0)
-  --hidden LIST   hidden widths of the pair function, e.g. 16 or 16,16 (default ${DEFAULT_DESIGN.hidden.join(",")})
+  --design NAME   ${DESIGN_NAMES.join(", ")} (default ${DEFAULT_DESIGN_NAME}); see docs/particles.md
+  --hidden LIST   hidden widths of the pair function, e.g. 16 or 16,16 (default: the design's)
   --threads N     worker threads of the data-parallel training; 1 trains in this thread
                   (default: one per core, here ${availableParallelism()})
   --out DIR       output folder (default outputs/particles)
@@ -41,7 +51,15 @@ const USAGE = `usage: npm run train:particles -- <file.npz> [options]
                   (default ${DEFAULT_MAX_INFLATED_BYTES / 1024 ** 2})
   --baselines     also report input-position, linear least squares and dense (at most 60 epochs) baselines
   --quiet         no per-epoch lines
-  --help          this text`;
+  --help          this text
+
+How the size is chosen (design broad): the broad network (every part: pair inputs and outputs
+along r̂, u, each particle's own velocity and two learned axes, a three-body function, the
+field, an inertia) trains for a few epochs on part of the training split with pressure on its
+parts; then parts are removed one at a time while the validation score (params · MSE)^-0.5 on
+part of the validation split does not fall and its MSE stays within 1.5 times the broad
+network's, with a few short rounds of training and pruning; the kept network then trains for the
+remaining epochs. The count printed and saved is that of the kept network, every weight it holds.`;
 
 /** Formats one result line of the report table. */
 export function formatResult(r: ModelResult): string {
@@ -57,7 +75,8 @@ export async function main(argv: string[]): Promise<number> {
       epochs: { type: "string", default: String(DEFAULT_TRAINING.epochs) },
       seed: { type: "string", default: "0" },
       threads: { type: "string", default: String(availableParallelism()) },
-      hidden: { type: "string", default: DEFAULT_DESIGN.hidden.join(",") },
+      design: { type: "string", default: DEFAULT_DESIGN_NAME },
+      hidden: { type: "string" },
       out: { type: "string", default: join(OUTPUTS_DIR, "particles") },
       "max-inflated": { type: "string", default: String(DEFAULT_MAX_INFLATED_BYTES / 1024 ** 2) },
       baselines: { type: "boolean", default: false },
@@ -77,7 +96,14 @@ export async function main(argv: string[]): Promise<number> {
   const seed = wholeNumberOption("seed", values.seed);
   const threads = wholeNumberOption("threads", values.threads);
   if (threads < 1) throw new Error(`--threads must be at least 1, got ${threads}`);
-  const hidden = values.hidden.split(",").map((h) => wholeNumberOption("hidden", h));
+  if (!DESIGN_NAMES.includes(values.design as DesignName))
+    throw new Error(
+      `--design: expected one of ${DESIGN_NAMES.join(", ")}, not ${JSON.stringify(values.design)}`,
+    );
+  const designName = values.design as DesignName;
+  const hidden = values.hidden
+    ? values.hidden.split(",").map((h) => wholeNumberOption("hidden", h))
+    : DESIGN_WIDTHS[designName];
   const hash = basename(file).replace(/\.npz$/, "");
 
   const data = loadParticles(file, { maxInflatedBytes });
@@ -99,8 +125,23 @@ export async function main(argv: string[]): Promise<number> {
             `  epoch ${l.epoch}: loss ${l.loss.toExponential(3)}  val ${l.valLoss.toExponential(3)}  lr ${l.learningRate.toExponential(1)}  ${l.seconds.toFixed(1)} s`,
           ),
   };
-  const design = { ...DEFAULT_DESIGN, hidden, seed: deriveSeed(seed, "particle-network") };
-  const { model, result } = await runInteraction(train, val, design, options, threads);
+  const design = { ...DESIGNS[designName], hidden, seed: deriveSeed(seed, "particle-network") };
+  const sizing = DESIGN_SIZING[designName];
+  const { model, result } = sizing
+    ? await runSized(
+        train,
+        val,
+        design,
+        options,
+        sizing,
+        values.quiet ? undefined : console.log,
+        threads,
+      )
+    : await runInteraction(train, val, design, options, threads);
+  const kept = result.config ?? design;
+  console.log(`structure kept: ${result.kept ?? "the design as it is (not sized)"}`);
+  for (const p of designParts(kept))
+    console.log(`  ${p.part.padEnd(60)} ${String(p.params).padStart(5)}`);
   const results = [result];
   if (values.baselines)
     results.push(
@@ -115,7 +156,9 @@ export async function main(argv: string[]): Promise<number> {
   const testY = predictFlat(model, data.testX);
   const metrics = {
     file,
-    design,
+    design: kept,
+    designName,
+    ...(result.kept ? { kept: result.kept, full: result.full, removals: result.removals } : {}),
     params: result.params,
     valMse: result.valMse,
     valScore: result.valScore,

@@ -54,6 +54,28 @@ test("the CLI trains, writes arr_0 (n, 4, 3) float32, metrics and a model that r
   assert.deepEqual(Array.from(again), Array.from(result.arr_0.data as Float32Array));
 });
 
+test("with --design broad the CLI sizes the network: the saved model is the kept one, and reloads to the same test_y", async () => {
+  const out = join(dir, "broad");
+  const code = await main([input, "--epochs", "3", "--out", out, "--quiet", "--design", "broad"]);
+  assert.equal(code, 0);
+  const metrics = JSON.parse(readFileSync(join(out, "tiny_metrics.json"), "utf8")) as {
+    params: number;
+    kept: string;
+    full: { params: number };
+    removals: string[];
+  };
+  assert.ok(metrics.removals.length > 0);
+  assert.ok(metrics.params < metrics.full.params, `${metrics.params} of ${metrics.full.params}`);
+  const { model } = await loadModelDir(join(out, "tiny_model"));
+  // Every scalar of every weight the saved model holds: nothing removed is kept as a mask.
+  const held = model.getWeights().reduce((n, w) => n + w.size, 0);
+  assert.equal(held, metrics.params);
+  assert.equal(model.countParams(), metrics.params);
+  const result = readNpz(join(out, "tiny_result.npz"));
+  const again = predictFlat(model, loadParticles(input).testX);
+  assert.deepEqual(Array.from(again), Array.from(result.arr_0.data as Float32Array));
+});
+
 test("bad input makes the CLI exit non-zero with the problem named", () => {
   const bad = join(dir, "bad.npz");
   writeFileSync(bad, "not a zip");

@@ -3,6 +3,9 @@ import { join } from "node:path";
 
 import { DOCS_DIR } from "../../io/project-paths";
 import type { DesignName } from "../model/designs";
+import type { InteractionConfig } from "../model/interaction-layer";
+import { FIELD_PARTS, PAIR_INPUTS, PAIR_OUTPUTS } from "../model/network-parts";
+import { partsOf } from "../model/network-surgery";
 
 /** One row of `npm run bench:generality`: a design on a data set, with the linear baseline. */
 export interface GeneralityRow {
@@ -18,6 +21,13 @@ export interface GeneralityRow {
   linearScore: number;
   seconds: number;
   epochs: number;
+  /** For a design sized to the data: the structure kept (see keptStructure). */
+  kept?: string;
+  /** For a design sized to the data: the configuration kept. */
+  keptConfig?: InteractionConfig;
+  /** For a design sized to the data: the broad network's weights and validation score. */
+  fullParams?: number;
+  fullScore?: number;
 }
 
 /** What `npm run bench:generality -- --out FILE` writes. */
@@ -113,4 +123,87 @@ export function generalitySeries(
     y: rows.map((r) => r.valScore),
     text: rows.map((r) => r.set),
   };
+}
+
+/** The columns of {@link partsKeptMatrix}: every part of the vocabulary, pair inputs first. */
+export const PART_COLUMNS: string[] = [
+  ...PAIR_INPUTS.map((i) => `in ${i}`),
+  "in axis",
+  ...PAIR_OUTPUTS.map((o) => `out ${o}`),
+  "out axis",
+  "factors",
+  "three-body",
+  ...FIELD_PARTS.map((f) => `field ${f}`),
+  "inertia",
+];
+
+/** The parts a kept configuration holds, as {@link PART_COLUMNS} names. */
+export function partsKept(config: InteractionConfig): string[] {
+  const p = partsOf(config);
+  const axisless = (n: string) => (n.startsWith("axis") ? "axis" : n);
+  return [
+    ...new Set([
+      ...p.inputs.map((i) => `in ${axisless(i)}`),
+      ...p.outputs.map((o) => `out ${axisless(o)}`),
+      ...(config.factors ? ["factors"] : []),
+      ...(p.triplet ? ["three-body"] : []),
+      ...p.field.map((f) => `field ${f}`),
+      ...(p.inertia ? ["inertia"] : []),
+    ]),
+  ];
+}
+
+/**
+ * Which parts a sized design kept on each set: one row per set (1 kept, 0 removed), one column
+ * per part of {@link PART_COLUMNS}, for a picture of parts against laws.
+ *
+ * @example
+ * const m = partsKeptMatrix(readGenerality(), "broad");
+ * await showPlot(heatmapChart(m.parts, m.sets, m.kept, { title: "Parts kept" }));
+ */
+export function partsKeptMatrix(
+  table: GeneralityTable,
+  design: string,
+): { sets: string[]; parts: string[]; kept: number[][] } {
+  const rows = table.rows.filter((r) => r.design === design && r.keptConfig);
+  return {
+    sets: rows.map((r) => r.set),
+    parts: PART_COLUMNS,
+    kept: rows.map((r) => {
+      const kept = partsKept(r.keptConfig!);
+      return PART_COLUMNS.map((c) => (kept.includes(c) ? 1 : 0));
+    }),
+  };
+}
+
+/** Where `npm run bench:generality -- --designs broad --out …` keeps the sized design's table. */
+export const SIZED_GENERALITY_FILE = join(DOCS_DIR, "generality-broad.json");
+
+/**
+ * A sized design's table by set: the structure it kept, its weights, validation score, the
+ * noise-floor ceiling of that size, the broad network's score before pruning, and another
+ * design's score on the same set from `others` (the tables it was measured in).
+ *
+ * @example
+ * showTable(sizedRows(readGenerality(SIZED_GENERALITY_FILE), "broad", [readGenerality()], "substep"));
+ */
+export function sizedRows(
+  table: GeneralityTable,
+  design: string,
+  others: GeneralityTable[],
+  other: string,
+): Record<string, string | number>[] {
+  const otherRows = others.flatMap((t) => t.rows.filter((r) => r.design === other));
+  return table.rows
+    .filter((r) => r.design === design)
+    .map((r) => ({
+      set: r.set,
+      kept: r.kept ?? "",
+      params: r.params,
+      "val MSE": r.valMse,
+      score: Math.round(r.valScore),
+      ceiling: Math.round(r.ceiling),
+      "broad network": r.fullScore === undefined ? "" : Math.round(r.fullScore),
+      [other]: Math.round(otherRows.find((o) => o.set === r.set)?.valScore ?? NaN),
+    }));
 }

@@ -6,13 +6,22 @@ import { gatherRows } from "../../math/row-matrix";
 import { deriveSeed } from "../../random/derive-seed";
 import type { LoopResult } from "../../training/training-loop";
 import { type ParticleData, SAMPLE_IN, SAMPLE_OUT, splitIndices } from "../data/particle-data";
-import { DEFAULT_DESIGN, DESIGN_WIDTHS, type DesignName, DESIGNS } from "../model/designs";
+import {
+  DESIGN_SIZING,
+  DESIGN_WIDTHS,
+  type DesignName,
+  DESIGNS,
+  keptStructure,
+  SUBSTEP_DESIGN,
+} from "../model/designs";
 import { buildInteractionModel, type InteractionConfig } from "../model/interaction-layer";
 import { particleScore } from "../score";
 import { trainInReplicas } from "../training/replica-training";
+import { DEFAULT_SIZING, type SizingOptions, trainSized } from "../training/sized-training";
 import {
   DEFAULT_TRAINING,
   type EpochLog,
+  headSamples,
   predictFlat,
   type Samples,
   trainModel,
@@ -29,7 +38,40 @@ export async function runDesign(
   hidden: number[] = DESIGN_WIDTHS[design],
 ): Promise<{ model: tf.LayersModel; result: ModelResult }> {
   const seed = deriveSeed(options.seed ?? 0, "particle-network");
-  return runInteraction(train, val, { ...DESIGNS[design], hidden, seed }, options);
+  const config = { ...DESIGNS[design], hidden, seed };
+  const sizing = DESIGN_SIZING[design];
+  return sizing
+    ? runSized(train, val, config, options, sizing)
+    : runInteraction(train, val, config, options);
+}
+
+/**
+ * Trains a broad design and fits its size to the data (see trainSized); the result names the
+ * structure kept and the broad network's own score.
+ */
+export async function runSized(
+  train: Samples,
+  val: Samples,
+  design: InteractionConfig,
+  options: Partial<TrainOptions> = {},
+  sizing: SizingOptions = DEFAULT_SIZING,
+  log?: (line: string) => void,
+  threads = 1,
+): Promise<{ model: tf.LayersModel; result: ModelResult }> {
+  const started = Date.now();
+  const sized = await trainSized(train, val, design, options, sizing, log, threads);
+  const result = await fitAndScore("interaction, sized", sized.model, val, async () => sized.fit);
+  return {
+    model: sized.model,
+    result: {
+      ...result,
+      seconds: (Date.now() - started) / 1000,
+      kept: keptStructure(sized.config),
+      config: sized.config,
+      full: sized.full,
+      removals: sized.removals.map((r) => r.part),
+    },
+  };
 }
 
 /** One model's result on the validation split. */
@@ -42,6 +84,14 @@ export interface ModelResult {
   seconds: number;
   epochs?: number;
   history?: EpochLog[];
+  /** For a design sized to the data: the parts kept, in one line (see keptStructure). */
+  kept?: string;
+  /** For a design sized to the data: the configuration kept. */
+  config?: InteractionConfig;
+  /** For a design sized to the data: the broad network's weights, validation MSE and score. */
+  full?: { params: number; valMse: number; valScore: number };
+  /** For a design sized to the data: the parts removed, in order. */
+  removals?: string[];
 }
 
 /** The seeded 90/10 split of a data set's training samples. */
@@ -55,12 +105,6 @@ export function trainValSamples(data: ParticleData, seed = 0): { train: Samples;
   return { train: take(split.train), val: take(split.val) };
 }
 
-/** The first `n` samples (quick mode and tests use small slices). */
-export function headSamples(s: Samples, n: number): Samples {
-  const k = Math.min(n, s.n);
-  return { x: s.x.slice(0, k * SAMPLE_IN), y: s.y.slice(0, k * SAMPLE_OUT), n: k };
-}
-
 /**
  * Trains the interaction network; resolves with the trained model and its validation result. With
  * `threads` above 1 the training is data-parallel over that many worker threads (see
@@ -69,7 +113,7 @@ export function headSamples(s: Samples, n: number): Samples {
 export async function runInteraction(
   train: Samples,
   val: Samples,
-  design: InteractionConfig = DEFAULT_DESIGN,
+  design: InteractionConfig = SUBSTEP_DESIGN,
   options: Partial<TrainOptions> = {},
   threads = 1,
 ): Promise<{ model: tf.LayersModel; result: ModelResult }> {
@@ -93,7 +137,7 @@ export function interactionResult(
   name: string,
   train: Samples,
   val: Samples,
-  design: InteractionConfig = DEFAULT_DESIGN,
+  design: InteractionConfig = SUBSTEP_DESIGN,
   options: Partial<TrainOptions> = {},
 ): Promise<ModelResult> {
   return cachedOnSplit(

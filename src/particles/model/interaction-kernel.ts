@@ -2,6 +2,15 @@ import * as fastTanh from "../../math/fast-tanh";
 import * as data from "../data/particle-data";
 import * as pairs from "../data/particle-pairs";
 import { controlledSubsteps, integrateStep, type SubstepChoice } from "./learned-integrator";
+import {
+  axisIndex,
+  fieldGates,
+  type NetworkParts,
+  PAIR_ALONG_R_AND_U,
+  PAIR_INPUTS,
+  PAIR_OUTPUTS,
+  TRIPLET_INPUTS,
+} from "./network-parts";
 import { stepControlFor } from "./step-control";
 
 // Module-local copies of the constants the loops read: under tsx (CommonJS), an imported binding
@@ -12,17 +21,29 @@ const PAIR_I = Int32Array.from(pairs.PAIR_I);
 const PAIR_J = Int32Array.from(pairs.PAIR_J);
 const tanh = fastTanh.tanh;
 
+// Ordered triples (i, j, k) of distinct particles: the three-body term's terms.
+const TRIPLES: [number, number, number][] = [];
+for (let i = 0; i < N_PARTICLES; i++)
+  for (let j = 0; j < N_PARTICLES; j++)
+    for (let k = 0; k < N_PARTICLES; k++)
+      if (i !== j && j !== k && i !== k) TRIPLES.push([i, j, k]);
+const N_TRIPLES = TRIPLES.length;
+const TRI_I = Int32Array.from(TRIPLES, (t) => t[0]);
+const TRI_J = Int32Array.from(TRIPLES, (t) => t[1]);
+const TRI_K = Int32Array.from(TRIPLES, (t) => t[2]);
+
 /**
- * Inputs of the pair function, each invariant under rotations and none tied to a force law:
- * distance d and 1/d (so that short and long range are both smooth functions of an input), radial
- * speed r̂·u, relative speed |u|, the two scalar properties and their product (masses, charges or
- * neither).
+ * Inputs of the pair function of the design the network started from (PAIR_ALONG_R_AND_U),
+ * each invariant under rotations and none tied to a force law: distance d and 1/d, radial speed
+ * r̂·u, relative speed |u|, the two scalar properties and their product.
  */
 export const N_INVARIANTS = 7;
 /** Hidden units of the central field's radial function f(|p|). */
 export const CENTRAL_HIDDEN = 3;
 /** Softening added to squared lengths before a square root, so that d and |u| stay smooth at 0. */
 const EPS = 1e-6;
+/** The inertia's denominator is kept at least this far from 0. */
+const MIN_INERTIA = 0.1;
 /** State values per sample: 4 particles × 3 axes. */
 const STATE = N_PARTICLES * N_OUT;
 
@@ -30,39 +51,58 @@ const STATE = N_PARTICLES * N_OUT;
 // one after each substep but the last), `evalWidth` numbers each:
 //   [TAPE_POSITIONS, +STATE)    positions the force was taken at
 //   [TAPE_VELOCITIES, +STATE)   velocities it was taken at
-//   [TAPE_PAIRS, ...)           N_PAIRS pair records, `pairWidth` each: every layer's activations
-//                               of the pair MLP, the invariants (INV_*) first, the raw α and β last
-//   then N_PARTICLES field records, FIELD_RECORD each (FIELD_*).
+//   [TAPE_PAIRS, ...)           N_PAIRS pair records, `pair.width` each: every layer's activations
+//                               of the pair MLP, its inputs first, its raw outputs last
+//   then N_TRIPLES three-body records (the same for the three-body MLP), then N_PARTICLES field
+//   records, FIELD_RECORD each (FIELD_*), then with an inertia the accelerations before it.
 const TAPE_POSITIONS = 0;
 const TAPE_VELOCITIES = STATE;
 const TAPE_PAIRS = 2 * STATE;
-// A pair record's invariants, the pair MLP's inputs, in order.
-const INV_D = 0;
-const INV_INV_D = 1;
-const INV_RADIAL_SPEED = 2;
-const INV_SPEED = 3;
-const INV_QI = 4;
-const INV_QJ = 5;
-const INV_QIQJ = 6;
+// The pair features, in PAIR_INPUTS order, then one per axis.
+const F_D = 0;
+const F_INV_D = 1;
+const F_RADIAL_SPEED = 2;
+const F_SPEED = 3;
+const F_QI = 4;
+const F_QJ = 5;
+const F_QIQJ = 6;
+const F_RADIAL_VI = 7;
+const F_RADIAL_VJ = 8;
+const F_VI_VJ = 9;
+const F_AXIS = PAIR_INPUTS.length;
+// The pair directions, in PAIR_OUTPUTS order, then one per axis.
+const D_RHAT = 0;
+const D_U = 1;
+const D_VI = 2;
+const D_VJ = 3;
+const D_VI_X_RHAT = 4;
+const D_U_X_RHAT = 5;
+const D_AXIS = PAIR_OUTPUTS.length;
 // A field record: |p|, the radial function's hidden units, then f(|p|).
 const FIELD_NORM = 0;
 const FIELD_HIDDEN = 1;
 const FIELD_RADIAL = 1 + CENTRAL_HIDDEN;
 /** Numbers recorded per particle for the field: |p|, the radial function's units, f(|p|). */
 const FIELD_RECORD = 2 + CENTRAL_HIDDEN;
-// A pair's geometry (scratch, not taped): r = p_j - p_i, u = v_j - v_i, d, 1/d, r·u, |u|.
+// A pair's geometry (scratch, not taped): r = p_j - p_i, u = v_j - v_i, vᵢ, vⱼ, d, 1/d, r·u, |u|.
 const GEO_R = 0;
 const GEO_U = 3;
-const GEO_D = 6;
-const GEO_INV_D = 7;
-const GEO_RU = 8;
-const GEO_SPEED = 9;
+const GEO_VI = 6;
+const GEO_VJ = 9;
+const GEO_D = 12;
+const GEO_INV_D = 13;
+const GEO_RU = 14;
+const GEO_SPEED = 15;
+const GEO_SIZE = 16;
+// Adjoints of a pair's geometry (scratch): r, u, vᵢ, vⱼ, then d and 1/d.
+const ADJ_D = 12;
+const ADJ_INV_D = 13;
 
 /**
- * The field term's weights, in the order they follow the pair MLP's weights in
- * {@link InteractionKernel}'s parameter list, with their sizes: the 6 free entries of a symmetric
- * A, a general 3 × 3 B, a constant c, the gates' offsets (row 0, minus 1) and slopes (row 1) for
- * the p, v and c parts, and the radial function's two layers.
+ * The field term's weights, in the order they follow the pair function's in
+ * {@link InteractionKernel}'s parameter list when every field part is present, with their sizes:
+ * the 6 free entries of a symmetric A, a general 3 × 3 B, a constant c, the gates' offsets (row
+ * 0, minus 1) and slopes (row 1) for the p, v and c parts, and the radial function's two layers.
  */
 export const FIELD_WEIGHTS = [
   ["field_p", 6],
@@ -74,6 +114,12 @@ export const FIELD_WEIGHTS = [
   ["central_w1", CENTRAL_HIDDEN],
   ["central_b1", 1],
 ] as const;
+
+/** One of the kernel's parameter arrays: its name (the layer's weight name) and shape. */
+export interface ParamSpec {
+  name: string;
+  shape: number[];
+}
 
 /** What {@link InteractionKernel.forward} returns: the outputs and what the backward pass needs. */
 export interface KernelForward {
@@ -102,11 +148,103 @@ export interface KernelOptions {
    * equal substeps.
    */
   stepControl?: number;
+  /** The network's parts (see NetworkParts); default {@link PAIR_ALONG_R_AND_U}. */
+  parts?: NetworkParts;
+}
+
+/**
+ * A small MLP inside the kernel: tanh hidden layers, a linear output layer, weights `w0, b0, w1,
+ * b1, …` (w as (in, out) row by row) from `params[first]` on. Its activations live in a record of
+ * `width` numbers: every layer's, inputs first.
+ */
+class KernelMlp {
+  /** Where each layer's activations start in a record. */
+  readonly offsets: number[];
+  /** Numbers per record. */
+  readonly width: number;
+  /** Scratch for the backward pass: every layer's adjoints. */
+  readonly g: Float64Array;
+
+  constructor(
+    readonly sizes: number[],
+    readonly first: number,
+  ) {
+    this.offsets = sizes.map((_, l) => sizes.slice(0, l).reduce((a, b) => a + b, 0));
+    this.width = sizes.reduce((a, b) => a + b, 0);
+    this.g = new Float64Array(this.width);
+  }
+
+  /** Where the outputs start in a record. */
+  get outAt(): number {
+    return this.offsets[this.sizes.length - 1];
+  }
+
+  /** The MLP on the inputs at `act[at…]`, writing every layer's activations after them. */
+  forward(params: Float64Array[], act: Float64Array, at: number): void {
+    const L = this.sizes.length - 1;
+    for (let l = 0; l < L; l++) {
+      const inp = at + this.offsets[l];
+      const outp = at + this.offsets[l + 1];
+      const W = params[this.first + 2 * l];
+      const bias = params[this.first + 2 * l + 1];
+      const nIn = this.sizes[l];
+      const nOut = this.sizes[l + 1];
+      for (let o = 0; o < nOut; o++) {
+        let z = bias[o];
+        for (let i = 0; i < nIn; i++) z += act[inp + i] * W[i * nOut + o];
+        act[outp + o] = l + 1 < L ? tanh(z) : z;
+      }
+    }
+  }
+
+  /**
+   * Back through {@link forward} on the activations at `act[at…]`, from the output adjoints in the
+   * last layer's place of `g`: adds the weight gradients to `grads` and leaves the inputs'
+   * adjoints at the start of `g`.
+   */
+  backward(params: Float64Array[], grads: Float64Array[], act: Float64Array, at: number): void {
+    const g = this.g;
+    const L = this.sizes.length - 1;
+    for (let l = L - 1; l >= 0; l--) {
+      const inp = this.offsets[l];
+      const outp = this.offsets[l + 1];
+      const W = params[this.first + 2 * l];
+      const gW = grads[this.first + 2 * l];
+      const gb = grads[this.first + 2 * l + 1];
+      const nIn = this.sizes[l];
+      const nOut = this.sizes[l + 1];
+      if (l + 1 < L)
+        for (let o = 0; o < nOut; o++) {
+          const h = act[at + outp + o];
+          g[outp + o] *= 1 - h * h;
+        }
+      for (let o = 0; o < nOut; o++) gb[o] += g[outp + o];
+      for (let i = 0; i < nIn; i++) {
+        const xi = act[at + inp + i];
+        let gi = 0;
+        for (let o = 0; o < nOut; o++) {
+          const gz = g[outp + o];
+          gW[i * nOut + o] += xi * gz;
+          gi += W[i * nOut + o] * gz;
+        }
+        g[inp + i] = gi;
+      }
+    }
+  }
+
+  /** The parameter arrays' specs, named `${prefix}w0, ${prefix}b0, …`. */
+  specs(prefix: string): ParamSpec[] {
+    return this.sizes.slice(1).flatMap((out, l) => [
+      { name: `${prefix}w${l}`, shape: [this.sizes[l], out] },
+      { name: `${prefix}b${l}`, shape: [out] },
+    ]);
+  }
 }
 
 /**
  * The interaction network's forward and backward passes written out by hand, one sample at a
- * time in float64 arithmetic (see InteractionLayer for what the network computes).
+ * time in float64 arithmetic (see InteractionLayer for what the network computes, NetworkParts
+ * for its parts).
  *
  * Why not tfjs ops: a training step of the same network as tfjs ops ran thousands of kernels
  * (identities, reshapes and casts among them) on tensors of a few thousand numbers, and on the
@@ -120,8 +258,10 @@ export interface KernelOptions {
  * lengths are constants of the backward pass (they are chosen, not computed from the weights in
  * a differentiable way), as in adaptive ODE solvers.
  *
- * `params` are the layer's weights in order: the MLP's `w0, b0, w1, b1, …` (w as (in, out) row
- * by row), with `factors` the pair factors' 2 × 4 weights, then {@link FIELD_WEIGHTS}.
+ * `params` are the layer's weights in the order of {@link paramSpecs}: the pair MLP's `w0, b0,
+ * w1, b1, …` (w as (in, out) row by row), with `factors` the pair factors (4 per output), the
+ * field's present parts in {@link FIELD_WEIGHTS} order, the axes (3 each), the three-body MLP,
+ * and the inertia's 2 weights.
  *
  * @example
  * const kernel = new InteractionKernel([6], 6, 0.5, { stepControl: 0.2 }); // 6 or more substeps
@@ -135,15 +275,40 @@ export class InteractionKernel {
   readonly factors: boolean;
   /** Step control η (0: equal substeps). */
   readonly stepControl: number;
-  /** Where each layer's activations start in a pair's record. */
-  private readonly offsets: number[];
-  /** Numbers recorded per pair: every layer's activations. */
-  private readonly pairWidth: number;
-  /** Numbers recorded per acceleration evaluation: positions, velocities, pairs, field. */
+  /** The network's parts. */
+  readonly parts: NetworkParts;
+  private readonly pair: KernelMlp | null;
+  private readonly triplet: KernelMlp | null;
+  /** Each pair input's feature (F_*) and each pair output's direction (D_*). */
+  private readonly inFeature: Int32Array;
+  private readonly outDirection: Int32Array;
+  /** Each three-body input's index in TRIPLET_INPUTS. */
+  private readonly tripletFeature: Int32Array;
+  private readonly specs: ParamSpec[];
+  /** Where each optional part's arrays start in `params` (-1: absent). */
+  private readonly at: Record<
+    "factors" | "trap" | "drag" | "uniform" | "gate" | "radial" | "axes" | "inertia",
+    number
+  >;
+  /** The field's gate columns of the p, v and c parts (-1: absent), and their count. */
+  private readonly gateOf: { p: number; v: number; c: number; n: number };
+  /** Where the three-body, field and pre-inertia records start in an evaluation's record. */
+  private readonly tripletsAt: number;
+  private readonly fieldAt: number;
+  private readonly rawAt: number;
+  /** Numbers recorded per acceleration evaluation. */
   private readonly evalWidth: number;
-  private readonly gacts: Float64Array;
   private readonly q = new Float64Array(N_PARTICLES);
   private readonly buf = Array.from({ length: 7 }, () => new Float64Array(STATE));
+  private readonly geo = new Float64Array(GEO_SIZE);
+  private readonly adj = new Float64Array(GEO_SIZE);
+  private readonly feat: Float64Array;
+  private readonly dir: Float64Array;
+  private readonly tripletGeo = new Float64Array(12);
+  /** Whether any pair input reads a particle's own velocity or an axis (else those are skipped). */
+  private readonly ownVelocityInputs: boolean;
+  private readonly crossScratch = new Float64Array(6);
+  private readonly sideScratch = new Float64Array(3);
 
   /**
    * A kernel for a pair MLP of `hidden` widths, integrating an observation step of `step` time
@@ -155,27 +320,82 @@ export class InteractionKernel {
     readonly step: number,
     options: KernelOptions = {},
   ) {
-    this.factors = options.factors ?? false;
+    const parts = options.parts ?? PAIR_ALONG_R_AND_U;
+    this.parts = parts;
+    this.factors = (options.factors ?? false) && parts.outputs.length > 0;
     this.stepControl = options.stepControl ?? 0;
-    this.sizes = [N_INVARIANTS, ...hidden, 2];
-    this.offsets = this.sizes.map((_, l) => this.sizes.slice(0, l).reduce((a, b) => a + b, 0));
-    this.pairWidth = this.sizes.reduce((a, b) => a + b, 0);
-    this.evalWidth = TAPE_PAIRS + N_PAIRS * this.pairWidth + N_PARTICLES * FIELD_RECORD;
-    this.gacts = new Float64Array(this.pairWidth);
+    const feature = (name: string) =>
+      axisIndex(name) >= 0 ? F_AXIS + axisIndex(name) : PAIR_INPUTS.indexOf(name as never);
+    const direction = (name: string) =>
+      axisIndex(name) >= 0 ? D_AXIS + axisIndex(name) : PAIR_OUTPUTS.indexOf(name as never);
+    this.inFeature = Int32Array.from(parts.outputs.length ? parts.inputs : [], feature);
+    this.outDirection = Int32Array.from(parts.outputs, direction);
+    this.feat = new Float64Array(F_AXIS + parts.axes);
+    this.ownVelocityInputs = [...this.inFeature].some((f) => f >= F_RADIAL_VI);
+    this.dir = new Float64Array(3 * parts.outputs.length);
+    this.sizes = [this.inFeature.length, ...hidden, parts.outputs.length];
+    this.specs = [];
+    this.pair = parts.outputs.length ? new KernelMlp(this.sizes, 0) : null;
+    if (this.pair) this.specs.push(...this.pair.specs(""));
+    const add = (name: string, shape: number[], present = true): number => {
+      if (!present) return -1;
+      this.specs.push({ name, shape });
+      return this.specs.length - 1;
+    };
+    const field = parts.field;
+    const gates = fieldGates(field);
+    this.gateOf = {
+      p: gates.indexOf("p"),
+      v: gates.indexOf("v"),
+      c: gates.indexOf("c"),
+      n: gates.length,
+    };
+    this.at = {
+      factors: add("pair_factor", [parts.outputs.length, 4], this.factors),
+      trap: add("field_p", [6, 1], field.includes("trap")),
+      drag: add("field_v", [3, 3], field.includes("drag")),
+      uniform: add("field_c", [3, 1], field.includes("uniform")),
+      gate: add("field_gate", [2, gates.length], gates.length > 0),
+      radial: add("central_w0", [1, CENTRAL_HIDDEN], field.includes("radial")),
+      axes: -1,
+      inertia: -1,
+    };
+    if (this.at.radial >= 0) {
+      add("central_b0", [CENTRAL_HIDDEN]);
+      add("central_w1", [CENTRAL_HIDDEN, 1]);
+      add("central_b1", [1]);
+    }
+    this.at.axes = add("axes", [parts.axes, 3], parts.axes > 0);
+    this.tripletFeature = Int32Array.from(parts.triplet?.inputs ?? [], (n) =>
+      TRIPLET_INPUTS.indexOf(n),
+    );
+    this.triplet = parts.triplet
+      ? new KernelMlp([this.tripletFeature.length, parts.triplet.hidden, 1], this.specs.length)
+      : null;
+    if (this.triplet) this.specs.push(...this.triplet.specs("triplet_"));
+    this.at.inertia = add("inertia", [2], parts.inertia);
+    this.tripletsAt = TAPE_PAIRS + N_PAIRS * (this.pair?.width ?? 0);
+    this.fieldAt = this.tripletsAt + N_TRIPLES * (this.triplet?.width ?? 0);
+    this.rawAt = this.fieldAt + N_PARTICLES * FIELD_RECORD;
+    this.evalWidth = this.rawAt + (parts.inertia ? STATE : 0);
+  }
+
+  /** Names and shapes of the parameter arrays, in the order `params` lists them. */
+  paramSpecs(): ParamSpec[] {
+    return this.specs.map((s) => ({ name: s.name, shape: [...s.shape] }));
   }
 
   /** Sizes of the parameter arrays, in the order `params` lists them. */
   paramSizes(): number[] {
-    const mlp = this.sizes.slice(1).flatMap((out, l) => [this.sizes[l] * out, out]);
-    return [...mlp, ...(this.factors ? [2 * 4] : []), ...FIELD_WEIGHTS.map(([, n]) => n)];
+    return this.specs.map((s) => s.shape.reduce((a, b) => a * b, 1));
   }
 
   /**
    * Positions one step later for `batch` samples of (4, 7) inputs. With `keepTape` it also
-   * returns what {@link backward} reads (some 1.8 KB a sample and substep); without, the tape is
-   * empty and its space reused from sample to sample. With `replay`, an earlier forward pass on
-   * the same inputs, its substep lengths are taken instead of chosen (the tests use it to check
-   * gradients with the substeps held fixed).
+   * returns what {@link backward} reads; without, the tape is empty and its space reused from
+   * sample to sample. With `replay`, an earlier forward pass on the same inputs, its substep
+   * lengths are taken instead of chosen (the tests use it to check gradients with the substeps
+   * held fixed).
    */
   forward(
     x: ArrayLike<number>,
@@ -292,145 +512,177 @@ export class InteractionKernel {
     for (let i = 0; i < N_PARTICLES; i++) this.q[i] = x[b * SAMPLE_IN + i * N_IN + 6];
   }
 
-  /**
-   * The pair MLP on the invariants at `act[at…]`, writing every layer's activations after them.
-   */
-  private mlp(params: Float64Array[], act: Float64Array, at: number): void {
-    const L = this.sizes.length - 1;
-    for (let l = 0; l < L; l++) {
-      const inp = at + this.offsets[l];
-      const outp = at + this.offsets[l + 1];
-      const W = params[2 * l];
-      const bias = params[2 * l + 1];
-      const nIn = this.sizes[l];
-      const nOut = this.sizes[l + 1];
-      for (let o = 0; o < nOut; o++) {
-        let z = bias[o];
-        for (let i = 0; i < nIn; i++) z += act[inp + i] * W[i * nOut + o];
-        act[outp + o] = l + 1 < L ? tanh(z) : z;
-      }
-    }
-  }
-
-  /**
-   * Back through {@link mlp} on the activations at `act[at…]`, from the output adjoints in the
-   * last layer's place of `gacts`: adds the weight gradients to `grads` and leaves the
-   * invariants' adjoints at the start of `gacts`.
-   */
-  private mlpBackward(
-    params: Float64Array[],
-    grads: Float64Array[],
-    act: Float64Array,
-    at: number,
-  ): void {
-    const g = this.gacts;
-    const L = this.sizes.length - 1;
-    for (let l = L - 1; l >= 0; l--) {
-      const inp = this.offsets[l];
-      const outp = this.offsets[l + 1];
-      const W = params[2 * l];
-      const gW = grads[2 * l];
-      const gb = grads[2 * l + 1];
-      const nIn = this.sizes[l];
-      const nOut = this.sizes[l + 1];
-      if (l + 1 < L)
-        for (let o = 0; o < nOut; o++) {
-          const h = act[at + outp + o];
-          g[outp + o] *= 1 - h * h;
-        }
-      for (let o = 0; o < nOut; o++) gb[o] += g[outp + o];
-      for (let i = 0; i < nIn; i++) {
-        const xi = act[at + inp + i];
-        let gi = 0;
-        for (let o = 0; o < nOut; o++) {
-          const gz = g[outp + o];
-          gW[i * nOut + o] += xi * gz;
-          gi += W[i * nOut + o] * gz;
-        }
-        g[inp + i] = gi;
-      }
-    }
-  }
-
-  /**
-   * Pair k's geometry into `pair` (r, u, then d, 1/d, r·u, |u|) from the positions and velocities
-   * at `rec[at…]`; with `act` ≥ 0, also its invariants into `rec[act…]`.
-   */
-  private geometry(
-    rec: Float64Array,
-    at: number,
-    k: number,
-    pair: Float64Array,
-    act: number,
-  ): void {
+  /** Pair k's geometry into `geo` (GEO_*) from the positions and velocities at `rec[at…]`. */
+  private geometry(rec: Float64Array, at: number, k: number): void {
+    const geo = this.geo;
     const i = PAIR_I[k];
     const j = PAIR_J[k];
     let rr = EPS;
     let uu = EPS;
     let ru = 0;
     for (let c = 0; c < 3; c++) {
+      const vi = rec[at + TAPE_VELOCITIES + i * 3 + c];
+      const vj = rec[at + TAPE_VELOCITIES + j * 3 + c];
       const r = rec[at + TAPE_POSITIONS + j * 3 + c] - rec[at + TAPE_POSITIONS + i * 3 + c];
-      const u = rec[at + TAPE_VELOCITIES + j * 3 + c] - rec[at + TAPE_VELOCITIES + i * 3 + c];
-      pair[GEO_R + c] = r;
-      pair[GEO_U + c] = u;
+      const u = vj - vi;
+      geo[GEO_R + c] = r;
+      geo[GEO_U + c] = u;
+      geo[GEO_VI + c] = vi;
+      geo[GEO_VJ + c] = vj;
       rr += r * r;
       uu += u * u;
       ru += r * u;
     }
     const d = Math.sqrt(rr);
-    const speed = Math.sqrt(uu);
-    pair[GEO_D] = d;
-    pair[GEO_INV_D] = 1 / d;
-    pair[GEO_RU] = ru;
-    pair[GEO_SPEED] = speed;
-    if (act < 0) return;
-    rec[act + INV_D] = d;
-    rec[act + INV_INV_D] = 1 / d;
-    rec[act + INV_RADIAL_SPEED] = ru / d;
-    rec[act + INV_SPEED] = speed;
-    rec[act + INV_QI] = this.q[i];
-    rec[act + INV_QJ] = this.q[j];
-    rec[act + INV_QIQJ] = this.q[i] * this.q[j];
+    geo[GEO_D] = d;
+    geo[GEO_INV_D] = 1 / d;
+    geo[GEO_RU] = ru;
+    geo[GEO_SPEED] = Math.sqrt(uu);
+  }
+
+  /** Every pair feature (F_*) of pair (i, j) from `geo`, into `feat`. */
+  private features(params: Float64Array[], i: number, j: number): void {
+    const geo = this.geo;
+    const f = this.feat;
+    const invD = geo[GEO_INV_D];
+    f[F_D] = geo[GEO_D];
+    f[F_INV_D] = invD;
+    f[F_RADIAL_SPEED] = geo[GEO_RU] * invD;
+    f[F_SPEED] = geo[GEO_SPEED];
+    f[F_QI] = this.q[i];
+    f[F_QJ] = this.q[j];
+    f[F_QIQJ] = this.q[i] * this.q[j];
+    if (!this.ownVelocityInputs) return;
+    f[F_RADIAL_VI] = dot3(geo, GEO_R, geo, GEO_VI) * invD;
+    f[F_RADIAL_VJ] = dot3(geo, GEO_R, geo, GEO_VJ) * invD;
+    f[F_VI_VJ] = dot3(geo, GEO_VI, geo, GEO_VJ);
+    for (let k = 0; k < this.parts.axes; k++)
+      f[F_AXIS + k] = dot3(params[this.at.axes], 3 * k, geo, GEO_R) * invD;
+  }
+
+  /** The unit direction of each pair output (D_*) from `geo`, into `dir` (3 per output). */
+  private directions(params: Float64Array[]): void {
+    const geo = this.geo;
+    const dir = this.dir;
+    const invD = geo[GEO_INV_D];
+    for (let o = 0; o < this.outDirection.length; o++) {
+      const kind = this.outDirection[o];
+      const at = 3 * o;
+      if (kind === D_RHAT) for (let c = 0; c < 3; c++) dir[at + c] = geo[GEO_R + c] * invD;
+      else if (kind === D_U) for (let c = 0; c < 3; c++) dir[at + c] = geo[GEO_U + c];
+      else if (kind === D_VI) for (let c = 0; c < 3; c++) dir[at + c] = geo[GEO_VI + c];
+      else if (kind === D_VJ) for (let c = 0; c < 3; c++) dir[at + c] = geo[GEO_VJ + c];
+      else if (kind === D_VI_X_RHAT || kind === D_U_X_RHAT) {
+        cross3(geo, kind === D_VI_X_RHAT ? GEO_VI : GEO_U, geo, GEO_R, dir, at);
+        for (let c = 0; c < 3; c++) dir[at + c] *= invD;
+      } else {
+        const n = params[this.at.axes];
+        for (let c = 0; c < 3; c++) dir[at + c] = n[3 * (kind - D_AXIS) + c];
+      }
+    }
   }
 
   /**
    * The acceleration of each particle, into `acc`, at the positions and velocities at `rec[at…]`;
-   * records the pairs' activations and the field's radial function after them.
+   * records the pairs', triples' and field's activations after them.
    */
   private accel(params: Float64Array[], rec: Float64Array, at: number, acc: Float64Array): void {
     acc.fill(0);
-    const pair = this.buf[5];
-    const W = this.pairWidth;
-    const outAt = this.offsets[this.sizes.length - 1];
-    for (let k = 0; k < N_PAIRS; k++) {
-      const act = at + TAPE_PAIRS + k * W;
-      this.geometry(rec, at, k, pair, act);
-      this.mlp(params, rec, act);
-      const i = PAIR_I[k];
-      const alpha = rec[act + outAt] * this.factor(params, 0, i, PAIR_J[k]);
-      const beta = rec[act + outAt + 1] * this.factor(params, 4, i, PAIR_J[k]);
-      const s = alpha * pair[GEO_INV_D];
-      for (let c = 0; c < 3; c++) acc[i * 3 + c] += s * pair[GEO_R + c] + beta * pair[GEO_U + c];
+    const pair = this.pair;
+    if (pair) {
+      const outAt = pair.outAt;
+      const nOut = this.outDirection.length;
+      for (let k = 0; k < N_PAIRS; k++) {
+        const act = at + TAPE_PAIRS + k * pair.width;
+        const i = PAIR_I[k];
+        const j = PAIR_J[k];
+        this.geometry(rec, at, k);
+        this.features(params, i, j);
+        for (let m = 0; m < this.inFeature.length; m++) rec[act + m] = this.feat[this.inFeature[m]];
+        pair.forward(params, rec, act);
+        this.directions(params);
+        for (let o = 0; o < nOut; o++) {
+          const coef = rec[act + outAt + o] * this.factor(params, o, i, j);
+          for (let c = 0; c < 3; c++) acc[i * 3 + c] += coef * this.dir[3 * o + c];
+        }
+      }
     }
-    const f = this.fieldParams(params);
-    const field = at + TAPE_PAIRS + N_PAIRS * W;
+    const triplet = this.triplet;
+    if (triplet) {
+      const t = this.tripletGeo;
+      for (let n = 0; n < N_TRIPLES; n++) {
+        const act = at + this.tripletsAt + n * triplet.width;
+        const i = TRI_I[n];
+        this.tripleGeometry(rec, at, n);
+        for (let m = 0; m < this.tripletFeature.length; m++)
+          rec[act + m] = this.tripleFeature(this.tripletFeature[m], n);
+        triplet.forward(params, rec, act);
+        const coef = rec[act + triplet.outAt] / t[9];
+        for (let c = 0; c < 3; c++) acc[i * 3 + c] += coef * t[c];
+      }
+    }
+    this.fieldAccel(params, rec, at, acc);
+    if (this.at.inertia >= 0) {
+      const w = params[this.at.inertia];
+      for (let k = 0; k < STATE; k++) rec[at + this.rawAt + k] = acc[k];
+      for (let i = 0; i < N_PARTICLES; i++) {
+        const s = 1 / inertia(w, this.q[i]);
+        for (let c = 0; c < 3; c++) acc[i * 3 + c] *= s;
+      }
+    }
+  }
+
+  /**
+   * Triple n's sides into `tripletGeo`: rᵢⱼ, rᵢₖ, rⱼₖ (3 each), then dᵢⱼ, dᵢₖ, dⱼₖ.
+   */
+  private tripleGeometry(rec: Float64Array, at: number, n: number): void {
+    const t = this.tripletGeo;
+    for (let s = 0; s < 3; s++) {
+      const from = s === 2 ? TRI_J[n] : TRI_I[n];
+      const to = s === 0 ? TRI_J[n] : TRI_K[n];
+      let rr = EPS;
+      for (let c = 0; c < 3; c++) {
+        const r = rec[at + TAPE_POSITIONS + to * 3 + c] - rec[at + TAPE_POSITIONS + from * 3 + c];
+        t[3 * s + c] = r;
+        rr += r * r;
+      }
+      t[9 + s] = Math.sqrt(rr);
+    }
+  }
+
+  /** Three-body feature `f` (TRIPLET_INPUTS index) of triple n, from `tripletGeo`. */
+  private tripleFeature(f: number, n: number): number {
+    if (f < 3) return this.tripletGeo[9 + f];
+    return this.q[f === 3 ? TRI_I[n] : f === 4 ? TRI_J[n] : TRI_K[n]];
+  }
+
+  /** Adds the field term of each particle to `acc`, recording the radial function. */
+  private fieldAccel(
+    params: Float64Array[],
+    rec: Float64Array,
+    at: number,
+    acc: Float64Array,
+  ): void {
+    const { trap, drag, uniform, radial } = this.at;
+    if (this.gateOf.n === 0) return;
     for (let i = 0; i < N_PARTICLES; i++) {
-      const h = field + i * FIELD_RECORD;
+      const h = at + this.fieldAt + i * FIELD_RECORD;
       const o = i * 3;
-      const norm = this.central(rec, at + TAPE_POSITIONS + o, f, h);
-      const ratio = rec[h + FIELD_RADIAL] / norm;
+      const pos = at + TAPE_POSITIONS + o;
+      const ratio = radial >= 0 ? this.central(params, rec, pos, h) : 0;
       const q = this.q[i];
-      const gp = gate(f, 0, q);
-      const gv = gate(f, 1, q);
-      const gc = gate(f, 2, q);
+      const gp = this.gate(params, this.gateOf.p, q);
+      const gv = this.gate(params, this.gateOf.v, q);
+      const gc = this.gate(params, this.gateOf.c, q);
       for (let c = 0; c < 3; c++) {
         let ap = 0;
         let bv = 0;
         for (let e = 0; e < 3; e++) {
-          ap += f.a[SYM[c * 3 + e]] * rec[at + TAPE_POSITIONS + o + e];
-          bv += f.b[c * 3 + e] * rec[at + TAPE_VELOCITIES + o + e];
+          if (trap >= 0) ap += params[trap][SYM[c * 3 + e]] * rec[pos + e];
+          if (drag >= 0) bv += params[drag][c * 3 + e] * rec[at + TAPE_VELOCITIES + o + e];
         }
-        acc[o + c] += gp * (ap + ratio * rec[at + TAPE_POSITIONS + o + c]) + gv * bv + gc * f.c[c];
+        acc[o + c] += gp * (ap + ratio * rec[pos + c]) + gv * bv;
+        if (uniform >= 0) acc[o + c] += gc * params[uniform][c];
       }
     }
   }
@@ -451,168 +703,326 @@ export class InteractionKernel {
   ): void {
     gPos.fill(0);
     gVel.fill(0);
-    const pair = this.buf[5];
-    const W = this.pairWidth;
-    const outAt = this.offsets[this.sizes.length - 1];
-    const g = this.gacts;
-    for (let k = 0; k < N_PAIRS; k++) {
-      const act = at + TAPE_PAIRS + k * W;
-      this.geometry(rec, at, k, pair, -1);
-      const i = PAIR_I[k];
-      const j = PAIR_J[k];
-      const rawAlpha = rec[act + outAt];
-      const rawBeta = rec[act + outAt + 1];
-      const fAlpha = this.factor(params, 0, i, j);
-      const fBeta = this.factor(params, 4, i, j);
-      const alpha = rawAlpha * fAlpha;
-      const beta = rawBeta * fBeta;
-      // pair = α (1/d) r + β u
-      let gr0 = 0;
-      let gu0 = 0;
-      for (let c = 0; c < 3; c++) {
-        gr0 += gAcc[i * 3 + c] * pair[GEO_R + c];
-        gu0 += gAcc[i * 3 + c] * pair[GEO_U + c];
-      }
-      const invD = pair[GEO_INV_D];
-      g[outAt] = gr0 * invD * fAlpha;
-      g[outAt + 1] = gu0 * fBeta;
-      if (this.factors) {
-        const gf = grads[2 * (this.sizes.length - 1)];
-        const [qi, qj] = [this.q[i], this.q[j]];
-        const ga = gr0 * invD * rawAlpha;
-        const gb = gu0 * rawBeta;
-        gf[0] += ga;
-        gf[1] += ga * qi;
-        gf[2] += ga * qj;
-        gf[3] += ga * qi * qj;
-        gf[4] += gb;
-        gf[5] += gb * qi;
-        gf[6] += gb * qj;
-        gf[7] += gb * qi * qj;
-      }
-      this.mlpBackward(params, grads, rec, act);
-      const d = pair[GEO_D];
-      // Invariants d, 1/d, r·u / d, |u| back to r and u (the properties' adjoints are not needed).
-      const gInvD = alpha * gr0 + g[INV_INV_D] + g[INV_RADIAL_SPEED] * pair[GEO_RU];
-      const gd = g[INV_D] - gInvD * invD * invD;
-      const gru = g[INV_RADIAL_SPEED] * invD;
-      const gSpeed = g[INV_SPEED] / pair[GEO_SPEED];
-      for (let c = 0; c < 3; c++) {
-        const r = pair[GEO_R + c];
-        const u = pair[GEO_U + c];
-        const gr = alpha * invD * gAcc[i * 3 + c] + (gd / d) * r + gru * u;
-        const gu = beta * gAcc[i * 3 + c] + gru * r + gSpeed * u;
-        gPos[j * 3 + c] += gr;
-        gPos[i * 3 + c] -= gr;
-        gVel[j * 3 + c] += gu;
-        gVel[i * 3 + c] -= gu;
+    // With an inertia, the adjoint of the accelerations before it.
+    let gRaw = gAcc;
+    if (this.at.inertia >= 0) {
+      gRaw = this.buf[5];
+      const w = params[this.at.inertia];
+      const gw = grads[this.at.inertia];
+      for (let i = 0; i < N_PARTICLES; i++) {
+        const den = inertia(w, this.q[i]);
+        let ga = 0;
+        for (let c = 0; c < 3; c++) {
+          gRaw[i * 3 + c] = gAcc[i * 3 + c] / den;
+          ga += gAcc[i * 3 + c] * rec[at + this.rawAt + i * 3 + c];
+        }
+        // Where the denominator is held at its floor, it does not depend on the weights.
+        if (Math.abs(1 + w[0] + w[1] * this.q[i]) >= MIN_INERTIA) {
+          const gDen = -ga / (den * den);
+          gw[0] += gDen;
+          gw[1] += gDen * this.q[i];
+        }
       }
     }
-    const f = this.fieldParams(params);
-    const gf = this.fieldParams(grads);
-    const field = at + TAPE_PAIRS + N_PAIRS * W;
+    if (this.pair) this.pairBackward(params, rec, at, gRaw, gPos, gVel, grads);
+    if (this.triplet) this.tripletBackward(params, rec, at, gRaw, gPos, grads);
+    this.fieldBackward(params, rec, at, gRaw, gPos, gVel, grads);
+  }
+
+  /** The pair terms' part of {@link accelBackward}. */
+  private pairBackward(
+    params: Float64Array[],
+    rec: Float64Array,
+    at: number,
+    gAcc: Float64Array,
+    gPos: Float64Array,
+    gVel: Float64Array,
+    grads: Float64Array[],
+  ): void {
+    const pair = this.pair!;
+    const outAt = pair.outAt;
+    const g = pair.g;
+    const geo = this.geo;
+    const adj = this.adj;
+    const dir = this.dir;
+    const nOut = this.outDirection.length;
+    const gAxes = this.at.axes >= 0 ? grads[this.at.axes] : null;
+    const axes = this.at.axes >= 0 ? params[this.at.axes] : null;
+    const gf = this.factors ? grads[this.at.factors] : null;
+    for (let k = 0; k < N_PAIRS; k++) {
+      const act = at + TAPE_PAIRS + k * pair.width;
+      const i = PAIR_I[k];
+      const j = PAIR_J[k];
+      this.geometry(rec, at, k);
+      this.directions(params);
+      adj.fill(0);
+      const invD = geo[GEO_INV_D];
+      const ai = i * 3;
+      for (let o = 0; o < nOut; o++) {
+        const raw = rec[act + outAt + o];
+        const fac = this.factor(params, o, i, j);
+        const coef = raw * fac;
+        const gDir =
+          gAcc[ai] * dir[3 * o] + gAcc[ai + 1] * dir[3 * o + 1] + gAcc[ai + 2] * dir[3 * o + 2];
+        g[outAt + o] = gDir * fac;
+        if (gf) {
+          const qi = this.q[i];
+          const qj = this.q[j];
+          const gr = gDir * raw;
+          gf[4 * o] += gr;
+          gf[4 * o + 1] += gr * qi;
+          gf[4 * o + 2] += gr * qj;
+          gf[4 * o + 3] += gr * qi * qj;
+        }
+        // The direction's adjoint, coef · gAcc, back to the geometry.
+        const kind = this.outDirection[o];
+        if (kind === D_RHAT) {
+          for (let c = 0; c < 3; c++) adj[GEO_R + c] += coef * invD * gAcc[ai + c];
+          adj[ADJ_INV_D] += coef * dot3(gAcc, ai, geo, GEO_R);
+        } else if (kind === D_U || kind === D_VI || kind === D_VJ) {
+          const to = kind === D_U ? GEO_U : kind === D_VI ? GEO_VI : GEO_VJ;
+          for (let c = 0; c < 3; c++) adj[to + c] += coef * gAcc[ai + c];
+        } else if (kind === D_VI_X_RHAT || kind === D_U_X_RHAT) {
+          // a·(v × r) / d = v·(r × a) / d = r·(a × v) / d
+          const from = kind === D_VI_X_RHAT ? GEO_VI : GEO_U;
+          const s = coef * invD;
+          const gx = this.crossScratch;
+          cross3(geo, GEO_R, gAcc, ai, gx, 0);
+          cross3(gAcc, ai, geo, from, gx, 3);
+          for (let c = 0; c < 3; c++) {
+            adj[from + c] += s * gx[c];
+            adj[GEO_R + c] += s * gx[3 + c];
+          }
+          adj[ADJ_INV_D] += coef * dot3(geo, from, gx, 0);
+        } else {
+          const a = 3 * (kind - D_AXIS);
+          for (let c = 0; c < 3; c++) gAxes![a + c] += coef * gAcc[ai + c];
+        }
+      }
+      pair.backward(params, grads, rec, act);
+      for (let m = 0; m < this.inFeature.length; m++) {
+        const gm = g[m];
+        const f = this.inFeature[m];
+        if (f === F_D) adj[ADJ_D] += gm;
+        else if (f === F_INV_D) adj[ADJ_INV_D] += gm;
+        else if (f === F_RADIAL_SPEED) {
+          adj[ADJ_INV_D] += gm * geo[GEO_RU];
+          for (let c = 0; c < 3; c++) {
+            adj[GEO_R + c] += gm * invD * geo[GEO_U + c];
+            adj[GEO_U + c] += gm * invD * geo[GEO_R + c];
+          }
+        } else if (f === F_SPEED) {
+          const s = gm / geo[GEO_SPEED];
+          for (let c = 0; c < 3; c++) adj[GEO_U + c] += s * geo[GEO_U + c];
+        } else if (f === F_RADIAL_VI || f === F_RADIAL_VJ) {
+          const v = f === F_RADIAL_VI ? GEO_VI : GEO_VJ;
+          adj[ADJ_INV_D] += gm * dot3(geo, GEO_R, geo, v);
+          for (let c = 0; c < 3; c++) {
+            adj[GEO_R + c] += gm * invD * geo[v + c];
+            adj[v + c] += gm * invD * geo[GEO_R + c];
+          }
+        } else if (f === F_VI_VJ) {
+          for (let c = 0; c < 3; c++) {
+            adj[GEO_VI + c] += gm * geo[GEO_VJ + c];
+            adj[GEO_VJ + c] += gm * geo[GEO_VI + c];
+          }
+        } else if (f >= F_AXIS) {
+          const a = 3 * (f - F_AXIS);
+          adj[ADJ_INV_D] += gm * dot3(axes!, a, geo, GEO_R);
+          for (let c = 0; c < 3; c++) {
+            adj[GEO_R + c] += gm * invD * axes![a + c];
+            gAxes![a + c] += gm * invD * geo[GEO_R + c];
+          }
+        }
+      }
+      // d = √(r·r + ε), 1/d: back to r; then r = pⱼ − pᵢ, u = vⱼ − vᵢ.
+      const gd = (adj[ADJ_D] - adj[ADJ_INV_D] * invD * invD) * invD;
+      for (let c = 0; c < 3; c++) {
+        const gr = adj[GEO_R + c] + gd * geo[GEO_R + c];
+        gPos[j * 3 + c] += gr;
+        gPos[i * 3 + c] -= gr;
+        gVel[j * 3 + c] += adj[GEO_U + c] + adj[GEO_VJ + c];
+        gVel[i * 3 + c] += adj[GEO_VI + c] - adj[GEO_U + c];
+      }
+    }
+  }
+
+  /** The three-body terms' part of {@link accelBackward}. */
+  private tripletBackward(
+    params: Float64Array[],
+    rec: Float64Array,
+    at: number,
+    gAcc: Float64Array,
+    gPos: Float64Array,
+    grads: Float64Array[],
+  ): void {
+    const triplet = this.triplet!;
+    const t = this.tripletGeo;
+    const g = triplet.g;
+    const gSide = this.sideScratch;
+    for (let n = 0; n < N_TRIPLES; n++) {
+      const act = at + this.tripletsAt + n * triplet.width;
+      const i = TRI_I[n];
+      this.tripleGeometry(rec, at, n);
+      const coef = rec[act + triplet.outAt];
+      const invD = 1 / t[9];
+      const gDot = dot3(gAcc, i * 3, t, 0);
+      g[triplet.outAt] = gDot * invD;
+      triplet.backward(params, grads, rec, act);
+      gSide.fill(0);
+      for (let m = 0; m < this.tripletFeature.length; m++)
+        if (this.tripletFeature[m] < 3) gSide[this.tripletFeature[m]] += g[m];
+      // The term coef · rᵢⱼ / dᵢⱼ: its adjoint back to rᵢⱼ and dᵢⱼ.
+      gSide[0] -= coef * gDot * invD * invD;
+      for (let s = 0; s < 3; s++) {
+        const d = t[9 + s];
+        const from = s === 2 ? TRI_J[n] : i;
+        const to = s === 0 ? TRI_J[n] : TRI_K[n];
+        for (let c = 0; c < 3; c++) {
+          let gr = (gSide[s] / d) * t[3 * s + c];
+          if (s === 0) gr += coef * invD * gAcc[i * 3 + c];
+          gPos[to * 3 + c] += gr;
+          gPos[from * 3 + c] -= gr;
+        }
+      }
+    }
+  }
+
+  /** The field term's part of {@link accelBackward}. */
+  private fieldBackward(
+    params: Float64Array[],
+    rec: Float64Array,
+    at: number,
+    gAcc: Float64Array,
+    gPos: Float64Array,
+    gVel: Float64Array,
+    grads: Float64Array[],
+  ): void {
+    const { trap, drag, uniform, radial, gate } = this.at;
+    if (this.gateOf.n === 0) return;
+    const gG = grads[gate];
+    const nG = this.gateOf.n;
     for (let i = 0; i < N_PARTICLES; i++) {
-      const h = field + i * FIELD_RECORD;
+      const h = at + this.fieldAt + i * FIELD_RECORD;
       const o = i * 3;
+      const pos = at + TAPE_POSITIONS + o;
       const norm = rec[h + FIELD_NORM];
-      const ratio = rec[h + FIELD_RADIAL] / norm;
+      const ratio = radial >= 0 ? rec[h + FIELD_RADIAL] / norm : 0;
       const q = this.q[i];
-      const gp = gate(f, 0, q);
-      const gv = gate(f, 1, q);
-      const gc = gate(f, 2, q);
+      const gp = this.gate(params, this.gateOf.p, q);
+      const gv = this.gate(params, this.gateOf.v, q);
+      const gc = this.gate(params, this.gateOf.c, q);
       let gGp = 0;
       let gGv = 0;
       let gGc = 0;
       let gRatio = 0;
       for (let c = 0; c < 3; c++) {
         const ga = gAcc[o + c];
-        const pc = rec[at + TAPE_POSITIONS + o + c];
+        const pc = rec[pos + c];
         let ap = 0;
         let bv = 0;
         for (let e = 0; e < 3; e++) {
-          const pe = rec[at + TAPE_POSITIONS + o + e];
+          const pe = rec[pos + e];
           const ve = rec[at + TAPE_VELOCITIES + o + e];
-          ap += f.a[SYM[c * 3 + e]] * pe;
-          bv += f.b[c * 3 + e] * ve;
-          // A is symmetric: its transpose is itself.
-          gf.a[SYM[c * 3 + e]] += gp * ga * pe;
-          gf.b[c * 3 + e] += gv * ga * ve;
-          gPos[o + e] += gp * ga * f.a[SYM[c * 3 + e]];
-          gVel[o + e] += gv * ga * f.b[c * 3 + e];
+          if (trap >= 0) {
+            // A is symmetric: its transpose is itself.
+            const A = params[trap][SYM[c * 3 + e]];
+            ap += A * pe;
+            grads[trap][SYM[c * 3 + e]] += gp * ga * pe;
+            gPos[o + e] += gp * ga * A;
+          }
+          if (drag >= 0) {
+            const B = params[drag][c * 3 + e];
+            bv += B * ve;
+            grads[drag][c * 3 + e] += gv * ga * ve;
+            gVel[o + e] += gv * ga * B;
+          }
         }
         gGp += ga * (ap + ratio * pc);
         gGv += ga * bv;
-        gGc += ga * f.c[c];
-        gf.c[c] += gc * ga;
+        if (uniform >= 0) {
+          gGc += ga * params[uniform][c];
+          grads[uniform][c] += gc * ga;
+        }
         gRatio += gp * ga * pc;
         gPos[o + c] += gp * ga * ratio;
       }
-      gf.gate[0] += gGp;
-      gf.gate[1] += gGv;
-      gf.gate[2] += gGc;
-      gf.gate[3] += gGp * q;
-      gf.gate[4] += gGv * q;
-      gf.gate[5] += gGc * q;
+      const { p: colP, v: colV, c: colC } = this.gateOf;
+      if (colP >= 0) {
+        gG[colP] += gGp;
+        gG[nG + colP] += gGp * q;
+      }
+      if (colV >= 0) {
+        gG[colV] += gGv;
+        gG[nG + colV] += gGv * q;
+      }
+      if (colC >= 0) {
+        gG[colC] += gGc;
+        gG[nG + colC] += gGc * q;
+      }
+      if (radial < 0) continue;
       // ratio = f(norm) / norm, f(n) = Σ w1 tanh(w0 n + b0) + b1
+      const w0 = params[radial];
+      const w1 = params[radial + 2];
+      const gw0 = grads[radial];
+      const gb0 = grads[radial + 1];
+      const gw1 = grads[radial + 2];
+      const gb1 = grads[radial + 3];
       const gRadial = gRatio / norm;
       let gNorm = (-gRatio * ratio) / norm;
-      gf.b1[0] += gRadial;
+      gb1[0] += gRadial;
       for (let m = 0; m < CENTRAL_HIDDEN; m++) {
         const hm = rec[h + FIELD_HIDDEN + m];
-        gf.w1[m] += gRadial * hm;
-        const gz = gRadial * f.w1[m] * (1 - hm * hm);
-        gf.w0[m] += gz * norm;
-        gf.b0[m] += gz;
-        gNorm += gz * f.w0[m];
+        gw1[m] += gRadial * hm;
+        const gz = gRadial * w1[m] * (1 - hm * hm);
+        gw0[m] += gz * norm;
+        gb0[m] += gz;
+        gNorm += gz * w0[m];
       }
-      for (let c = 0; c < 3; c++) gPos[o + c] += (gNorm / norm) * rec[at + TAPE_POSITIONS + o + c];
+      for (let c = 0; c < 3; c++) gPos[o + c] += (gNorm / norm) * rec[pos + c];
     }
   }
 
   /**
    * The central field's radial function for the particle whose position is at `rec[p…]`: records
-   * |p|, the 3 hidden units and f(|p|) at `rec[h…]`; returns |p|.
+   * |p|, the 3 hidden units and f(|p|) at `rec[h…]`; returns f(|p|) / |p|.
    */
-  private central(rec: Float64Array, p: number, f: FieldParams, h: number): number {
+  private central(params: Float64Array[], rec: Float64Array, p: number, h: number): number {
+    const r = this.at.radial;
+    const w0 = params[r];
+    const b0 = params[r + 1];
+    const w1 = params[r + 2];
     const norm = Math.sqrt(
       EPS + rec[p] * rec[p] + rec[p + 1] * rec[p + 1] + rec[p + 2] * rec[p + 2],
     );
-    let radial = f.b1[0];
+    let radial = params[r + 3][0];
     for (let m = 0; m < CENTRAL_HIDDEN; m++) {
-      const hm = tanh(f.w0[m] * norm + f.b0[m]);
+      const hm = tanh(w0[m] * norm + b0[m]);
       rec[h + FIELD_HIDDEN + m] = hm;
-      radial += f.w1[m] * hm;
+      radial += w1[m] * hm;
     }
     rec[h + FIELD_NORM] = norm;
     rec[h + FIELD_RADIAL] = radial;
-    return norm;
+    return radial / norm;
+  }
+
+  /** The gate `1 + offset + slope · q` of field gate column `col`, or 0 for an absent part. */
+  private gate(params: Float64Array[], col: number, q: number): number {
+    if (col < 0) return 0;
+    const g = params[this.at.gate];
+    return 1 + g[col] + g[this.gateOf.n + col] * q;
   }
 
   /**
-   * The property factor `1 + w₀ + w₁ qᵢ + w₂ qⱼ + w₃ qᵢ qⱼ` of a pair coefficient (α at `from`
-   * 0, β at 4), or 1 without factors.
+   * The property factor `1 + w₀ + w₁ qᵢ + w₂ qⱼ + w₃ qᵢ qⱼ` of pair output o, or 1 without
+   * factors.
    */
-  private factor(params: Float64Array[], from: number, i: number, j: number): number {
+  private factor(params: Float64Array[], o: number, i: number, j: number): number {
     if (!this.factors) return 1;
-    const w = params[2 * (this.sizes.length - 1)];
+    const w = params[this.at.factors];
     const qi = this.q[i];
     const qj = this.q[j];
-    return 1 + w[from] + w[from + 1] * qi + w[from + 2] * qj + w[from + 3] * qi * qj;
-  }
-
-  /** The field term's arrays (weights or their gradients) by name. */
-  private fieldParams(all: Float64Array[]): FieldParams {
-    const n = 2 * (this.sizes.length - 1) + (this.factors ? 1 : 0);
-    return {
-      a: all[n],
-      b: all[n + 1],
-      c: all[n + 2],
-      gate: all[n + 3],
-      w0: all[n + 4],
-      b0: all[n + 5],
-      w1: all[n + 6],
-      b1: all[n + 7],
-    };
+    return 1 + w[4 * o] + w[4 * o + 1] * qi + w[4 * o + 2] * qj + w[4 * o + 3] * qi * qj;
   }
 }
 
@@ -631,22 +1041,30 @@ function replayed({ steps, starts }: KernelForward, b: number): SubstepChoice {
   return (s) => ({ dt: steps[starts[b] + s], last: starts[b] + s + 1 === starts[b + 1] });
 }
 
-/** The gate `1 + offset + slope · q` of the field's p (part 0), v (1) or c (2) part. */
-function gate(f: FieldParams, part: number, q: number): number {
-  return 1 + f.gate[part] + f.gate[3 + part] * q;
-}
-
 /** Index into A's 6 free entries of A[row][col], at row · 3 + col. */
 const SYM = [0, 1, 2, 1, 3, 4, 2, 4, 5];
 
-/** The field term's arrays, see {@link FIELD_WEIGHTS}. */
-interface FieldParams {
-  a: Float64Array;
-  b: Float64Array;
-  c: Float64Array;
-  gate: Float64Array;
-  w0: Float64Array;
-  b0: Float64Array;
-  w1: Float64Array;
-  b1: Float64Array;
+/** a[i…i+3) · b[j…j+3). */
+function dot3(a: ArrayLike<number>, i: number, b: ArrayLike<number>, j: number): number {
+  return a[i] * b[j] + a[i + 1] * b[j + 1] + a[i + 2] * b[j + 2];
+}
+
+/** a[i…i+3) × b[j…j+3) into out[k…k+3). */
+function cross3(
+  a: ArrayLike<number>,
+  i: number,
+  b: ArrayLike<number>,
+  j: number,
+  out: Float64Array,
+  k: number,
+): void {
+  out[k] = a[i + 1] * b[j + 2] - a[i + 2] * b[j + 1];
+  out[k + 1] = a[i + 2] * b[j] - a[i] * b[j + 2];
+  out[k + 2] = a[i] * b[j + 1] - a[i + 1] * b[j];
+}
+
+/** The inertia `1 + w₀ + w₁ q` of a particle of property q, kept at least MIN_INERTIA from 0. */
+function inertia(w: Float64Array, q: number): number {
+  const den = 1 + w[0] + w[1] * q;
+  return Math.abs(den) >= MIN_INERTIA ? den : den < 0 ? -MIN_INERTIA : MIN_INERTIA;
 }

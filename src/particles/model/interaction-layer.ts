@@ -2,12 +2,9 @@ import * as tf from "@tensorflow/tfjs";
 
 import { deriveSeed } from "../../random/derive-seed";
 import { N_IN, N_OUT, N_PARTICLES } from "../data/particle-data";
-import {
-  CENTRAL_HIDDEN,
-  FIELD_WEIGHTS,
-  InteractionKernel,
-  N_INVARIANTS,
-} from "./interaction-kernel";
+import { FIELD_WEIGHTS, InteractionKernel } from "./interaction-kernel";
+import { checkParts, type NetworkParts, restorePartNames } from "./network-parts";
+import { type NamedWeights, removableParts } from "./network-surgery";
 
 /** Settings of {@link InteractionLayer}. */
 export interface InteractionConfig {
@@ -24,6 +21,11 @@ export interface InteractionConfig {
    * pair separations fast (see KernelOptions); 0 or absent, equal substeps.
    */
   stepControl?: number;
+  /**
+   * The network's parts (see NetworkParts): which pair inputs and output directions, axes, a
+   * three-body function, field parts and an inertia. Absent: PAIR_ALONG_R_AND_U.
+   */
+  parts?: NetworkParts;
 }
 
 /** Time between a sample's input and its target, in the challenge's data. */
@@ -38,7 +40,7 @@ export const DEFAULT_SUBSTEPS = 6;
 /**
  * A particle network that learns the acceleration and integrates it. The acceleration of each of
  * 4 particles is a sum of
- * - pair terms: one small MLP on {@link N_INVARIANTS} rotation invariants of every ordered pair
+ * - pair terms: one small MLP on rotation invariants of every ordered pair
  *   gives coefficients on the unit vector r̂ and on the relative velocity u;
  * - a field term `g_p(q) (A p + f(|p|) p̂) + g_v(q) B v + g_c(q) c`: a symmetric 3 × 3 A (traps of
  *   any axes and centre, with c), a radial function f of 3 tanh units (non-linear central fields),
@@ -58,14 +60,16 @@ export const DEFAULT_SUBSTEPS = 6;
 export class InteractionLayer extends tf.layers.Layer {
   /** Name under which tfjs serialises the layer. */
   static className = "InteractionLayer";
-  private readonly cfg: Omit<Required<InteractionConfig>, "factors" | "stepControl"> &
-    Pick<InteractionConfig, "factors" | "stepControl">;
-  private mlp: tf.LayerVariable[] = [];
-  private field: Record<
-    "a" | "b" | "c" | "gate" | "w0" | "b0" | "w1" | "b1",
-    tf.LayerVariable
-  > | null = null;
+  private readonly cfg: Omit<Required<InteractionConfig>, "factors" | "stepControl" | "parts"> &
+    Pick<InteractionConfig, "factors" | "stepControl" | "parts">;
+  private readonly kernel: InteractionKernel;
+  private vars: tf.LayerVariable[] = [];
   private fused?: (...tensors: tf.Tensor[]) => tf.Tensor;
+  /** The pressure on the removable parts while training (see {@link setPressure}). */
+  private pressure = 0;
+  /** Each removable part's weights as (array, index) pairs, and the weights in all. */
+  private pressureParts: (readonly [number, number])[][] = [];
+  private pressureTotal = 0;
 
   constructor(config: InteractionConfig & { name?: string }) {
     super({ name: config.name });
@@ -75,11 +79,17 @@ export class InteractionLayer extends tf.layers.Layer {
       substeps: config.substeps ?? DEFAULT_SUBSTEPS,
       ...(config.factors ? { factors: true } : {}),
       ...(config.stepControl ? { stepControl: config.stepControl } : {}),
+      ...(config.parts ? { parts: restorePartNames(config.parts) } : {}),
     };
+    if (this.cfg.parts) checkParts(this.cfg.parts);
+    this.kernel = new InteractionKernel(this.cfg.hidden, this.cfg.substeps, OBSERVATION_STEP, {
+      factors: this.cfg.factors,
+      stepControl: this.cfg.stepControl,
+      parts: this.cfg.parts,
+    });
   }
 
   override build(): void {
-    const sizes = [N_INVARIANTS, ...this.cfg.hidden, 2];
     const init = (layer: number, scale = 1) =>
       tf.initializers.varianceScaling({
         scale,
@@ -88,27 +98,22 @@ export class InteractionLayer extends tf.layers.Layer {
         seed: deriveSeed(this.cfg.seed, "particle-layer", layer),
       });
     const zeros = tf.initializers.zeros();
-    this.mlp = [];
-    for (let l = 0; l + 1 < sizes.length; l++) {
-      // The last layer starts small: the network starts close to free flight p + v t.
-      const scale = l + 2 === sizes.length ? 0.01 : 1;
-      this.mlp.push(this.addWeight(`w${l}`, [sizes[l], sizes[l + 1]], "float32", init(l, scale)));
-      this.mlp.push(this.addWeight(`b${l}`, [sizes[l + 1]], "float32", zeros));
-    }
-    // Property factors 1 + w·(1, qᵢ, qⱼ, qᵢqⱼ) of α and β, starting as 1.
-    if (this.cfg.factors)
-      this.mlp.push(this.addWeight("pair_factor", [2, PAIR_FACTOR_PARAMS / 2], "float32", zeros));
-    this.field = {
-      a: this.addWeight("field_p", [6, 1], "float32", zeros),
-      b: this.addWeight("field_v", [3, 3], "float32", zeros),
-      c: this.addWeight("field_c", [3, 1], "float32", zeros),
-      // Gates (1 + w_α) + w_β q of the three parts: rows α - 1 and β, starting as 1.
-      gate: this.addWeight("field_gate", [2, 3], "float32", zeros),
-      w0: this.addWeight("central_w0", [1, CENTRAL_HIDDEN], "float32", init(100)),
-      b0: this.addWeight("central_b0", [CENTRAL_HIDDEN], "float32", zeros),
-      w1: this.addWeight("central_w1", [CENTRAL_HIDDEN, 1], "float32", zeros),
-      b1: this.addWeight("central_b1", [1], "float32", zeros),
+    const specs = this.kernel.paramSpecs();
+    const lastPair = specs.filter((s) => /^w\d+$/.test(s.name)).length - 1;
+    const lastTriplet = specs.filter((s) => /^triplet_w\d+$/.test(s.name)).length - 1;
+    // Each weight's initialiser by name. Output layers start small, so that the network starts
+    // close to free flight p + v t; factors, gates and the inertia start as 1.
+    const initFor = (name: string): ReturnType<typeof init> => {
+      const pairW = /^w(\d+)$/.exec(name);
+      if (pairW) return init(Number(pairW[1]), Number(pairW[1]) === lastPair ? 0.01 : 1);
+      const tripletW = /^triplet_w(\d+)$/.exec(name);
+      if (tripletW)
+        return init(200 + Number(tripletW[1]), Number(tripletW[1]) === lastTriplet ? 0.01 : 1);
+      if (name === "central_w0") return init(100);
+      if (name === "axes") return init(300);
+      return zeros;
     };
+    this.vars = specs.map((s) => this.addWeight(s.name, s.shape, "float32", initFor(s.name)));
     this.built = true;
   }
 
@@ -119,10 +124,7 @@ export class InteractionLayer extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D;
-    const f = this.field!;
-    const weights = [...this.mlp, f.a, f.b, f.c, f.gate, f.w0, f.b0, f.w1, f.b1].map((w) =>
-      w.read(),
-    );
+    const weights = this.vars.map((w) => w.read());
     this.fused ??= this.fusedOp();
     return this.fused(x, ...weights);
   }
@@ -133,10 +135,7 @@ export class InteractionLayer extends tf.layers.Layer {
    * data).
    */
   private fusedOp(): (...tensors: tf.Tensor[]) => tf.Tensor {
-    const kernel = new InteractionKernel(this.cfg.hidden, this.cfg.substeps, OBSERVATION_STEP, {
-      factors: this.cfg.factors,
-      stepControl: this.cfg.stepControl,
-    });
+    const kernel = this.kernel;
     return tf.customGrad(((...args: unknown[]) => {
       const [x, ...weights] = args.slice(0, -1) as tf.Tensor[];
       const batch = x.shape[0];
@@ -147,7 +146,9 @@ export class InteractionLayer extends tf.layers.Layer {
       return {
         value: tf.tensor3d(Float32Array.from(forward.out), [batch, N_PARTICLES, N_OUT]),
         gradFunc: (dy: tf.Tensor) => {
-          const grads = kernel.backward(xs, batch, params, forward, dy.dataSync());
+          const dys = dy.dataSync();
+          const grads = kernel.backward(xs, batch, params, forward, dys);
+          if (this.pressure > 0) this.addPressure(params, grads, dys);
           const asTensors = grads.map((g, k) => tf.tensor(Float32Array.from(g), weights[k].shape));
           return [tf.zerosLike(x), ...asTensors];
         },
@@ -157,26 +158,85 @@ export class InteractionLayer extends tf.layers.Layer {
     ) => tf.Tensor;
   }
 
+  /**
+   * Sets the pressure ρ on the removable parts (see removableParts) for the trainings that
+   * follow; 0 turns it off. With pressure, each part g of k weights w_g adds
+   * `ρ L √k / P · w_g / |w_g|` to the gradient of its weights (P the network's weights, L the
+   * batch's MSE): the gradient of a group lasso `ρ L √k / P · |w_g|` scaled to the loss, so that
+   * a part the data does not need is pulled to 0 and can be removed, while the parts it needs keep
+   * their size. Only the gradient changes; the loss reported stays the MSE.
+   */
+  setPressure(rho: number): void {
+    this.pressure = rho;
+    const specs = this.kernel.paramSpecs();
+    const index = new Map(specs.map((s, k) => [s.name, k]));
+    this.pressureParts = removableParts(this.cfg).map((part) =>
+      part.weights.map((w) => [index.get(w.array)!, w.index] as const),
+    );
+    this.pressureTotal = this.kernel.paramSizes().reduce((a, b) => a + b, 0);
+  }
+
+  /** Adds the gradient of the pressure to `grads`, with L the MSE whose gradient is `dy`. */
+  private addPressure(params: Float64Array[], grads: Float64Array[], dy: ArrayLike<number>): void {
+    // dy = 2 (pred − y) / n, so L = n Σ dy² / 4.
+    let sq = 0;
+    for (let i = 0; i < dy.length; i++) sq += dy[i] * dy[i];
+    const loss = (dy.length * sq) / 4;
+    for (const part of this.pressureParts) {
+      let norm = 0;
+      for (const [k, i] of part) norm += params[k][i] ** 2;
+      norm = Math.sqrt(norm);
+      if (norm === 0) continue;
+      const scale = (this.pressure * loss * Math.sqrt(part.length)) / (this.pressureTotal * norm);
+      for (const [k, i] of part) grads[k][i] += scale * params[k][i];
+    }
+  }
+
+  /** The weights by name, as float64 arrays (see NamedWeights). */
+  namedWeights(): NamedWeights {
+    const specs = this.kernel.paramSpecs();
+    return new Map(
+      this.vars.map((v, k) => [
+        specs[k].name,
+        { shape: specs[k].shape, data: Float64Array.from(v.read().dataSync()) },
+      ]),
+    );
+  }
+
+  /** Sets the weights by name (see NamedWeights); each must have the shape the layer has. */
+  setNamedWeights(weights: NamedWeights): void {
+    const specs = this.kernel.paramSpecs();
+    const tensors = specs.map((s) => {
+      const w = weights.get(s.name);
+      if (!w || w.data.length !== s.shape.reduce((a, b) => a * b, 1))
+        throw new Error(`setNamedWeights: no weights ${s.name} of shape ${s.shape.join(" × ")}`);
+      return tf.tensor(Float32Array.from(w.data), s.shape);
+    });
+    this.setWeights(tensors);
+    tf.dispose(tensors);
+  }
+
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), ...(this.cfg as unknown as tf.serialization.ConfigDict) };
   }
 }
 tf.serialization.registerClass(InteractionLayer);
 
-/** Parameters of the field term: A 6, B 9, c 3, the gates 6, the radial function 10. */
+/** Parameters of the field term with every part: A 6, B 9, c 3, the gates 6, the radial function 10. */
 export const FIELD_TERM_PARAMS = FIELD_WEIGHTS.reduce((n, [, size]) => n + size, 0);
 
 /** Parameters of the property factors of α and β: 4 each. */
 export const PAIR_FACTOR_PARAMS = 8;
 
-/** Parameter count of the design from its widths alone: the pair MLP, its factors, the field term. */
+/** Parameter count of the design from its configuration alone (every weight the layer holds). */
 export function interactionParamCount(
-  config: Pick<InteractionConfig, "hidden" | "factors">,
+  config: Pick<InteractionConfig, "hidden" | "factors" | "parts">,
 ): number {
-  const sizes = [N_INVARIANTS, ...config.hidden, 2];
-  let n = FIELD_TERM_PARAMS + (config.factors ? PAIR_FACTOR_PARAMS : 0);
-  for (let l = 0; l + 1 < sizes.length; l++) n += sizes[l] * sizes[l + 1] + sizes[l + 1];
-  return n;
+  const kernel = new InteractionKernel(config.hidden, 1, OBSERVATION_STEP, {
+    factors: config.factors,
+    parts: config.parts,
+  });
+  return kernel.paramSizes().reduce((a, b) => a + b, 0);
 }
 
 /** Builds the particle network: one {@link InteractionLayer} on (batch, 4, 7) inputs. */
@@ -185,4 +245,11 @@ export function buildInteractionModel(config: InteractionConfig): tf.LayersModel
   model.add(tf.layers.inputLayer({ inputShape: [N_PARTICLES, N_IN] }));
   model.add(new InteractionLayer(config));
   return model;
+}
+
+/** The {@link InteractionLayer} of a particle network built by {@link buildInteractionModel}. */
+export function interactionLayerOf(model: tf.LayersModel): InteractionLayer {
+  const layer = model.layers.find((l) => l instanceof InteractionLayer);
+  if (!layer) throw new Error("the model has no interaction layer");
+  return layer as InteractionLayer;
 }

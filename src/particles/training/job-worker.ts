@@ -8,12 +8,13 @@ import { mse } from "../../math/mse";
 import { initBackend } from "../../runtime/tf-backend";
 import { loadParticles } from "../data/particle-data";
 import { fitLinear, predictLinear } from "../experiments/baselines";
-import { headSamples, type ModelResult, runDesign, trainValSamples } from "../experiments/runs";
+import { type ModelResult, runDesign, trainValSamples } from "../experiments/runs";
 import { type DesignName } from "../model/designs";
 import { particleScore } from "../score";
 import { LAW_ZOO } from "../simulation/law-zoo";
 import { zooDataFile } from "../simulation/zoo-files";
 import type { TrainOptions } from "./train";
+import { headSamples } from "./train";
 
 /** One training job: a design on a data set, with the training options. */
 export interface TrainingJob {

@@ -27,11 +27,13 @@ function shared(s: Samples): Samples {
  * whole batch's gradient. The tfjs wasm backend is single-threaded; this is how one training uses
  * more than one core. The result matches {@link trainModel} on one thread up to floating-point
  * rounding (sums in another order), and is itself deterministic. Resolves when the replicas are
- * done, with `model` holding the trained weights; `options.onEpoch` hears every epoch.
+ * done, with `model` holding the trained weights; `options.onEpoch` hears every epoch. The
+ * replicas start from `model`'s weights, with `pressure` on its removable parts (see
+ * InteractionLayer.setPressure).
  *
  * @example
- * const model = buildInteractionModel(DEFAULT_DESIGN);
- * const { bestValLoss } = await trainInReplicas(model, DEFAULT_DESIGN, train, val, {}, 2);
+ * const model = buildInteractionModel(SUBSTEP_DESIGN);
+ * const { bestValLoss } = await trainInReplicas(model, SUBSTEP_DESIGN, train, val, {}, 2);
  */
 export async function trainInReplicas(
   model: tf.LayersModel,
@@ -40,7 +42,9 @@ export async function trainInReplicas(
   val: Samples,
   options: Partial<TrainOptions>,
   threads: number,
+  pressure = 0,
 ): Promise<LoopResult> {
+  const initialWeights = model.getWeights().map((w) => w.dataSync() as Float32Array);
   const group = ReplicaGroup.allocate(threads, model.countParams() + 2);
   const data = { train: shared(train), val: shared(val) };
   const { onEpoch, ...rest } = options;
@@ -76,6 +80,8 @@ export async function trainInReplicas(
             size: threads,
             group,
             design,
+            initialWeights,
+            pressure,
             options: rest,
             ...data,
           } satisfies ReplicaJob);

@@ -4,10 +4,16 @@
  */
 import { parentPort } from "node:worker_threads";
 
+import * as tf from "@tensorflow/tfjs";
+
 import { initBackend } from "../../runtime/tf-backend";
 import { ReplicaAbortedError, ReplicaGroup } from "../../training/replica-group";
 import type { LoopResult } from "../../training/training-loop";
-import { buildInteractionModel, type InteractionConfig } from "../model/interaction-layer";
+import {
+  buildInteractionModel,
+  type InteractionConfig,
+  interactionLayerOf,
+} from "../model/interaction-layer";
 import { type Samples, trainModel, type TrainOptions } from "./train";
 
 /** What a replica is given: its rank, the group's shared buffer, the design, recipe and data. */
@@ -16,6 +22,10 @@ export interface ReplicaJob {
   size: number;
   group: SharedArrayBuffer;
   design: InteractionConfig;
+  /** The weights to start from, in the model's order. */
+  initialWeights: Float32Array[];
+  /** The pressure on the removable parts (see InteractionLayer.setPressure). */
+  pressure: number;
   options: Partial<TrainOptions>;
   train: Samples;
   val: Samples;
@@ -38,6 +48,12 @@ parentPort?.once("message", (job: ReplicaJob) => {
       await initBackend();
       const group = new ReplicaGroup(job.group, job.rank, job.size);
       const model = buildInteractionModel(job.design);
+      tf.tidy(() =>
+        model.setWeights(
+          model.weights.map((w, i) => tf.tensor(job.initialWeights[i], w.shape as number[])),
+        ),
+      );
+      if (job.pressure > 0) interactionLayerOf(model).setPressure(job.pressure);
       const onEpoch =
         job.rank === 0 ? (epoch: unknown) => parentPort!.postMessage({ epoch }) : undefined;
       const loop = await trainModel(model, job.train, job.val, { ...job.options, onEpoch }, group);

@@ -19,6 +19,12 @@ export interface Samples {
   n: number;
 }
 
+/** The first `n` samples (quick mode and tests use small slices). */
+export function headSamples(s: Samples, n: number): Samples {
+  const k = Math.min(n, s.n);
+  return { x: s.x.slice(0, k * SAMPLE_IN), y: s.y.slice(0, k * SAMPLE_OUT), n: k };
+}
+
 /** Training settings of the particle networks; defaults in {@link DEFAULT_TRAINING}. */
 export type TrainOptions = LoopOptions;
 

@@ -6,6 +6,7 @@ import {
   InteractionKernel,
   type KernelForward,
 } from "../../../src/particles/model/interaction-kernel";
+import { allParts } from "../../../src/particles/model/network-parts";
 import { MAX_REFINEMENT } from "../../../src/particles/model/step-control";
 
 const data = readNpz("data/particles/ee1e1d5f36.npz");
@@ -33,6 +34,32 @@ const variants: { name: string; make: () => InteractionKernel }[] = [
     // η small enough that these weights' accelerations refine some samples' substeps.
     name: "step control",
     make: () => new InteractionKernel([6], 2, 0.5, { stepControl: 0.05 }),
+  },
+  {
+    // Every part: own velocities, cross products, two learned axes, three bodies, the inertia.
+    name: "every part",
+    make: () => new InteractionKernel([5], 2, 0.5, { factors: true, parts: allParts(2, 3) }),
+  },
+  {
+    name: "a few parts",
+    make: () =>
+      new InteractionKernel([3], 2, 0.5, {
+        parts: {
+          inputs: ["inv_d", "axis0", "vi_vj"],
+          outputs: ["vi_x_rhat", "axis0", "vj"],
+          axes: 1,
+          triplet: { inputs: ["djk", "qk"], hidden: 2 },
+          field: ["radial", "uniform"],
+          inertia: false,
+        },
+      }),
+  },
+  {
+    name: "no pair function, a trap",
+    make: () =>
+      new InteractionKernel([3], 2, 0.5, {
+        parts: { inputs: [], outputs: [], axes: 0, triplet: null, field: ["trap"], inertia: true },
+      }),
   },
 ];
 for (const { name, make } of variants) {

@@ -4,7 +4,8 @@ import { test } from "node:test";
 
 import { readNpz } from "../../../src/io/npz";
 import { InteractionKernel } from "../../../src/particles/model/interaction-kernel";
-import { namedWeights, referenceStep } from "./reference-network";
+import { allParts, type NetworkParts } from "../../../src/particles/model/network-parts";
+import { namedWeights, referenceStep, referenceStepOf } from "./reference-network";
 
 const x = readNpz("data/particles/5bf4506e86.npz").train_x.data as Float32Array;
 
@@ -39,6 +40,51 @@ for (const { hidden, factors, stepControl } of designs) {
     }
     assert.ok(worst < 1e-9, `largest difference ${worst}`);
     if (stepControl > 0) assert.ok(forward.starts[batch] > 6 * batch, "no sample was refined");
+  });
+}
+
+const partsCases: { name: string; parts: NetworkParts; hidden: number[] }[] = [
+  { name: "every part", parts: allParts(2, 3), hidden: [5] },
+  {
+    name: "a pruned network",
+    hidden: [3],
+    parts: {
+      inputs: ["inv_d", "axis0", "radial_vj"],
+      outputs: ["vj", "u_x_rhat", "axis0"],
+      axes: 1,
+      triplet: { inputs: ["djk", "qk", "dij"], hidden: 2 },
+      field: ["radial", "drag"],
+      inertia: true,
+    },
+  },
+];
+for (const { name, parts, hidden } of partsCases) {
+  test(`the kernel's forward pass equals the plain reference network of any parts to 1e-9 (${name})`, () => {
+    const kernel = new InteractionKernel(hidden, 6, 0.5, {
+      factors: true,
+      parts,
+      stepControl: 0.05,
+    });
+    const specs = kernel.paramSpecs();
+    const params = kernel
+      .paramSizes()
+      .map((n, k) => Float64Array.from({ length: n }, (_, i) => 0.3 * Math.sin(2.3 * i + 1.1 * k)));
+    const weights = new Map(specs.map((s, k) => [s.name, params[k]]));
+    const batch = 30;
+    const forward = kernel.forward(x, batch, params, false);
+    let worst = 0;
+    for (let b = 0; b < batch; b++) {
+      const steps = Array.from(forward.steps.subarray(forward.starts[b], forward.starts[b + 1]));
+      const expected = referenceStepOf(
+        parts,
+        hidden,
+        weights,
+        x.subarray(b * 28, (b + 1) * 28),
+        steps,
+      );
+      worst = Math.max(worst, maxDifference(forward.out.subarray(b * 12, (b + 1) * 12), expected));
+    }
+    assert.ok(worst < 1e-9, `largest difference ${worst}`);
   });
 }
 

@@ -5,6 +5,7 @@
  * kernel, so that the two agree to rounding.
  */
 import { tanh } from "../../../src/math/fast-tanh";
+import { fieldGates, type NetworkParts } from "../../../src/particles/model/network-parts";
 
 type Vec = [number, number, number];
 
@@ -131,6 +132,185 @@ export function referenceStep(
     if (s + 1 === substeps.length) return;
     const euler = v.map((vi, i) => vi.map((x, c) => x + a[i][c] * dt) as Vec);
     const next = referenceAcceleration(w, p, euler, q);
+    v = v.map((vi, i) => vi.map((x, c) => x + (a[i][c] + next[i][c]) * 0.5 * dt) as Vec);
+    a = next;
+  });
+  return p.flat();
+}
+
+/** A network's weights by name (the kernel's parameter names, see InteractionKernel.paramSpecs). */
+export type WeightsByName = Map<string, ArrayLike<number>>;
+
+const cross = (x: Vec, y: Vec): Vec => [
+  x[1] * y[2] - x[2] * y[1],
+  x[2] * y[0] - x[0] * y[2],
+  x[0] * y[1] - x[1] * y[0],
+];
+const scale = (k: number, x: Vec): Vec => [k * x[0], k * x[1], k * x[2]];
+
+/** An MLP whose layers are the weights `${prefix}w0, ${prefix}b0, …`: tanh hidden layers, linear output. */
+function mlpByName(w: WeightsByName, prefix: string, sizes: number[], inputs: number[]): number[] {
+  let h = inputs;
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const W = w.get(`${prefix}w${l}`)!;
+    const b = w.get(`${prefix}b${l}`)!;
+    const z = Array.from({ length: sizes[l + 1] }, (_, o) => {
+      let sum = b[o];
+      for (let i = 0; i < sizes[l]; i++) sum += h[i] * W[i * sizes[l + 1] + o];
+      return sum;
+    });
+    h = l + 2 < sizes.length ? z.map(tanh) : z;
+  }
+  return h;
+}
+
+/**
+ * Every particle's acceleration under a network of any parts (see NetworkParts), as the physics
+ * reads:
+ *
+ *     aᵢ = s(qᵢ) ( Σⱼ Σₒ cₒ Dₒ  +  Σⱼ≠ₖ t(dᵢⱼ, dᵢₖ, dⱼₖ, qᵢ, qⱼ, qₖ) r̂ᵢⱼ  +  field(pᵢ, vᵢ, qᵢ) )
+ *
+ * with the pair MLP's outputs cₒ (each times its property factor) along the directions Dₒ (r̂, u,
+ * vᵢ, vⱼ, vᵢ × r̂, u × r̂ or a learned axis n), the three-body MLP t, and s(q) = 1 / (1 + w₀ + w₁ q).
+ */
+export function referenceAccelerationOf(
+  parts: NetworkParts,
+  hidden: number[],
+  w: WeightsByName,
+  p: Vec[],
+  v: Vec[],
+  q: number[],
+): Vec[] {
+  const axes: Vec[] = Array.from({ length: parts.axes }, (_, k) => {
+    const n = w.get("axes")!;
+    return [n[3 * k], n[3 * k + 1], n[3 * k + 2]];
+  });
+  const axis = (name: string): Vec => axes[Number(name.slice(4))];
+  return p.map((pi, i) => {
+    let acc: Vec = [0, 0, 0];
+    const add = (k: number, x: Vec) =>
+      (acc = [acc[0] + k * x[0], acc[1] + k * x[1], acc[2] + k * x[2]]);
+    p.forEach((pj, j) => {
+      if (i === j || parts.outputs.length === 0) return;
+      const r = sub(pj, pi);
+      const u = sub(v[j], v[i]);
+      const d = Math.sqrt(dot(r, r) + EPS);
+      const rHat = scale(1 / d, r);
+      const feature: Record<string, number> = {
+        d,
+        inv_d: 1 / d,
+        radial_speed: dot(rHat, u),
+        speed: Math.sqrt(dot(u, u) + EPS),
+        qi: q[i],
+        qj: q[j],
+        qiqj: q[i] * q[j],
+        radial_vi: dot(rHat, v[i]),
+        radial_vj: dot(rHat, v[j]),
+        vi_vj: dot(v[i], v[j]),
+      };
+      const inputs = parts.inputs.map((n) =>
+        n.startsWith("axis") ? dot(axis(n), rHat) : feature[n],
+      );
+      const c = mlpByName(w, "", [inputs.length, ...hidden, parts.outputs.length], inputs);
+      const direction: Record<string, Vec> = {
+        rhat: rHat,
+        u,
+        vi: v[i],
+        vj: v[j],
+        vi_x_rhat: cross(v[i], rHat),
+        u_x_rhat: cross(u, rHat),
+      };
+      parts.outputs.forEach((n, o) => {
+        const f = w.get("pair_factor");
+        const factor = f
+          ? 1 + f[4 * o] + f[4 * o + 1] * q[i] + f[4 * o + 2] * q[j] + f[4 * o + 3] * q[i] * q[j]
+          : 1;
+        add(c[o] * factor, n.startsWith("axis") ? axis(n) : direction[n]);
+      });
+    });
+    const t = parts.triplet;
+    if (t)
+      p.forEach((pj, j) =>
+        p.forEach((pk, k) => {
+          if (j === i || k === i || j === k) return;
+          const side = (a: Vec, b: Vec) => Math.sqrt(dot(sub(b, a), sub(b, a)) + EPS);
+          const feature: Record<string, number> = {
+            dij: side(pi, pj),
+            dik: side(pi, pk),
+            djk: side(pj, pk),
+            qi: q[i],
+            qj: q[j],
+            qk: q[k],
+          };
+          const [coef] = mlpByName(
+            w,
+            "triplet_",
+            [t.inputs.length, t.hidden, 1],
+            t.inputs.map((n) => feature[n]),
+          );
+          add(coef / feature.dij, sub(pj, pi));
+        }),
+      );
+    const gates = fieldGates(parts.field);
+    const gate = (name: "p" | "v" | "c") => {
+      const col = gates.indexOf(name);
+      const g = w.get("field_gate")!;
+      return col < 0 ? 0 : 1 + g[col] + g[gates.length + col] * q[i];
+    };
+    const sym = [0, 1, 2, 1, 3, 4, 2, 4, 5];
+    if (parts.field.includes("trap")) {
+      const A = w.get("field_p")!;
+      add(
+        gate("p"),
+        [0, 1, 2].map((c) => dot([A[sym[3 * c]], A[sym[3 * c + 1]], A[sym[3 * c + 2]]], pi)) as Vec,
+      );
+    }
+    if (parts.field.includes("radial")) {
+      const norm = Math.sqrt(dot(pi, pi) + EPS);
+      const [w0, b0, w1] = ["central_w0", "central_b0", "central_w1"].map((n) => w.get(n)!);
+      let radial = w.get("central_b1")![0];
+      for (let m = 0; m < w0.length; m++) radial += w1[m] * tanh(w0[m] * norm + b0[m]);
+      add((gate("p") * radial) / norm, pi);
+    }
+    if (parts.field.includes("drag")) {
+      const B = w.get("field_v")!;
+      add(
+        gate("v"),
+        [0, 1, 2].map((c) => dot([B[3 * c], B[3 * c + 1], B[3 * c + 2]], v[i])) as Vec,
+      );
+    }
+    if (parts.field.includes("uniform")) {
+      const C = w.get("field_c")!;
+      add(gate("c"), [C[0], C[1], C[2]]);
+    }
+    const s = w.get("inertia");
+    return s ? scale(1 / (1 + s[0] + s[1] * q[i]), acc) : acc;
+  });
+}
+
+/** {@link referenceStep} for a network of any parts (see {@link referenceAccelerationOf}). */
+export function referenceStepOf(
+  parts: NetworkParts,
+  hidden: number[],
+  w: WeightsByName,
+  sample: ArrayLike<number>,
+  substeps: number[],
+): number[] {
+  const particle = (i: number, at: number): Vec => [
+    sample[i * 7 + at],
+    sample[i * 7 + at + 1],
+    sample[i * 7 + at + 2],
+  ];
+  let p = [0, 1, 2, 3].map((i) => particle(i, 0));
+  let v = [0, 1, 2, 3].map((i) => particle(i, 3));
+  const q = [0, 1, 2, 3].map((i) => sample[i * 7 + 6]);
+  const force = (pos: Vec[], vel: Vec[]) => referenceAccelerationOf(parts, hidden, w, pos, vel, q);
+  let a = force(p, v);
+  substeps.forEach((dt, s) => {
+    p = p.map((pi, i) => pi.map((x, c) => x + v[i][c] * dt + a[i][c] * 0.5 * dt * dt) as Vec);
+    if (s + 1 === substeps.length) return;
+    const euler = v.map((vi, i) => vi.map((x, c) => x + a[i][c] * dt) as Vec);
+    const next = force(p, euler);
     v = v.map((vi, i) => vi.map((x, c) => x + (a[i][c] + next[i][c]) * 0.5 * dt) as Vec);
     a = next;
   });

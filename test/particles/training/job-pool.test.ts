@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { loadParticles } from "../../../src/particles/data/particle-data";
-import { headSamples, runDesign, trainValSamples } from "../../../src/particles/experiments/runs";
-import { DEFAULT_DESIGN, PLAIN_DESIGN } from "../../../src/particles/model/designs";
+import { runDesign, trainValSamples } from "../../../src/particles/experiments/runs";
+import { PLAIN_DESIGN, SUBSTEP_DESIGN } from "../../../src/particles/model/designs";
 import { interactionParamCount } from "../../../src/particles/model/interaction-layer";
 import { trainInParallel } from "../../../src/particles/training/job-pool";
+import { headSamples } from "../../../src/particles/training/train";
 import { initBackend } from "../../../src/runtime/tf-backend";
 
 const file = "data/particles/ee1e1d5f36.npz";
@@ -29,7 +30,7 @@ test("jobs in worker threads give exactly what the same training gives in this t
   );
   assert.equal(worker.backend, await initBackend());
   assert.equal(worker.result!.valMse, here.result.valMse);
-  assert.equal(worker.result!.params, interactionParamCount(DEFAULT_DESIGN));
+  assert.equal(worker.result!.params, interactionParamCount(SUBSTEP_DESIGN));
   assert.equal(other.result!.params, interactionParamCount(PLAIN_DESIGN));
   assert.ok(
     worker.linear!.params === 348 && worker.linear!.valMse > 0,

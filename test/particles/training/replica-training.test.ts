@@ -2,13 +2,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { loadParticles } from "../../../src/particles/data/particle-data";
-import {
-  headSamples,
-  runInteraction,
-  trainValSamples,
-} from "../../../src/particles/experiments/runs";
-import { DEFAULT_DESIGN } from "../../../src/particles/model/designs";
-import { predictFlat } from "../../../src/particles/training/train";
+import { runInteraction, trainValSamples } from "../../../src/particles/experiments/runs";
+import { SUBSTEP_DESIGN } from "../../../src/particles/model/designs";
+import { headSamples, predictFlat } from "../../../src/particles/training/train";
 import { initBackend } from "../../../src/runtime/tf-backend";
 
 const split = trainValSamples(loadParticles("data/particles/ee1e1d5f36.npz"), 0);
@@ -19,9 +15,9 @@ test("two replicas train as one thread does, up to rounding, and a rerun repeats
   const train = headSamples(split.train, 1001);
   const val = headSamples(split.val, 150);
   const options = { epochs: 2, batchSize: 96 };
-  const one = await runInteraction(train, val, DEFAULT_DESIGN, options, 1);
-  const two = await runInteraction(train, val, DEFAULT_DESIGN, options, 2);
-  const again = await runInteraction(train, val, DEFAULT_DESIGN, options, 2);
+  const one = await runInteraction(train, val, SUBSTEP_DESIGN, options, 1);
+  const two = await runInteraction(train, val, SUBSTEP_DESIGN, options, 2);
+  const again = await runInteraction(train, val, SUBSTEP_DESIGN, options, 2);
   assert.equal(again.result.valMse, two.result.valMse);
   assert.deepEqual(predictFlat(again.model, val.x), predictFlat(two.model, val.x));
   const relative = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
@@ -38,8 +34,8 @@ test("batches smaller than the group (one replica's part empty) still take whole
   const train = headSamples(split.train, 24);
   const val = headSamples(split.val, 8);
   const options = { epochs: 1, batchSize: 1 };
-  const one = await runInteraction(train, val, DEFAULT_DESIGN, options, 1);
-  const two = await runInteraction(train, val, DEFAULT_DESIGN, options, 2);
+  const one = await runInteraction(train, val, SUBSTEP_DESIGN, options, 1);
+  const two = await runInteraction(train, val, SUBSTEP_DESIGN, options, 2);
   const [a, b] = [predictFlat(one.model, val.x), predictFlat(two.model, val.x)];
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));

@@ -3,8 +3,9 @@ import { test } from "node:test";
 
 import { mse } from "../../../src/math/mse";
 import { loadParticles } from "../../../src/particles/data/particle-data";
-import { headSamples, trainValSamples } from "../../../src/particles/experiments/runs";
+import { trainValSamples } from "../../../src/particles/experiments/runs";
 import { buildInteractionModel } from "../../../src/particles/model/interaction-layer";
+import { headSamples } from "../../../src/particles/training/train";
 import { predictFlat, trainModel } from "../../../src/particles/training/train";
 import { initBackend } from "../../../src/runtime/tf-backend";
 

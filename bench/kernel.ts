@@ -1,0 +1,234 @@
+/**
+ * `npm run bench:kernel`: the particle kernel's speed, per design, on one thread. For each design
+ * (the substep design, the broad one before pruning, and a kept network typical of what pruning
+ * leaves) it times the kernel's forward pass and its forward + backward pass on a batch of samples
+ * of a public set with fixed weights and equal substeps, and prints per sample and acceleration
+ * evaluation: the multiply-adds of the design's MLPs (counted from its sizes), µs forward and
+ * forward + backward (medians of the runs) and the achieved GFLOP/s. With a C compiler, the same
+ * for a plain scalar C forward pass of the substep design (bench/kernel/substep_forward.c,
+ * `-O2`), checked to give the kernel's outputs, and the ratio. Writes docs/results/kernel.md.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { readNpz } from "../src/io/npz";
+import { particleDataFile } from "../src/io/project-paths";
+import { BROAD_DESIGN, SUBSTEP_DESIGN } from "../src/particles/model/designs";
+import { InteractionKernel } from "../src/particles/model/interaction-kernel";
+import {
+  DEFAULT_SUBSTEPS,
+  type InteractionConfig,
+  OBSERVATION_STEP,
+} from "../src/particles/model/interaction-layer";
+import { partsOf } from "../src/particles/model/network-surgery";
+import { SeededRandom } from "../src/random/seeded";
+import { measuredOn, writeResultsPage } from "../src/report/results-page";
+import { parseCommandLine, wholeNumberOption } from "../src/runtime/command-line";
+import { runMain } from "../src/runtime/run-main";
+
+const USAGE = `usage: npm run bench:kernel -- [options]
+  --batch N   samples per pass (default 4096)
+  --runs N    passes timed per measurement; the median is reported (default 5)
+  --help      this text`;
+
+/** A kept network of the kind pruning leaves: one pair output across vᵢ, an inertia. */
+const KEPT_EXAMPLE: InteractionConfig = {
+  ...BROAD_DESIGN,
+  hidden: [6],
+  parts: {
+    inputs: ["d", "inv_d", "qj"],
+    outputs: ["vi_x_rhat"],
+    axes: 0,
+    triplet: null,
+    field: [],
+    inertia: true,
+  },
+};
+
+/** Multiply-adds of a design's MLPs per acceleration evaluation: 12 pairs, 24 triples, 4 fields. */
+function multiplyAdds(config: InteractionConfig): number {
+  const parts = partsOf(config);
+  const mlp = (sizes: number[]) => sizes.slice(1).reduce((n, out, l) => n + sizes[l] * out, 0);
+  const pair = parts.outputs.length
+    ? 12 * mlp([parts.inputs.length, ...config.hidden, parts.outputs.length])
+    : 0;
+  const triplet = parts.triplet
+    ? 24 * mlp([parts.triplet.inputs.length, parts.triplet.hidden, 1])
+    : 0;
+  const radial = parts.field.includes("radial") ? 4 * 6 : 0;
+  return pair + triplet + radial;
+}
+
+/** The median of `runs` timings of `f`, in seconds, after one untimed run (V8 compiles it). */
+function median(runs: number, f: () => void): number {
+  f();
+  const times = Array.from({ length: runs }, () => {
+    const t = process.hrtime.bigint();
+    f();
+    return Number(process.hrtime.bigint() - t) / 1e9;
+  });
+  times.sort((a, b) => a - b);
+  return times[Math.floor(runs / 2)];
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseCommandLine(argv, USAGE, {
+    options: {
+      batch: { type: "string", default: "4096" },
+      runs: { type: "string", default: "5" },
+    },
+  });
+  if (!args) return 0;
+  const batch = wholeNumberOption("batch", args.values.batch);
+  const runs = wholeNumberOption("runs", args.values.runs);
+  const x = (readNpz(particleDataFile("5bf4506e86")).train_x.data as Float32Array).slice(
+    0,
+    batch * 28,
+  );
+  const random = new SeededRandom(7);
+  const evals = batch * DEFAULT_SUBSTEPS;
+  const designs: [string, InteractionConfig][] = [
+    ["substep", SUBSTEP_DESIGN],
+    ["broad (before pruning)", BROAD_DESIGN],
+    ["a kept network", KEPT_EXAMPLE],
+  ];
+  const rows: (string | number)[][] = [];
+  let substepParams: Float64Array[] = [];
+  let substepForward = 0;
+  console.log("design                   params  MACs/eval  fwd µs  fwd GFLOP/s  fwd+bwd µs");
+  for (const [name, config] of designs) {
+    // Equal substeps, so that every sample takes DEFAULT_SUBSTEPS evaluations.
+    const kernel = new InteractionKernel(config.hidden, DEFAULT_SUBSTEPS, OBSERVATION_STEP, {
+      factors: config.factors,
+      parts: config.parts,
+    });
+    const params = kernel
+      .paramSizes()
+      .map((n) => Float64Array.from({ length: n }, () => 0.2 * random.normal()));
+    const dy = Float64Array.from({ length: batch * 12 }, () => random.normal());
+    const fwd = median(runs, () => kernel.forward(x, batch, params, false));
+    const both = median(runs, () =>
+      kernel.backward(x, batch, params, kernel.forward(x, batch, params, true), dy),
+    );
+    const macs = multiplyAdds(config);
+    const count = kernel.paramSizes().reduce((a, b) => a + b, 0);
+    const us = (s: number) => (s * 1e6) / evals;
+    rows.push([
+      name,
+      count,
+      macs,
+      us(fwd).toFixed(2),
+      ((2 * macs * evals) / fwd / 1e9).toFixed(2),
+      us(both).toFixed(2),
+    ]);
+    console.log(rows[rows.length - 1].map(String).join("  "));
+    if (name === "substep") {
+      substepParams = params;
+      substepForward = fwd;
+    }
+  }
+  const notes: string[] = [];
+  const c = cReference(x, batch, runs, substepParams);
+  if (c) {
+    const kernel = new InteractionKernel(
+      SUBSTEP_DESIGN.hidden,
+      DEFAULT_SUBSTEPS,
+      OBSERVATION_STEP,
+      {
+        factors: true,
+      },
+    );
+    const out = kernel.forward(x, batch, substepParams, false).out;
+    const worst = out.reduce((m, v, i) => Math.max(m, Math.abs(v - c.out[i])), 0);
+    if (worst > 1e-9) throw new Error(`the C reference differs from the kernel by ${worst}`);
+    const macs = multiplyAdds(SUBSTEP_DESIGN);
+    const us = (c.seconds * 1e6) / evals;
+    rows.push([
+      "substep, scalar C -O2",
+      "",
+      macs,
+      us.toFixed(2),
+      ((2 * macs * evals) / c.seconds / 1e9).toFixed(2),
+      "",
+    ]);
+    notes.push(
+      `The kernel's forward pass of the substep design takes ${(substepForward / c.seconds).toFixed(2)} times as long as the scalar C reference's, whose outputs equal the kernel's to ${worst.toExponential(1)}.`,
+    );
+    console.log(rows[rows.length - 1].map(String).join("  "));
+    console.log(notes[0]);
+  } else notes.push("No C compiler here: the scalar C reference was not measured.");
+  const page = writeResultsPage("kernel", {
+    title: "The particle kernel's speed",
+    about: `One thread, a batch of ${batch} samples of 5bf4506e86 with fixed seeded weights, ${DEFAULT_SUBSTEPS} equal substeps (${DEFAULT_SUBSTEPS} acceleration evaluations per sample), the median of ${runs} passes. MACs: multiply-adds of the design's MLPs per evaluation, counted from its sizes (12 ordered pairs, 24 ordered triples, the radial function of 4 particles); GFLOP/s counts 2 per multiply-add and nothing else (tanh, geometry and the integrator are extra work not counted).`,
+    command: `npm run bench:kernel -- ${argv.join(" ")}`.trim().replace(/ --$/, ""),
+    tables: [
+      {
+        columns: [
+          "design",
+          "params",
+          "MACs per evaluation",
+          "forward µs per sample-evaluation",
+          "forward GFLOP/s",
+          "forward + backward µs per sample-evaluation",
+        ],
+        rows,
+      },
+    ],
+    notes: [...notes, `Measured on ${measuredOn()}.`],
+  });
+  console.log(`wrote ${page}`);
+  return 0;
+}
+
+/** Compiles and runs the C reference of the substep design's forward pass, when gcc is here. */
+function cReference(
+  x: Float32Array,
+  batch: number,
+  runs: number,
+  params: Float64Array[],
+): { seconds: number; out: Float64Array } | null {
+  if (spawnSync("gcc", ["--version"]).status !== 0) return null;
+  const dir = mkdtempSync(join(tmpdir(), "bench-kernel-"));
+  try {
+    const exe = join(dir, "substep_forward");
+    const built = spawnSync(
+      "gcc",
+      ["-O2", "-o", exe, join(__dirname, "kernel", "substep_forward.c"), "-lm"],
+      {
+        encoding: "utf8",
+      },
+    );
+    if (built.status !== 0) throw new Error(`gcc failed: ${built.stderr}`);
+    const flat = new Float64Array(params.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of params) {
+      flat.set(p, at);
+      at += p.length;
+    }
+    writeFileSync(join(dir, "x.f32"), x);
+    writeFileSync(join(dir, "params.f64"), flat);
+    const hidden = String(SUBSTEP_DESIGN.hidden[0]);
+    const args = [
+      hidden,
+      String(DEFAULT_SUBSTEPS),
+      String(batch),
+      String(runs),
+      "x.f32",
+      "params.f64",
+      "out.f64",
+    ];
+    const run = spawnSync(exe, args, { cwd: dir, encoding: "utf8" });
+    if (run.status !== 0) throw new Error(`the C reference failed: ${run.stderr}`);
+    const bytes = readFileSync(join(dir, "out.f64"));
+    const out = Float64Array.from({ length: bytes.length / 8 }, (_, i) =>
+      bytes.readDoubleLE(8 * i),
+    );
+    return { seconds: Number(run.stdout.trim()), out };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+runMain(module, main);

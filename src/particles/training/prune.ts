@@ -1,0 +1,83 @@
+import { mse } from "../../math/mse";
+import { InteractionKernel } from "../model/interaction-kernel";
+import { DEFAULT_SUBSTEPS, OBSERVATION_STEP } from "../model/interaction-layer";
+import {
+  kernelParams,
+  removableParts,
+  removePart,
+  type SizedNetwork,
+  weightCount,
+} from "../model/network-surgery";
+import { particleScore } from "../score";
+import type { Samples } from "./train";
+
+/** One removal pruning made: the part, and the network's weights and score after it. */
+export interface Removal {
+  part: string;
+  params: number;
+  score: number;
+}
+
+/**
+ * The validation score `(MegaParams · MSE)^-0.5` of a network on samples, computed by the
+ * kernel in float64 (what the saved float32 network gives to rounding).
+ */
+export function networkScore(net: SizedNetwork, samples: Samples): { mse: number; score: number } {
+  const { config } = net;
+  const kernel = new InteractionKernel(
+    config.hidden,
+    config.substeps ?? DEFAULT_SUBSTEPS,
+    OBSERVATION_STEP,
+    {
+      factors: config.factors,
+      stepControl: config.stepControl,
+      parts: config.parts,
+    },
+  );
+  const out = kernel.forward(samples.x, samples.n, kernelParams(net, kernel), false).out;
+  const err = mse(Float32Array.from(out), samples.y);
+  return { mse: err, score: particleScore(weightCount(net), err) };
+}
+
+/**
+ * Backward elimination by the challenge's own score: while some part's removal does not lower the
+ * validation score `(MegaParams · MSE)^-0.5` on `samples` and keeps the MSE at most `maxMse`
+ * (a multiple of the broad network's, see trainSized), removes the part whose removal scores best. Each round tries
+ * every removable part (see removableParts). Resolves with the smaller network and the removals
+ * in order. `onRemoval` sees each.
+ *
+ * Why the bound on the MSE: the score alone prefers free flight to a model of the law wherever
+ * the forces are weak. A network of 2 weights that predicts p + v t scores higher than one of 37
+ * that fits the law to the noise, at many times its error; the bound keeps pruning to networks
+ * that model the law about as well as the broad one did, and the score then picks the smallest.
+ *
+ * @example
+ * const { net, removals } = pruneByScore(trained, samples, 1.5 * networkScore(trained, samples).mse);
+ */
+export function pruneByScore(
+  start: SizedNetwork,
+  samples: Samples,
+  maxMse: number,
+  onRemoval?: (r: Removal) => void,
+): { net: SizedNetwork; removals: Removal[] } {
+  let net = start;
+  let score = networkScore(net, samples).score;
+  const removals: Removal[] = [];
+  for (;;) {
+    let best: { net: SizedNetwork; part: string; score: number } | null = null;
+    for (const part of removableParts(net.config)) {
+      const smaller = removePart(net, part.name);
+      // A network of no weights is free flight, whose score is not defined: one part stays.
+      if (weightCount(smaller) === 0) continue;
+      const { mse: err, score: s } = networkScore(smaller, samples);
+      if (s >= score && err <= maxMse && (!best || s > best.score))
+        best = { net: smaller, part: part.name, score: s };
+    }
+    if (!best) return { net, removals };
+    net = best.net;
+    score = best.score;
+    const removal = { part: best.part, params: weightCount(net), score };
+    removals.push(removal);
+    onRemoval?.(removal);
+  }
+}

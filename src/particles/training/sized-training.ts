@@ -1,0 +1,161 @@
+import type * as tf from "@tensorflow/tfjs";
+
+import type { LoopResult } from "../../training/training-loop";
+import {
+  buildInteractionModel,
+  type InteractionConfig,
+  interactionLayerOf,
+} from "../model/interaction-layer";
+import { type SizedNetwork, weightCount } from "../model/network-surgery";
+import { networkScore, pruneByScore, type Removal } from "./prune";
+import { trainInReplicas } from "./replica-training";
+import {
+  DEFAULT_TRAINING,
+  headSamples,
+  type Samples,
+  trainModel,
+  type TrainOptions,
+} from "./train";
+
+/** Settings of {@link trainSized}, the recipe that fits a broad design's size to the data. */
+export interface SizingOptions {
+  /** Epochs the broad network trains under pressure; the rest of the epochs fine-tune the kept one. */
+  searchEpochs: number;
+  /** Training samples the broad network trains on (the first of the training split). */
+  searchTrainSamples: number;
+  /** The pressure ρ on the removable parts while searching (see InteractionLayer.setPressure). */
+  pressure: number;
+  /** Validation samples the removals are judged on (the first of the validation split). */
+  searchSamples: number;
+  /** Removals keep the validation MSE within this many times the broad network's (see pruneByScore). */
+  maxMseRatio: number;
+  /** Rounds of pruning: after the first, each trains the kept network a little and prunes again. */
+  rounds: number;
+  /** Epochs on the search samples, under pressure, before each later round of pruning. */
+  roundEpochs: number;
+  /** Learning rate at the start of fine-tuning (and of the rounds' trainings). */
+  tuneLearningRate: number;
+}
+
+/** The recipe's defaults (see {@link trainSized}). */
+export const DEFAULT_SIZING: SizingOptions = {
+  searchEpochs: 8,
+  searchTrainSamples: 12000,
+  pressure: 3,
+  searchSamples: 400,
+  maxMseRatio: 1.5,
+  rounds: 4,
+  roundEpochs: 2,
+  tuneLearningRate: 0.01,
+};
+
+/** What {@link trainSized} returns. */
+export interface SizedTraining {
+  /** The kept network, fine-tuned. */
+  model: tf.LayersModel;
+  /** Its configuration: the parts kept and their sizes. */
+  config: InteractionConfig;
+  /** The broad network after the search: its weights and validation score. */
+  full: { params: number; valMse: number; valScore: number };
+  /** The parts removed, in order. */
+  removals: Removal[];
+  /** The fine-tuning's history and best validation loss. */
+  fit: LoopResult;
+}
+
+/**
+ * Trains a broad design and fits its size to the data, every choice made from the training
+ * split and its validation part alone:
+ * 1. search: the broad network trains for `searchEpochs` on the first `searchTrainSamples` with
+ *    pressure on its removable parts (a group lasso scaled to the loss, see
+ *    InteractionLayer.setPressure), which pulls the parts the data does not need towards 0;
+ * 2. prune: backward elimination removes parts while the validation score
+ *    `(MegaParams · MSE)^-0.5` on the first `searchSamples` validation samples does not fall and
+ *    the MSE stays within `maxMseRatio` times the broad network's (see pruneByScore), cutting
+ *    them out of the network; up to `rounds - 1` more rounds each train the kept network for
+ *    `roundEpochs` under pressure and prune again, until a round removes nothing;
+ * 3. fine-tune: the kept network trains for the remaining epochs on the whole training split
+ *    without pressure, keeping its best validation epoch.
+ *
+ * @example
+ * const { model, config, removals } = await trainSized(train, val, BROAD_DESIGN, { epochs: 36 });
+ */
+export async function trainSized(
+  train: Samples,
+  val: Samples,
+  design: InteractionConfig,
+  options: Partial<TrainOptions> = {},
+  sizing: SizingOptions = DEFAULT_SIZING,
+  log: (line: string) => void = () => {},
+  threads = 1,
+): Promise<SizedTraining> {
+  // One thread, or data-parallel replicas (see trainInReplicas) that start from the model's weights.
+  const fitOn = (
+    model: tf.LayersModel,
+    config: InteractionConfig,
+    on: Samples,
+    opts: Partial<TrainOptions>,
+    pressure: number,
+  ): Promise<LoopResult> => {
+    if (threads > 1) return trainInReplicas(model, config, on, val, opts, threads, pressure);
+    interactionLayerOf(model).setPressure(pressure);
+    return trainModel(model, on, val, opts).finally(() => interactionLayerOf(model).setPressure(0));
+  };
+  const epochs = options.epochs ?? DEFAULT_TRAINING.epochs;
+  const searchEpochs = Math.min(sizing.searchEpochs, Math.max(1, epochs - 1));
+  const broad = buildInteractionModel(design);
+  log(
+    `searching: the broad network (${broad.countParams()} weights) under pressure ${sizing.pressure}, ${searchEpochs} epochs`,
+  );
+  const searchOn = headSamples(train, sizing.searchTrainSamples);
+  await fitOn(broad, design, searchOn, { ...options, epochs: searchEpochs }, sizing.pressure);
+  const trained: SizedNetwork = {
+    config: design,
+    weights: interactionLayerOf(broad).namedWeights(),
+  };
+  broad.dispose();
+  const full = networkScore(trained, val);
+  const judgeOn = headSamples(val, sizing.searchSamples);
+  const maxMse = sizing.maxMseRatio * networkScore(trained, judgeOn).mse;
+  const onRemoval = (r: Removal) =>
+    log(`  removed ${r.part}: ${r.params} weights, search score ${r.score.toFixed(0)}`);
+  let { net, removals } = pruneByScore(trained, judgeOn, maxMse, onRemoval);
+  for (let round = 1; round < sizing.rounds; round++) {
+    // The kept network trains a little under pressure, and pruning looks again.
+    const model = buildInteractionModel(net.config);
+    interactionLayerOf(model).setNamedWeights(net.weights);
+    log(
+      `round ${round + 1}: ${weightCount(net)} weights train ${sizing.roundEpochs} epochs under pressure`,
+    );
+    const opts = { ...options, epochs: sizing.roundEpochs, learningRate: sizing.tuneLearningRate };
+    await fitOn(model, net.config, searchOn, opts, sizing.pressure);
+    const again = pruneByScore(
+      { config: net.config, weights: interactionLayerOf(model).namedWeights() },
+      judgeOn,
+      maxMse,
+      onRemoval,
+    );
+    model.dispose();
+    net = again.net;
+    removals = [...removals, ...again.removals];
+    if (again.removals.length === 0) break;
+  }
+  const model = buildInteractionModel(net.config);
+  interactionLayerOf(model).setNamedWeights(net.weights);
+  const tuneEpochs = Math.max(1, epochs - searchEpochs - (sizing.rounds - 1) * sizing.roundEpochs);
+  log(`fine-tuning the kept network (${weightCount(net)} weights), ${tuneEpochs} epochs`);
+  const fit = await fitOn(
+    model,
+    net.config,
+    train,
+    { ...options, epochs: tuneEpochs, learningRate: sizing.tuneLearningRate },
+    0,
+  );
+  return {
+    model,
+    config: net.config,
+    full: { params: weightCount(trained), valMse: full.mse, valScore: full.score },
+    removals,
+    fit,
+  };
+}

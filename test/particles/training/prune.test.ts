@@ -1,0 +1,109 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { readNpz } from "../../../src/io/npz";
+import { InteractionKernel } from "../../../src/particles/model/interaction-kernel";
+import {
+  DEFAULT_SUBSTEPS,
+  type InteractionConfig,
+  OBSERVATION_STEP,
+} from "../../../src/particles/model/interaction-layer";
+import { allParts } from "../../../src/particles/model/network-parts";
+import {
+  kernelParams,
+  type NamedWeights,
+  removableParts,
+  type SizedNetwork,
+  weightCount,
+} from "../../../src/particles/model/network-surgery";
+import { networkScore, pruneByScore } from "../../../src/particles/training/prune";
+import { SeededRandom } from "../../../src/random/seeded";
+
+const data = readNpz("data/particles/ee1e1d5f36.npz");
+const n = 120;
+const x = data.train_x.data.slice(0, n * 28) as Float32Array;
+const design: InteractionConfig = { hidden: [4], seed: 3, factors: true, parts: allParts(1, 2) };
+
+function kernelOf(config: InteractionConfig): InteractionKernel {
+  return new InteractionKernel(config.hidden, DEFAULT_SUBSTEPS, OBSERVATION_STEP, {
+    factors: config.factors,
+    parts: config.parts,
+  });
+}
+
+/**
+ * A network whose three-body function, axis and field parts but the uniform one are all 0: the
+ * parts a law without them leaves at 0 under pressure.
+ */
+function networkWithIdleParts(): SizedNetwork {
+  const kernel = kernelOf(design);
+  const weights: NamedWeights = new Map(
+    kernel.paramSpecs().map((s, k) => {
+      const size = s.shape.reduce((a, b) => a * b, 1);
+      const values = Float64Array.from({ length: size }, (_, i) => 0.4 * Math.sin(1.3 * i + 2 * k));
+      return [s.name, { shape: s.shape, data: values }];
+    }),
+  );
+  const idle = removableParts(design).filter((p) =>
+    ["three-body", "axis 0", "field trap", "field radial", "field drag", "inertia"].includes(
+      p.name,
+    ),
+  );
+  for (const part of idle) for (const w of part.weights) weights.get(w.array)!.data[w.index] = 0;
+  return { config: design, weights };
+}
+
+test("pruning removes the parts that carry nothing and keeps those the targets need", () => {
+  const net = networkWithIdleParts();
+  // Targets: the network's own outputs plus noise of variance 1e-6, so that its MSE is the noise's.
+  const kernel = kernelOf(design);
+  const out = kernel.forward(x, n, kernelParams(net, kernel), false).out;
+  const random = new SeededRandom(5);
+  const y = Float32Array.from(out, (v) => v + 1e-3 * random.normal());
+  const samples = { x, y, n };
+  const before = networkScore(net, samples);
+  const { net: kept, removals } = pruneByScore(net, samples, 1.5 * before.mse);
+  const after = networkScore(kept, samples);
+  const removed = removals.map((r) => r.part);
+  for (const idle of [
+    "three-body",
+    "axis 0",
+    "field trap",
+    "field radial",
+    "field drag",
+    "inertia",
+  ])
+    assert.ok(removed.includes(idle), `${idle} kept; removed: ${removed.join(", ")}`);
+  assert.ok(weightCount(kept) < weightCount(net));
+  assert.ok(after.score >= before.score);
+  assert.ok(after.mse <= 1.5 * before.mse);
+  // The pair function's outputs along r̂ and u carry the targets' signal: they stay.
+  for (const needed of ["rhat", "u"])
+    assert.ok(kept.config.parts!.outputs.includes(needed as never), needed);
+  // Each removal was scored on the network it left, in order, never falling.
+  removals.reduce((s, r) => (assert.ok(r.score >= s), r.score), before.score);
+});
+
+test("pruning never leaves a network of no weights, whose score is not defined", () => {
+  const config: InteractionConfig = {
+    hidden: [2],
+    seed: 1,
+    parts: { inputs: ["d"], outputs: ["rhat"], axes: 0, triplet: null, field: [], inertia: true },
+  };
+  const kernel = kernelOf(config);
+  const zero: NamedWeights = new Map(
+    kernel
+      .paramSpecs()
+      .map((s) => [
+        s.name,
+        { shape: s.shape, data: new Float64Array(s.shape.reduce((a, b) => a * b, 1)) },
+      ]),
+  );
+  const net = { config, weights: zero };
+  const out = kernel.forward(x, n, kernelParams(net, kernel), false).out;
+  const random = new SeededRandom(6);
+  const y = Float32Array.from(out, (v) => v + 1e-3 * random.normal());
+  const { net: kept } = pruneByScore(net, { x, y, n }, Infinity);
+  assert.ok(weightCount(kept) > 0);
+  assert.ok(weightCount(kept) < weightCount(net));
+});
