@@ -16,11 +16,10 @@ import { join } from "node:path";
 import { readNpz } from "../src/io/npz";
 import { particleDataFile } from "../src/io/project-paths";
 import { BROAD_DESIGN, SUBSTEP_DESIGN } from "../src/particles/model/designs";
-import { InteractionKernel } from "../src/particles/model/interaction-kernel";
 import {
   DEFAULT_SUBSTEPS,
   type InteractionConfig,
-  OBSERVATION_STEP,
+  kernelOf,
 } from "../src/particles/model/interaction-layer";
 import { partsOf } from "../src/particles/model/network-surgery";
 import { SeededRandom } from "../src/random/seeded";
@@ -100,10 +99,7 @@ async function main(argv: string[]): Promise<number> {
   console.log("design                   params  MACs/eval  fwd µs  fwd GFLOP/s  fwd+bwd µs");
   for (const [name, config] of designs) {
     // Equal substeps, so that every sample takes DEFAULT_SUBSTEPS evaluations.
-    const kernel = new InteractionKernel(config.hidden, DEFAULT_SUBSTEPS, OBSERVATION_STEP, {
-      factors: config.factors,
-      parts: config.parts,
-    });
+    const kernel = kernelOf({ ...config, stepControl: 0 });
     const params = kernel
       .paramSizes()
       .map((n) => Float64Array.from({ length: n }, () => 0.2 * random.normal()));
@@ -132,14 +128,7 @@ async function main(argv: string[]): Promise<number> {
   const notes: string[] = [];
   const c = cReference(x, batch, runs, substepParams);
   if (c) {
-    const kernel = new InteractionKernel(
-      SUBSTEP_DESIGN.hidden,
-      DEFAULT_SUBSTEPS,
-      OBSERVATION_STEP,
-      {
-        factors: true,
-      },
-    );
+    const kernel = kernelOf({ ...SUBSTEP_DESIGN, stepControl: 0 });
     const out = kernel.forward(x, batch, substepParams, false).out;
     const worst = out.reduce((m, v, i) => Math.max(m, Math.abs(v - c.out[i])), 0);
     if (worst > 1e-9) throw new Error(`the C reference differs from the kernel by ${worst}`);

@@ -3,12 +3,7 @@
  * compare it with, each a configuration of the interaction network (interaction-layer.ts).
  */
 import { DEFAULT_SIZING, type SizingOptions } from "../training/sized-training";
-import { InteractionKernel } from "./interaction-kernel";
-import {
-  type InteractionConfig,
-  interactionParamCount,
-  OBSERVATION_STEP,
-} from "./interaction-layer";
+import { type InteractionConfig, interactionParamCount, kernelOf } from "./interaction-layer";
 import { allParts } from "./network-parts";
 import { partsOf } from "./network-surgery";
 
@@ -102,10 +97,7 @@ export const DESIGN_WIDTHS: Record<DesignName, number[]> = {
  */
 export function designParts(design: InteractionConfig): { part: string; params: number }[] {
   const parts = partsOf(design);
-  const kernel = new InteractionKernel(design.hidden, 1, OBSERVATION_STEP, {
-    factors: design.factors,
-    parts,
-  });
+  const kernel = kernelOf(design);
   const sizes = kernel.paramSizes();
   const specs = kernel.paramSpecs();
   const count = (test: (name: string) => boolean) =>

@@ -82,11 +82,7 @@ export class InteractionLayer extends tf.layers.Layer {
       ...(config.parts ? { parts: restorePartNames(config.parts) } : {}),
     };
     if (this.cfg.parts) checkParts(this.cfg.parts);
-    this.kernel = new InteractionKernel(this.cfg.hidden, this.cfg.substeps, OBSERVATION_STEP, {
-      factors: this.cfg.factors,
-      stepControl: this.cfg.stepControl,
-      parts: this.cfg.parts,
-    });
+    this.kernel = kernelOf(this.cfg);
   }
 
   override build(): void {
@@ -228,15 +224,29 @@ export const FIELD_TERM_PARAMS = FIELD_WEIGHTS.reduce((n, [, size]) => n + size,
 /** Parameters of the property factors of α and β: 4 each. */
 export const PAIR_FACTOR_PARAMS = 8;
 
-/** Parameter count of the design from its configuration alone (every weight the layer holds). */
-export function interactionParamCount(
-  config: Pick<InteractionConfig, "hidden" | "factors" | "parts">,
-): number {
-  const kernel = new InteractionKernel(config.hidden, 1, OBSERVATION_STEP, {
+/**
+ * The kernel of a configuration: its widths, factors, step control and parts, integrating the
+ * observation step in `substeps` (at least, with step control).
+ *
+ * @example
+ * const out = kernelOf(SUBSTEP_DESIGN).forward(x, batch, params, false).out;
+ */
+export function kernelOf(
+  config: Omit<InteractionConfig, "seed">,
+  substeps = config.substeps ?? DEFAULT_SUBSTEPS,
+): InteractionKernel {
+  return new InteractionKernel(config.hidden, substeps, OBSERVATION_STEP, {
     factors: config.factors,
+    stepControl: config.stepControl,
     parts: config.parts,
   });
-  return kernel.paramSizes().reduce((a, b) => a + b, 0);
+}
+
+/** Parameter count of the design from its configuration alone (every weight the layer holds). */
+export function interactionParamCount(config: Omit<InteractionConfig, "seed">): number {
+  return kernelOf(config)
+    .paramSizes()
+    .reduce((a, b) => a + b, 0);
 }
 
 /** Builds the particle network: one {@link InteractionLayer} on (batch, 4, 7) inputs. */

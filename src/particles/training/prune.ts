@@ -1,6 +1,5 @@
 import { mse } from "../../math/mse";
-import { InteractionKernel } from "../model/interaction-kernel";
-import { DEFAULT_SUBSTEPS, OBSERVATION_STEP } from "../model/interaction-layer";
+import { kernelOf } from "../model/interaction-layer";
 import {
   kernelParams,
   removableParts,
@@ -23,17 +22,7 @@ export interface Removal {
  * kernel in float64 (what the saved float32 network gives to rounding).
  */
 export function networkScore(net: SizedNetwork, samples: Samples): { mse: number; score: number } {
-  const { config } = net;
-  const kernel = new InteractionKernel(
-    config.hidden,
-    config.substeps ?? DEFAULT_SUBSTEPS,
-    OBSERVATION_STEP,
-    {
-      factors: config.factors,
-      stepControl: config.stepControl,
-      parts: config.parts,
-    },
-  );
+  const kernel = kernelOf(net.config);
   const out = kernel.forward(samples.x, samples.n, kernelParams(net, kernel), false).out;
   const err = mse(Float32Array.from(out), samples.y);
   return { mse: err, score: particleScore(weightCount(net), err) };

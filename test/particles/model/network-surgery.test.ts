@@ -2,13 +2,11 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { readNpz } from "../../../src/io/npz";
-import { InteractionKernel } from "../../../src/particles/model/interaction-kernel";
-import type { InteractionConfig } from "../../../src/particles/model/interaction-layer";
 import {
   buildInteractionModel,
-  DEFAULT_SUBSTEPS,
+  type InteractionConfig,
   interactionLayerOf,
-  OBSERVATION_STEP,
+  kernelOf,
 } from "../../../src/particles/model/interaction-layer";
 import { allParts } from "../../../src/particles/model/network-parts";
 import {
@@ -44,13 +42,6 @@ function weightsOf(config: InteractionConfig): NamedWeights {
       return [s.name, { shape: s.shape, data }];
     }),
   );
-}
-
-function kernelOf(config: InteractionConfig): InteractionKernel {
-  return new InteractionKernel(config.hidden, DEFAULT_SUBSTEPS, OBSERVATION_STEP, {
-    factors: config.factors,
-    parts: config.parts,
-  });
 }
 
 function outputs(net: SizedNetwork): Float64Array {

@@ -118,6 +118,15 @@ export function referenceStep(
   sample: ArrayLike<number>,
   substeps: number[],
 ): number[] {
+  return integrateSample(sample, substeps, (p, v, q) => referenceAcceleration(w, p, v, q));
+}
+
+/** A sample's positions after the substeps, under the acceleration `force` (see referenceStep). */
+function integrateSample(
+  sample: ArrayLike<number>,
+  substeps: number[],
+  force: (p: Vec[], v: Vec[], q: number[]) => Vec[],
+): number[] {
   const particle = (i: number, at: number): Vec => [
     sample[i * 7 + at],
     sample[i * 7 + at + 1],
@@ -126,12 +135,12 @@ export function referenceStep(
   let p = [0, 1, 2, 3].map((i) => particle(i, 0));
   let v = [0, 1, 2, 3].map((i) => particle(i, 3));
   const q = [0, 1, 2, 3].map((i) => sample[i * 7 + 6]);
-  let a = referenceAcceleration(w, p, v, q);
+  let a = force(p, v, q);
   substeps.forEach((dt, s) => {
     p = p.map((pi, i) => pi.map((x, c) => x + v[i][c] * dt + a[i][c] * 0.5 * dt * dt) as Vec);
     if (s + 1 === substeps.length) return;
     const euler = v.map((vi, i) => vi.map((x, c) => x + a[i][c] * dt) as Vec);
-    const next = referenceAcceleration(w, p, euler, q);
+    const next = force(p, euler, q);
     v = v.map((vi, i) => vi.map((x, c) => x + (a[i][c] + next[i][c]) * 0.5 * dt) as Vec);
     a = next;
   });
@@ -296,23 +305,7 @@ export function referenceStepOf(
   sample: ArrayLike<number>,
   substeps: number[],
 ): number[] {
-  const particle = (i: number, at: number): Vec => [
-    sample[i * 7 + at],
-    sample[i * 7 + at + 1],
-    sample[i * 7 + at + 2],
-  ];
-  let p = [0, 1, 2, 3].map((i) => particle(i, 0));
-  let v = [0, 1, 2, 3].map((i) => particle(i, 3));
-  const q = [0, 1, 2, 3].map((i) => sample[i * 7 + 6]);
-  const force = (pos: Vec[], vel: Vec[]) => referenceAccelerationOf(parts, hidden, w, pos, vel, q);
-  let a = force(p, v);
-  substeps.forEach((dt, s) => {
-    p = p.map((pi, i) => pi.map((x, c) => x + v[i][c] * dt + a[i][c] * 0.5 * dt * dt) as Vec);
-    if (s + 1 === substeps.length) return;
-    const euler = v.map((vi, i) => vi.map((x, c) => x + a[i][c] * dt) as Vec);
-    const next = force(p, euler);
-    v = v.map((vi, i) => vi.map((x, c) => x + (a[i][c] + next[i][c]) * 0.5 * dt) as Vec);
-    a = next;
-  });
-  return p.flat();
+  return integrateSample(sample, substeps, (p, v, q) =>
+    referenceAccelerationOf(parts, hidden, w, p, v, q),
+  );
 }

@@ -2,12 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { readNpz } from "../../../src/io/npz";
-import { InteractionKernel } from "../../../src/particles/model/interaction-kernel";
-import {
-  DEFAULT_SUBSTEPS,
-  type InteractionConfig,
-  OBSERVATION_STEP,
-} from "../../../src/particles/model/interaction-layer";
+import { type InteractionConfig, kernelOf } from "../../../src/particles/model/interaction-layer";
 import { allParts } from "../../../src/particles/model/network-parts";
 import {
   kernelParams,
@@ -23,13 +18,6 @@ const data = readNpz("data/particles/ee1e1d5f36.npz");
 const n = 120;
 const x = data.train_x.data.slice(0, n * 28) as Float32Array;
 const design: InteractionConfig = { hidden: [4], seed: 3, factors: true, parts: allParts(1, 2) };
-
-function kernelOf(config: InteractionConfig): InteractionKernel {
-  return new InteractionKernel(config.hidden, DEFAULT_SUBSTEPS, OBSERVATION_STEP, {
-    factors: config.factors,
-    parts: config.parts,
-  });
-}
 
 /**
  * A network whose three-body function, axis and field parts but the uniform one are all 0: the
