@@ -32,14 +32,8 @@ const TRI_I = Int32Array.from(TRIPLES, (t) => t[0]);
 const TRI_J = Int32Array.from(TRIPLES, (t) => t[1]);
 const TRI_K = Int32Array.from(TRIPLES, (t) => t[2]);
 
-/**
- * Inputs of the pair function of the design the network started from (PAIR_ALONG_R_AND_U),
- * each invariant under rotations and none tied to a force law: distance d and 1/d, radial speed
- * r̂·u, relative speed |u|, the two scalar properties and their product.
- */
-export const N_INVARIANTS = 7;
 /** Hidden units of the central field's radial function f(|p|). */
-export const CENTRAL_HIDDEN = 3;
+const CENTRAL_HIDDEN = 3;
 /** Softening added to squared lengths before a square root, so that d and |u| stay smooth at 0. */
 const EPS = 1e-6;
 /** The inertia's denominator is kept at least this far from 0. */
@@ -97,23 +91,6 @@ const GEO_SIZE = 16;
 // Adjoints of a pair's geometry (scratch): r, u, vᵢ, vⱼ, then d and 1/d.
 const ADJ_D = 12;
 const ADJ_INV_D = 13;
-
-/**
- * The field term's weights, in the order they follow the pair function's in
- * {@link InteractionKernel}'s parameter list when every field part is present, with their sizes:
- * the 6 free entries of a symmetric A, a general 3 × 3 B, a constant c, the gates' offsets (row
- * 0, minus 1) and slopes (row 1) for the p, v and c parts, and the radial function's two layers.
- */
-export const FIELD_WEIGHTS = [
-  ["field_p", 6],
-  ["field_v", 9],
-  ["field_c", 3],
-  ["field_gate", 6],
-  ["central_w0", CENTRAL_HIDDEN],
-  ["central_b0", CENTRAL_HIDDEN],
-  ["central_w1", CENTRAL_HIDDEN],
-  ["central_b1", 1],
-] as const;
 
 /** One of the kernel's parameter arrays: its name (the layer's weight name) and shape. */
 export interface ParamSpec {
@@ -260,7 +237,8 @@ class KernelMlp {
  *
  * `params` are the layer's weights in the order of {@link paramSpecs}: the pair MLP's `w0, b0,
  * w1, b1, …` (w as (in, out) row by row), with `factors` the pair factors (4 per output), the
- * field's present parts in {@link FIELD_WEIGHTS} order, the axes (3 each), the three-body MLP,
+ * field's present parts (field_p, field_v, field_c, field_gate, central_w0…b1), the axes (3 each),
+ * the three-body MLP,
  * and the inertia's 2 weights.
  *
  * @example

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 
 import { deriveSeed } from "../../random/derive-seed";
 import { N_IN, N_OUT, N_PARTICLES } from "../data/particle-data";
-import { FIELD_WEIGHTS, InteractionKernel } from "./interaction-kernel";
+import { InteractionKernel } from "./interaction-kernel";
 import { checkParts, type NetworkParts, restorePartNames } from "./network-parts";
 import { type NamedWeights, removableParts } from "./network-surgery";
 
@@ -217,12 +217,6 @@ export class InteractionLayer extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(InteractionLayer);
-
-/** Parameters of the field term with every part: A 6, B 9, c 3, the gates 6, the radial function 10. */
-export const FIELD_TERM_PARAMS = FIELD_WEIGHTS.reduce((n, [, size]) => n + size, 0);
-
-/** Parameters of the property factors of α and β: 4 each. */
-export const PAIR_FACTOR_PARAMS = 8;
 
 /**
  * The kernel of a configuration: its widths, factors, step control and parts, integrating the

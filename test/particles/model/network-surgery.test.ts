@@ -18,6 +18,7 @@ import {
   weightCount,
 } from "../../../src/particles/model/network-surgery";
 import { predictFlat } from "../../../src/particles/training/train";
+import { patternedWeights } from "../../fixtures/patterned-weights";
 
 const data = readNpz("data/particles/ee1e1d5f36.npz");
 const batch = 5;
@@ -30,19 +31,8 @@ const design: InteractionConfig = {
 };
 
 /** Weights that are neither zero nor symmetric, so that every part carries signal. */
-function weightsOf(config: InteractionConfig): NamedWeights {
-  const kernel = kernelOf(config);
-  return new Map(
-    kernel.paramSpecs().map((s, k) => {
-      const n = s.shape.reduce((a, b) => a * b, 1);
-      const data = Float64Array.from(
-        { length: n },
-        (_, i) => 0.3 * Math.sin(1.3 * i + 2 * k) + 0.05,
-      );
-      return [s.name, { shape: s.shape, data }];
-    }),
-  );
-}
+const weightsOf = (config: InteractionConfig): NamedWeights =>
+  patternedWeights(config, (i, k) => 0.3 * Math.sin(1.3 * i + 2 * k) + 0.05);
 
 function outputs(net: SizedNetwork): Float64Array {
   const kernel = kernelOf(net.config);

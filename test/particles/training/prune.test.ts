@@ -6,13 +6,13 @@ import { type InteractionConfig, kernelOf } from "../../../src/particles/model/i
 import { allParts } from "../../../src/particles/model/network-parts";
 import {
   kernelParams,
-  type NamedWeights,
   removableParts,
   type SizedNetwork,
   weightCount,
 } from "../../../src/particles/model/network-surgery";
 import { networkScore, pruneByScore } from "../../../src/particles/training/prune";
 import { SeededRandom } from "../../../src/random/seeded";
+import { patternedWeights } from "../../fixtures/patterned-weights";
 
 const data = readNpz("data/particles/ee1e1d5f36.npz");
 const n = 120;
@@ -24,14 +24,7 @@ const design: InteractionConfig = { hidden: [4], seed: 3, factors: true, parts: 
  * parts a law without them leaves at 0 under pressure.
  */
 function networkWithIdleParts(): SizedNetwork {
-  const kernel = kernelOf(design);
-  const weights: NamedWeights = new Map(
-    kernel.paramSpecs().map((s, k) => {
-      const size = s.shape.reduce((a, b) => a * b, 1);
-      const values = Float64Array.from({ length: size }, (_, i) => 0.4 * Math.sin(1.3 * i + 2 * k));
-      return [s.name, { shape: s.shape, data: values }];
-    }),
-  );
+  const weights = patternedWeights(design, (i, k) => 0.4 * Math.sin(1.3 * i + 2 * k));
   const idle = removableParts(design).filter((p) =>
     ["three-body", "axis 0", "field trap", "field radial", "field drag", "inertia"].includes(
       p.name,
@@ -79,14 +72,7 @@ test("pruning never leaves a network of no weights, whose score is not defined",
     parts: { inputs: ["d"], outputs: ["rhat"], axes: 0, triplet: null, field: [], inertia: true },
   };
   const kernel = kernelOf(config);
-  const zero: NamedWeights = new Map(
-    kernel
-      .paramSpecs()
-      .map((s) => [
-        s.name,
-        { shape: s.shape, data: new Float64Array(s.shape.reduce((a, b) => a * b, 1)) },
-      ]),
-  );
+  const zero = patternedWeights(config, () => 0);
   const net = { config, weights: zero };
   const out = kernel.forward(x, n, kernelParams(net, kernel), false).out;
   const random = new SeededRandom(6);
