@@ -139,7 +139,7 @@ export function keptStructure(design: InteractionConfig): string {
     p.outputs.length
       ? `pair (${p.inputs.join(", ")}) → ${design.hidden.join(" → ")} → (${p.outputs.join(", ")})${design.factors ? " with factors" : ""}`
       : "no pair function",
-    ...(p.axes ? [`${p.axes} axis${p.axes > 1 ? "es" : ""}`] : []),
+    ...(p.axes ? [`${p.axes} ${p.axes > 1 ? "axes" : "axis"}`] : []),
     ...(p.triplet ? [`three-body (${p.triplet.inputs.join(", ")}) → ${p.triplet.hidden}`] : []),
     p.field.length ? `field (${p.field.join(", ")})` : "no field",
     ...(p.inertia ? ["inertia"] : []),

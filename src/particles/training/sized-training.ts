@@ -19,7 +19,9 @@ import {
 
 /** Settings of {@link trainSized}, the recipe that fits a broad design's size to the data. */
 export interface SizingOptions {
-  /** Epochs the broad network trains under pressure; the rest of the epochs fine-tune the kept one. */
+  /** Epochs the broad network trains without pressure first, so that weak parts of a law are learned. */
+  warmEpochs: number;
+  /** Epochs the broad network then trains under pressure; the rest of the epochs fine-tune the kept one. */
   searchEpochs: number;
   /** Training samples the broad network trains on (the first of the training split). */
   searchTrainSamples: number;
@@ -27,6 +29,8 @@ export interface SizingOptions {
   pressure: number;
   /** Validation samples the removals are judged on (the first of the validation split). */
   searchSamples: number;
+  /** Parts each step of pruning tries: those of the smallest weight norm (see pruneByScore). */
+  pruneCandidates: number;
   /** Removals keep the validation MSE within this many times the broad network's (see pruneByScore). */
   maxMseRatio: number;
   /** Rounds of pruning: after the first, each trains the kept network a little and prunes again. */
@@ -39,10 +43,12 @@ export interface SizingOptions {
 
 /** The recipe's defaults (see {@link trainSized}). */
 export const DEFAULT_SIZING: SizingOptions = {
-  searchEpochs: 8,
+  warmEpochs: 4,
+  searchEpochs: 4,
   searchTrainSamples: 12000,
   pressure: 3,
   searchSamples: 400,
+  pruneCandidates: 8,
   maxMseRatio: 1.5,
   rounds: 4,
   roundEpochs: 2,
@@ -66,9 +72,11 @@ export interface SizedTraining {
 /**
  * Trains a broad design and fits its size to the data, every choice made from the training
  * split and its validation part alone:
- * 1. search: the broad network trains for `searchEpochs` on the first `searchTrainSamples` with
- *    pressure on its removable parts (a group lasso scaled to the loss, see
- *    InteractionLayer.setPressure), which pulls the parts the data does not need towards 0;
+ * 1. search: the broad network trains on the first `searchTrainSamples`, for `warmEpochs` without
+ *    pressure (pressure from the first step pulls a weak force's parts to 0 before the network
+ *    has learned it), then for `searchEpochs` with pressure on its removable parts (a group lasso
+ *    scaled to the loss, see InteractionLayer.setPressure), which pulls the parts the data does
+ *    not need towards 0;
  * 2. prune: backward elimination removes parts while the validation score
  *    `(MegaParams · MSE)^-0.5` on the first `searchSamples` validation samples does not fall and
  *    the MSE stays within `maxMseRatio` times the broad network's (see pruneByScore), cutting
@@ -102,12 +110,17 @@ export async function trainSized(
     return trainModel(model, on, val, opts).finally(() => interactionLayerOf(model).setPressure(0));
   };
   const epochs = options.epochs ?? DEFAULT_TRAINING.epochs;
-  const searchEpochs = Math.min(sizing.searchEpochs, Math.max(1, epochs - 1));
+  const warmEpochs = Math.min(sizing.warmEpochs, Math.max(0, epochs - 2));
+  const searchEpochs = Math.min(sizing.searchEpochs, Math.max(1, epochs - warmEpochs - 1));
   const broad = buildInteractionModel(design);
-  log(
-    `searching: the broad network (${broad.countParams()} weights) under pressure ${sizing.pressure}, ${searchEpochs} epochs`,
-  );
   const searchOn = headSamples(train, sizing.searchTrainSamples);
+  if (warmEpochs > 0) {
+    log(`searching: the broad network (${broad.countParams()} weights), ${warmEpochs} epochs`);
+    // A constant learning rate (halved on plateaus): the search's schedule starts after it.
+    const warm = { ...options, epochs: warmEpochs, schedule: "plateau" as const };
+    await fitOn(broad, design, searchOn, warm, 0);
+  }
+  log(`searching: under pressure ${sizing.pressure}, ${searchEpochs} epochs`);
   await fitOn(broad, design, searchOn, { ...options, epochs: searchEpochs }, sizing.pressure);
   const trained: SizedNetwork = {
     config: design,
@@ -119,7 +132,10 @@ export async function trainSized(
   const maxMse = sizing.maxMseRatio * networkScore(trained, judgeOn).mse;
   const onRemoval = (r: Removal) =>
     log(`  removed ${r.part}: ${r.params} weights, search score ${r.score.toFixed(0)}`);
-  let { net, removals } = pruneByScore(trained, judgeOn, maxMse, onRemoval);
+  let clock = Date.now();
+  const seconds = () => `${((Date.now() - clock) / 1000).toFixed(0)} s`;
+  let { net, removals } = pruneByScore(trained, judgeOn, maxMse, onRemoval, sizing.pruneCandidates);
+  log(`pruned to ${weightCount(net)} weights (${seconds()})`);
   for (let round = 1; round < sizing.rounds; round++) {
     // The kept network trains a little under pressure, and pruning looks again.
     const model = buildInteractionModel(net.config);
@@ -129,20 +145,24 @@ export async function trainSized(
     );
     const opts = { ...options, epochs: sizing.roundEpochs, learningRate: sizing.tuneLearningRate };
     await fitOn(model, net.config, searchOn, opts, sizing.pressure);
+    clock = Date.now();
     const again = pruneByScore(
       { config: net.config, weights: interactionLayerOf(model).namedWeights() },
       judgeOn,
       maxMse,
       onRemoval,
+      sizing.pruneCandidates,
     );
     model.dispose();
+    log(`pruned to ${weightCount(again.net)} weights (${seconds()})`);
     net = again.net;
     removals = [...removals, ...again.removals];
     if (again.removals.length === 0) break;
   }
   const model = buildInteractionModel(net.config);
   interactionLayerOf(model).setNamedWeights(net.weights);
-  const tuneEpochs = Math.max(1, epochs - searchEpochs - (sizing.rounds - 1) * sizing.roundEpochs);
+  const spent = warmEpochs + searchEpochs + (sizing.rounds - 1) * sizing.roundEpochs;
+  const tuneEpochs = Math.max(1, epochs - spent);
   log(`fine-tuning the kept network (${weightCount(net)} weights), ${tuneEpochs} epochs`);
   const fit = await fitOn(
     model,

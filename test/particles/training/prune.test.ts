@@ -6,11 +6,12 @@ import { type InteractionConfig, kernelOf } from "../../../src/particles/model/i
 import { allParts } from "../../../src/particles/model/network-parts";
 import {
   kernelParams,
+  type NetworkPart,
   removableParts,
   type SizedNetwork,
   weightCount,
 } from "../../../src/particles/model/network-surgery";
-import { networkScore, pruneByScore } from "../../../src/particles/training/prune";
+import { networkScore, pruneByScore, smallestParts } from "../../../src/particles/training/prune";
 import { SeededRandom } from "../../../src/random/seeded";
 import { patternedWeights } from "../../fixtures/patterned-weights";
 
@@ -18,6 +19,7 @@ const data = readNpz("data/particles/ee1e1d5f36.npz");
 const n = 120;
 const x = data.train_x.data.slice(0, n * 28) as Float32Array;
 const design: InteractionConfig = { hidden: [4], seed: 3, factors: true, parts: allParts(1, 2) };
+const IDLE = ["three-body", "axis 0", "field trap", "field radial", "field drag", "inertia"];
 
 /**
  * A network whose three-body function, axis and field parts but the uniform one are all 0: the
@@ -25,45 +27,48 @@ const design: InteractionConfig = { hidden: [4], seed: 3, factors: true, parts: 
  */
 function networkWithIdleParts(): SizedNetwork {
   const weights = patternedWeights(design, (i, k) => 0.4 * Math.sin(1.3 * i + 2 * k));
-  const idle = removableParts(design).filter((p) =>
-    ["three-body", "axis 0", "field trap", "field radial", "field drag", "inertia"].includes(
-      p.name,
-    ),
-  );
+  const idle = removableParts(design).filter((p) => IDLE.includes(p.name));
   for (const part of idle) for (const w of part.weights) weights.get(w.array)!.data[w.index] = 0;
   return { config: design, weights };
 }
 
-test("pruning removes the parts that carry nothing and keeps those the targets need", () => {
+/** The idle network and targets its own outputs plus noise of variance 1e-6 (its MSE is the noise's). */
+function idleNetworkAndTargets(): {
+  net: SizedNetwork;
+  samples: { x: Float32Array; y: Float32Array; n: number };
+} {
   const net = networkWithIdleParts();
-  // Targets: the network's own outputs plus noise of variance 1e-6, so that its MSE is the noise's.
   const kernel = kernelOf(design);
   const out = kernel.forward(x, n, kernelParams(net, kernel), false).out;
   const random = new SeededRandom(5);
   const y = Float32Array.from(out, (v) => v + 1e-3 * random.normal());
-  const samples = { x, y, n };
-  const before = networkScore(net, samples);
-  const { net: kept, removals } = pruneByScore(net, samples, 1.5 * before.mse);
-  const after = networkScore(kept, samples);
-  const removed = removals.map((r) => r.part);
-  for (const idle of [
-    "three-body",
-    "axis 0",
-    "field trap",
-    "field radial",
-    "field drag",
-    "inertia",
-  ])
-    assert.ok(removed.includes(idle), `${idle} kept; removed: ${removed.join(", ")}`);
-  assert.ok(weightCount(kept) < weightCount(net));
-  assert.ok(after.score >= before.score);
-  assert.ok(after.mse <= 1.5 * before.mse);
-  // The pair function's outputs along r̂ and u carry the targets' signal: they stay.
-  for (const needed of ["rhat", "u"])
-    assert.ok(kept.config.parts!.outputs.includes(needed as never), needed);
-  // Each removal was scored on the network it left, in order, never falling.
-  removals.reduce((s, r) => (assert.ok(r.score >= s), r.score), before.score);
-});
+  return { net, samples: { x, y, n } };
+}
+
+for (const consider of [Infinity, 8])
+  test(`pruning trying ${consider} parts a step removes the parts that carry nothing and keeps those the targets need`, () => {
+    const { net, samples } = idleNetworkAndTargets();
+    const before = networkScore(net, samples);
+    const { net: kept, removals } = pruneByScore(
+      net,
+      samples,
+      1.5 * before.mse,
+      undefined,
+      consider,
+    );
+    const after = networkScore(kept, samples);
+    const removed = removals.map((r) => r.part);
+    for (const idle of IDLE)
+      assert.ok(removed.includes(idle), `${idle} kept; removed: ${removed.join(", ")}`);
+    assert.ok(weightCount(kept) < weightCount(net));
+    assert.ok(after.score >= before.score);
+    assert.ok(after.mse <= 1.5 * before.mse);
+    // The pair function's outputs along r̂ and u carry the targets' signal: they stay.
+    for (const needed of ["rhat", "u"])
+      assert.ok(kept.config.parts!.outputs.includes(needed as never), needed);
+    // Each removal was scored on the network it left, in order, never falling.
+    removals.reduce((s, r) => (assert.ok(r.score >= s), r.score), before.score);
+  });
 
 test("pruning never leaves a network of no weights, whose score is not defined", () => {
   const config: InteractionConfig = {
@@ -80,4 +85,20 @@ test("pruning never leaves a network of no weights, whose score is not defined",
   const { net: kept } = pruneByScore(net, { x, y, n }, Infinity);
   assert.ok(weightCount(kept) > 0);
   assert.ok(weightCount(kept) < weightCount(net));
+});
+
+test("the parts pruning tries first are those of the smallest weight norm", () => {
+  const net = networkWithIdleParts();
+  const norm = (p: NetworkPart) =>
+    Math.hypot(...p.weights.map((w) => net.weights.get(w.array)!.data[w.index]));
+  const all = smallestParts(net, Infinity);
+  assert.equal(all.length, removableParts(design).length);
+  all.map(norm).reduce((a, b) => (assert.ok(b >= a), b));
+  // The idle parts (and their inputs and units, also 0) come first.
+  const idle = all.filter((p) => norm(p) === 0).map((p) => p.name);
+  for (const name of IDLE) assert.ok(idle.includes(name), name);
+  assert.deepEqual(
+    smallestParts(net, idle.length).map((p) => p.name),
+    idle,
+  );
 });
