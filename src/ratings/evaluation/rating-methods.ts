@@ -1,3 +1,5 @@
+import { availableParallelism } from "node:os";
+
 import * as tf from "@tensorflow/tfjs";
 
 import { type CachedResult, cachedResult } from "../../io/cached-result";
@@ -6,6 +8,7 @@ import type { RatingContext } from "../features/rating-context";
 import { RatingModel, type RatingTrainOptions } from "../model/rating-model";
 import { globalMeanPredictor, userBiasRidgePredictor, userMeanPredictor } from "./baselines";
 import { crossValidate, type CvResult, type Predictor } from "./cross-validation";
+import { HybridFoldPool } from "./hybrid-fold-pool";
 
 /**
  * The names of the five methods the notebook compares, by key: what results and tables call them.
@@ -22,23 +25,27 @@ export const RATING_METHODS = {
 /**
  * The five methods the notebook compares, by name (see {@link RATING_METHODS}): global mean, user
  * mean, user bias + ridge on metadata, the hybrid model on metadata only, and the hybrid model
- * with the overview embedding.
+ * with the overview embedding. With a `pool` (see HybridFoldPool) started with the two contexts
+ * in that order, the hybrid models train in its worker threads.
  */
 export function ratingMethods(
   ratings: Ratings,
   metadataOnly: RatingContext,
   withEmbedding: RatingContext,
   options: Partial<RatingTrainOptions> = {},
+  pool?: HybridFoldPool,
 ): Record<string, Predictor> {
-  const hybrid =
-    (ctx: RatingContext): Predictor =>
-    async (train, test) => {
-      const model = await RatingModel.train(ratings, ctx, options, train);
-      return model.predict(
-        Int32Array.from(test, (i) => ratings.userId[i]),
-        Int32Array.from(test, (i) => ratings.movieId[i]),
-      );
-    };
+  // With a pool, started with [metadataOnly, withEmbedding], the hybrid models train in its workers.
+  const hybrid = (ctx: RatingContext): Predictor =>
+    pool
+      ? pool.predictor(ctx === metadataOnly ? 0 : 1, options)
+      : async (train, test) => {
+          const model = await RatingModel.train(ratings, ctx, options, train);
+          return model.predict(
+            Int32Array.from(test, (i) => ratings.userId[i]),
+            Int32Array.from(test, (i) => ratings.movieId[i]),
+          );
+        };
   const m = RATING_METHODS;
   return {
     [m.globalMean]: globalMeanPredictor(ratings),
@@ -52,7 +59,8 @@ export function ratingMethods(
 /**
  * The notebook's comparison: {@link crossValidate} of {@link ratingMethods}, read back from the
  * result cache (see cachedResult) when the ratings, movies, embeddings, settings and code are
- * unchanged; `reused` says which.
+ * unchanged; `reused` says which. The hybrid models train on `workers` threads (default one per
+ * core; 1 trains in this thread), every fold at once: the results are the same.
  *
  * @example
  * const { value: cv, reused } = await ratingMethodsCv(ratings, metaCtx, fullCtx, { epochs: 40 }, 5);
@@ -65,13 +73,27 @@ export function ratingMethodsCv(
   k: number,
   seed = 0,
   onFold?: (method: string, fold: number, mse: number) => void,
+  workers = availableParallelism(),
 ): Promise<CachedResult<CvResult[]>> {
-  const methods = ratingMethods(ratings, metadataOnly, withEmbedding, options);
+  const names = Object.keys(ratingMethods(ratings, metadataOnly, withEmbedding, options));
+  const run = async (): Promise<CvResult[]> => {
+    if (workers <= 1) {
+      const methods = ratingMethods(ratings, metadataOnly, withEmbedding, options);
+      return crossValidate(ratings, methods, k, seed, onFold);
+    }
+    const pool = HybridFoldPool.start(ratings, [metadataOnly, withEmbedding], workers);
+    try {
+      const methods = ratingMethods(ratings, metadataOnly, withEmbedding, options, pool);
+      return await crossValidate(ratings, methods, k, seed, onFold, { concurrent: true });
+    } finally {
+      await pool.close();
+    }
+  };
   return cachedResult(
     {
-      label: `${k}-fold cross-validation of ${Object.keys(methods).length} rating methods`,
+      label: `${k}-fold cross-validation of ${names.length} rating methods`,
       settings: {
-        methods: Object.keys(methods),
+        methods: names,
         options,
         k,
         seed,
@@ -86,7 +108,7 @@ export function ratingMethodsCv(
         withEmbedding.embedding?.vectors ?? new Float32Array(0),
       ],
     },
-    () => crossValidate(ratings, methods, k, seed, onFold),
+    run,
   );
 }
 
