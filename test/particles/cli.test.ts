@@ -62,9 +62,15 @@ test("with --design broad the CLI sizes the network: the saved model is the kept
     params: number;
     kept: string;
     full: { params: number };
-    removals: string[];
+    removals: { part: string; params: number; score: number }[];
   };
   assert.ok(metrics.removals.length > 0);
+  // Each removal names the weights left after it; the last leaves the count saved.
+  metrics.removals.reduce(
+    (n, r) => (assert.ok(r.params < n, r.part), r.params),
+    metrics.full.params,
+  );
+  assert.equal(metrics.removals.at(-1)!.params, metrics.params);
   assert.ok(metrics.params < metrics.full.params, `${metrics.params} of ${metrics.full.params}`);
   const { model } = await loadModelDir(join(out, "tiny_model"));
   // Every scalar of every weight the saved model holds: nothing removed is kept as a mask.

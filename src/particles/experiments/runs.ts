@@ -16,6 +16,7 @@ import {
 } from "../model/designs";
 import { buildInteractionModel, type InteractionConfig } from "../model/interaction-layer";
 import { particleScore } from "../score";
+import type { Removal } from "../training/prune";
 import { trainInReplicas } from "../training/replica-training";
 import { DEFAULT_SIZING, type SizingOptions, trainSized } from "../training/sized-training";
 import {
@@ -69,7 +70,7 @@ export async function runSized(
       kept: keptStructure(sized.config),
       config: sized.config,
       full: sized.full,
-      removals: sized.removals.map((r) => r.part),
+      removals: sized.removals,
     },
   };
 }
@@ -90,8 +91,8 @@ export interface ModelResult {
   config?: InteractionConfig;
   /** For a design sized to the data: the broad network's weights, validation MSE and score. */
   full?: { params: number; valMse: number; valScore: number };
-  /** For a design sized to the data: the parts removed, in order. */
-  removals?: string[];
+  /** For a design sized to the data: the parts removed in order, each with the weights and search score after it. */
+  removals?: Removal[];
 }
 
 /** The seeded 90/10 split of a data set's training samples. */

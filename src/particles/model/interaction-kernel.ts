@@ -283,6 +283,9 @@ export class InteractionKernel {
   private readonly feat: Float64Array;
   private readonly dir: Float64Array;
   private readonly tripletGeo = new Float64Array(12);
+  /** Every ordered pair's r = p_to − p_from (3 each, from `3 (4 from + to)`) and its length. */
+  private readonly sideR = new Float64Array(3 * N_PARTICLES * N_PARTICLES);
+  private readonly sideD = new Float64Array(N_PARTICLES * N_PARTICLES);
   /** Whether any pair input reads a particle's own velocity or an axis (else those are skipped). */
   private readonly ownVelocityInputs: boolean;
   private readonly crossScratch = new Float64Array(6);
@@ -588,10 +591,11 @@ export class InteractionKernel {
     const triplet = this.triplet;
     if (triplet) {
       const t = this.tripletGeo;
+      this.sides(rec, at);
       for (let n = 0; n < N_TRIPLES; n++) {
         const act = at + this.tripletsAt + n * triplet.width;
         const i = TRI_I[n];
-        this.tripleGeometry(rec, at, n);
+        this.tripleGeometry(n);
         for (let m = 0; m < this.tripletFeature.length; m++)
           rec[act + m] = this.tripleFeature(this.tripletFeature[m], n);
         triplet.forward(params, rec, act);
@@ -611,20 +615,35 @@ export class InteractionKernel {
   }
 
   /**
-   * Triple n's sides into `tripletGeo`: rᵢⱼ, rᵢₖ, rⱼₖ (3 each), then dᵢⱼ, dᵢₖ, dⱼₖ.
+   * Every ordered pair's separation and length at the positions at `rec[at…]` into `sideR` and
+   * `sideD`: the sides of the triangles, computed once per evaluation for all 24 triples.
    */
-  private tripleGeometry(rec: Float64Array, at: number, n: number): void {
+  private sides(rec: Float64Array, at: number): void {
+    for (let a = 0; a < N_PARTICLES; a++)
+      for (let b = a + 1; b < N_PARTICLES; b++) {
+        let rr = EPS;
+        for (let c = 0; c < 3; c++) {
+          const r = rec[at + TAPE_POSITIONS + b * 3 + c] - rec[at + TAPE_POSITIONS + a * 3 + c];
+          this.sideR[3 * (a * N_PARTICLES + b) + c] = r;
+          this.sideR[3 * (b * N_PARTICLES + a) + c] = -r;
+          rr += r * r;
+        }
+        this.sideD[a * N_PARTICLES + b] = this.sideD[b * N_PARTICLES + a] = Math.sqrt(rr);
+      }
+  }
+
+  /**
+   * Triple n's sides into `tripletGeo`, from {@link sides}: rᵢⱼ, rᵢₖ, rⱼₖ (3 each), then dᵢⱼ, dᵢₖ,
+   * dⱼₖ.
+   */
+  private tripleGeometry(n: number): void {
     const t = this.tripletGeo;
     for (let s = 0; s < 3; s++) {
       const from = s === 2 ? TRI_J[n] : TRI_I[n];
       const to = s === 0 ? TRI_J[n] : TRI_K[n];
-      let rr = EPS;
-      for (let c = 0; c < 3; c++) {
-        const r = rec[at + TAPE_POSITIONS + to * 3 + c] - rec[at + TAPE_POSITIONS + from * 3 + c];
-        t[3 * s + c] = r;
-        rr += r * r;
-      }
-      t[9 + s] = Math.sqrt(rr);
+      const side = from * N_PARTICLES + to;
+      for (let c = 0; c < 3; c++) t[3 * s + c] = this.sideR[3 * side + c];
+      t[9 + s] = this.sideD[side];
     }
   }
 
@@ -838,10 +857,11 @@ export class InteractionKernel {
     const t = this.tripletGeo;
     const g = triplet.g;
     const gSide = this.sideScratch;
+    this.sides(rec, at);
     for (let n = 0; n < N_TRIPLES; n++) {
       const act = at + this.tripletsAt + n * triplet.width;
       const i = TRI_I[n];
-      this.tripleGeometry(rec, at, n);
+      this.tripleGeometry(n);
       const coef = rec[act + triplet.outAt];
       const invD = 1 / t[9];
       const gDot = dot3(gAcc, i * 3, t, 0);
