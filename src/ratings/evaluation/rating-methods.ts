@@ -75,12 +75,10 @@ export function ratingMethodsCv(
   onFold?: (method: string, fold: number, mse: number) => void,
   workers = availableParallelism(),
 ): Promise<CachedResult<CvResult[]>> {
-  const names = Object.keys(ratingMethods(ratings, metadataOnly, withEmbedding, options));
+  const local = ratingMethods(ratings, metadataOnly, withEmbedding, options);
+  const names = Object.keys(local);
   const run = async (): Promise<CvResult[]> => {
-    if (workers <= 1) {
-      const methods = ratingMethods(ratings, metadataOnly, withEmbedding, options);
-      return crossValidate(ratings, methods, k, seed, onFold);
-    }
+    if (workers <= 1) return crossValidate(ratings, local, k, seed, onFold);
     const pool = HybridFoldPool.start(ratings, [metadataOnly, withEmbedding], workers);
     try {
       const methods = ratingMethods(ratings, metadataOnly, withEmbedding, options, pool);
