@@ -12,7 +12,8 @@ import {
   type OverviewEmbeddings,
   type RatingContext,
 } from "../features/rating-context";
-import { RatingModel, type RatingTrainOptions } from "../model/rating-model";
+import type { RatingTrainOptions } from "../model/rating-model";
+import { hybridFoldPredictions } from "./rating-methods";
 
 /** What a context is built from: the movie table and, if used, the overview embeddings. */
 export interface ContextSource {
@@ -60,12 +61,7 @@ async function runFold(job: FoldJob): Promise<FoldReply> {
     ctx = buildRatingContext(source.movies, source.embedding ?? undefined);
     contexts.set(job.context, ctx);
   }
-  const model = await RatingModel.train(ratings, ctx, job.options, job.train);
-  const predictions = model.predict(
-    Int32Array.from(job.test, (i) => ratings.userId[i]),
-    Int32Array.from(job.test, (i) => ratings.movieId[i]),
-  );
-  model.net.dispose();
+  const predictions = await hybridFoldPredictions(ratings, ctx, job.options, job.train, job.test);
   return { id: job.id, predictions, seconds: (Date.now() - started) / 1000 };
 }
 

@@ -39,13 +39,7 @@ export function ratingMethods(
   const hybrid = (ctx: RatingContext): Predictor =>
     pool
       ? pool.predictor(ctx === metadataOnly ? 0 : 1, options)
-      : async (train, test) => {
-          const model = await RatingModel.train(ratings, ctx, options, train);
-          return model.predict(
-            Int32Array.from(test, (i) => ratings.userId[i]),
-            Int32Array.from(test, (i) => ratings.movieId[i]),
-          );
-        };
+      : (train, test) => hybridFoldPredictions(ratings, ctx, options, train, test);
   const m = RATING_METHODS;
   return {
     [m.globalMean]: globalMeanPredictor(ratings),
@@ -54,6 +48,30 @@ export function ratingMethods(
     [m.hybridNoEmbedding]: hybrid(metadataOnly),
     [m.hybridFull]: hybrid(withEmbedding),
   };
+}
+
+/**
+ * The hybrid model trained on the `train` rows of `ratings` with context `ctx`, predicting the
+ * `test` rows; the model is disposed after. One fold of {@link ratingMethods}'s hybrid methods,
+ * in this thread or in a worker of HybridFoldPool.
+ *
+ * @example
+ * const predictions = await hybridFoldPredictions(ratings, ctx, { epochs: 40 }, trainRows, testRows);
+ */
+export async function hybridFoldPredictions(
+  ratings: Ratings,
+  ctx: RatingContext,
+  options: Partial<RatingTrainOptions>,
+  train: Int32Array,
+  test: Int32Array,
+): Promise<Float32Array> {
+  const model = await RatingModel.train(ratings, ctx, options, train);
+  const predictions = model.predict(
+    Int32Array.from(test, (i) => ratings.userId[i]),
+    Int32Array.from(test, (i) => ratings.movieId[i]),
+  );
+  model.net.dispose();
+  return predictions;
 }
 
 /**
