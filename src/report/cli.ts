@@ -3,19 +3,23 @@
  * their HTML reports and `outputs/index.html`. Exits 1 naming the notebook and cell that failed.
  */
 import { mkdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 
 import { writeFileAtomic } from "../io/atomic-write";
 import { OUTPUTS_DIR, PROJECT_ROOT } from "../io/project-paths";
-import { parseCommandLine } from "../runtime/command-line";
+import { parseCommandLine, wholeNumberOption } from "../runtime/command-line";
 import { projectEnvironment } from "../runtime/environment";
 import { runMain } from "../runtime/run-main";
-import { executeNotebook, listNotebooks, type NotebookRun, renderIndex } from "./notebooks";
+import { listNotebooks, renderIndex } from "./notebooks";
+import { runNotebooks } from "./run-notebooks";
 
-const USAGE = `usage: npm run report -- [--quick] [--notebooks DIR] [--out DIR] [NAME_FILTER...]
+const USAGE = `usage: npm run report -- [--quick] [--notebooks DIR] [--out DIR] [--jobs N] [NAME_FILTER...]
   --quick        small settings (same as REPORT_QUICK=1), as CI runs them
   --notebooks    folder of NN-*.ipynb notebooks (default notebooks/)
   --out          output folder (default outputs/)
+  --jobs N       notebooks run at once (default one per core, here ${availableParallelism()}); a
+                 notebook whose metadata.report.after names others waits for them
   NAME_FILTER    run only notebooks whose name contains one of these
   --help         this text`;
 
@@ -27,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
       quick: { type: "boolean", default: projectEnvironment().quick },
       notebooks: { type: "string", default: join(PROJECT_ROOT, "notebooks") },
       out: { type: "string", default: OUTPUTS_DIR },
+      jobs: { type: "string", default: String(availableParallelism()) },
     },
   });
   if (!args) return 0;
@@ -38,27 +43,27 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`no notebooks to run in ${values.notebooks}`);
     return 1;
   }
+  const jobs = wholeNumberOption("jobs", values.jobs);
+  if (jobs < 1) throw new Error(`--jobs must be at least 1, got ${jobs}`);
   mkdirSync(values.out, { recursive: true });
-  const runs: NotebookRun[] = [];
-  for (const name of names) {
-    console.log(`[report] ${name}${values.quick ? " (quick)" : ""} ...`);
-    const run = await executeNotebook(join(values.notebooks, name), {
-      outDir: values.out,
-      quick: values.quick,
-    });
-    runs.push(run);
-    const reused =
-      run.reused > 0
-        ? ` (${run.reused} results reused from .cache/results: same data, settings and code; RESULT_CACHE=off recomputes)`
-        : "";
-    console.log(
-      `[report] ${name}: ${run.ok ? "ok" : "FAILED"} in ${run.seconds.toFixed(1)} s${reused}`,
-    );
-    if (!run.ok) {
-      console.error(`[report] ${run.error}`);
-      break;
-    }
-  }
+  const mode = values.quick ? " (quick)" : "";
+  const runs = await runNotebooks(
+    values.notebooks,
+    names,
+    { outDir: values.out, quick: values.quick },
+    jobs,
+    (name) => console.log(`[report] ${name}${mode} ...`),
+    (run) => {
+      const reused =
+        run.reused > 0
+          ? ` (${run.reused} results reused from .cache/results: same data, settings and code; RESULT_CACHE=off recomputes)`
+          : "";
+      console.log(
+        `[report] ${run.notebook}: ${run.ok ? "ok" : "FAILED"} in ${run.seconds.toFixed(1)} s${reused}`,
+      );
+      if (!run.ok) console.error(`[report] ${run.error}`);
+    },
+  );
   writeFileAtomic(join(values.out, "index.html"), renderIndex(runs, values.quick));
   const failed = runs.find((r) => !r.ok);
   console.log(`[report] wrote ${join(values.out, "index.html")}`);
