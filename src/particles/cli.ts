@@ -54,7 +54,7 @@ const USAGE = `usage: npm run train:particles -- <file.npz> [options]
   --help          this text
 
 How the size is chosen (design broad): the broad network (every part: pair inputs and outputs
-along r̂, u, each particle's own velocity and two learned axes, a three-body function, the
+along r̂, u, each particle's own velocity and three learned axes, a three-body function, the
 field, an inertia) trains for a few epochs on part of the training split, first freely, then
 with pressure on its parts; then parts are removed one at a time while the validation score (params · MSE)^-0.5 on
 part of the validation split does not fall and its MSE stays within 1.5 times the broad

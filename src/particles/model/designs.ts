@@ -46,8 +46,11 @@ export type DesignName = "substep" | "plain" | "broad";
 
 /**
  * Every part of the network's vocabulary (see NetworkParts): pair inputs and outputs along each
- * particle's own velocity, across it, and along two learned axes; a three-body function; the
+ * particle's own velocity, across it, and along three learned axes; a three-body function; the
  * field; an inertia; with step control η = 0.2 and property factors as in {@link SUBSTEP_DESIGN}.
+ * Why three axes: they span space, so a law's fixed direction is a combination of them from the
+ * first step; with two, the search had to turn one onto it, and whether it did depended on the
+ * seed (docs/particles.md).
  * The CLI's design: the training fits its size to each set (see trainSized), removing the parts
  * the data does not need, so that the network saved holds only the parts kept. Chosen by its
  * minimum and median over the law zoo and the public sets (`npm run bench:generality -- --designs
@@ -56,7 +59,7 @@ export type DesignName = "substep" | "plain" | "broad";
 export const BROAD_DESIGN: InteractionConfig = {
   ...SUBSTEP_DESIGN,
   hidden: [8],
-  parts: allParts(2, 4),
+  parts: allParts(3, 4),
 };
 
 /** The design the CLI, the notebook and the benchmarks use unless told otherwise. */
