@@ -130,6 +130,7 @@ def main():
     ap.add_argument("--timeout", type=int, default=3600)
     ap.add_argument("--plotly", default=None)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--whole-lines", action="store_true")
     args = ap.parse_args()
 
     nb = nbformat.read(args.src, as_version=4)
@@ -145,8 +146,14 @@ def main():
             code_no += 1
             first = next((l for l in cell.source.splitlines() if l.strip()), "")
             where = "%s: cell %d (code cell %d, `%s`)" % (args.src, index + 1, code_no, first[:60])
-            # Progress on the console: which cell runs, then how long it took.
-            print("  %s [%d/%d] %s ..." % (name, code_no, total, first[:60]), end="", flush=True)
+            # Progress on the console: which cell runs, then how long it took. With --whole-lines
+            # (notebooks run side by side on one console) each is a line of its own, the second
+            # repeating the cell, so that lines of two notebooks never run into each other.
+            line = "  %s [%d/%d] %s ..." % (name, code_no, total, first[:60])
+            if args.whole_lines:
+                print(line + " started", flush=True)
+            else:
+                print(line, end="", flush=True)
             started = time.monotonic()
             try:
                 client.execute_cell(cell, index)
@@ -163,7 +170,8 @@ def main():
                         where,
                         cell_text(cell).strip(),
                     )
-            print(" %s %.1f s" % ("FAILED" if failure else "ok", time.monotonic() - started), flush=True)
+            outcome = " %s %.1f s" % ("FAILED" if failure else "ok", time.monotonic() - started)
+            print((line if args.whole_lines else "") + outcome, flush=True)
             if failure:
                 set_execution_count(cell, code_no)
                 break

@@ -52,6 +52,11 @@ export interface ExecuteOptions {
   quick?: boolean;
   /** Seconds a single cell may take. */
   cellTimeout?: number;
+  /**
+   * Print each cell's progress as whole lines (a line when it starts, one when it ends), for
+   * notebooks that share a console; otherwise one line per cell, completed when it ends.
+   */
+  wholeLines?: boolean;
 }
 
 /**
@@ -80,6 +85,7 @@ export function executeNotebook(path: string, options: ExecuteOptions): Promise<
     "--plotly",
     require.resolve("plotly.js-dist-min"),
     ...(quick ? ["--quick"] : []),
+    ...(options.wholeLines ? ["--whole-lines"] : []),
   ];
   const env = {
     ...process.env,

@@ -23,8 +23,10 @@ export function notebookPrerequisites(path: string): string[] {
 /**
  * Executes notebooks (file names in `dir`, in their numbered order), up to `jobs` at once, each as
  * soon as the notebooks it waits for (see {@link notebookPrerequisites}) have run. After a failure
- * no further notebook starts; those running finish. Resolves with the runs in the order given,
- * those that never started left out. `onStart` and `onDone` see each notebook as it goes.
+ * no further notebook starts; those running finish. With more than one job, each notebook prints
+ * its cells' progress as whole lines (see ExecuteOptions.wholeLines). Resolves with the runs in
+ * the order given, those that never started left out. `onStart` and `onDone` see each notebook as
+ * it goes.
  *
  * @example
  * const runs = await runNotebooks("notebooks", listNotebooks("notebooks"), { outDir: "outputs" }, 2);
@@ -59,7 +61,7 @@ export async function runNotebooks(
         const [name] = pending.splice(next, 1);
         running++;
         onStart(name);
-        executeNotebook(join(dir, name), options).then((run) => {
+        executeNotebook(join(dir, name), { ...options, wholeLines: jobs > 1 }).then((run) => {
           running--;
           runs.set(name, run);
           failed ||= !run.ok;

@@ -52,6 +52,11 @@ test("the report command exits 1 and names notebook and cell", () => {
   // Each code cell is named as it runs, with its time.
   assert.match(res.stdout, /01-fine\.ipynb \[1\/\d+\] .* \.\.\. ok \d+\.\d s/);
   assert.match(res.stdout, /02-broken\.ipynb \[\d+\/\d+\] .* \.\.\. FAILED \d+\.\d s/);
+  // The two notebooks run side by side, so each cell's progress is whole lines (a line when it
+  // starts, one when it ends) and the runner's own lines are never appended to a cell's.
+  assert.match(res.stdout, /01-fine\.ipynb \[1\/\d+\] .* \.\.\. started\n/);
+  for (const line of res.stdout.split("\n"))
+    assert.ok(!line.includes("[report]") || line.startsWith("[report]"), line);
   assert.match(res.stderr, /02-broken\.ipynb: cell 3/);
   assert.match(
     readFileSync(join(out, "index.html"), "utf8"),
