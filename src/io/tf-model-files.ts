@@ -63,12 +63,26 @@ export async function saveModelDir(
 export async function loadModelDir<M = Record<string, unknown>>(
   dir: string,
 ): Promise<{ model: tf.LayersModel; metadata: M }> {
-  const files = readModelFolder(dir, FILES);
+  return loadModelFiles<M>(readModelFolder(dir, FILES), dir);
+}
+
+/**
+ * A model and its metadata from a model folder's files in memory (see {@link modelFolderFiles});
+ * errors name `where` the files came from.
+ *
+ * @example
+ * const { model } = await loadModelFiles(await modelFolderFiles(net, {}), "in memory");
+ */
+export async function loadModelFiles<M = Record<string, unknown>>(
+  files: Record<string, Uint8Array>,
+  where: string,
+): Promise<{ model: tf.LayersModel; metadata: M }> {
   const parse = <T>(name: (typeof FILES)[number]): T => {
+    if (!files[name]) throw new ModelFilesError(`${where}: ${name} is missing`);
     try {
-      return JSON.parse(files[name].toString("utf8")) as T;
+      return JSON.parse(new TextDecoder().decode(files[name])) as T;
     } catch (err) {
-      throw new ModelFilesError(`${dir}/${name}: not valid JSON (${(err as Error).message})`);
+      throw new ModelFilesError(`${where}/${name}: not valid JSON (${(err as Error).message})`);
     }
   };
   const json = parse<{
@@ -76,6 +90,7 @@ export async function loadModelDir<M = Record<string, unknown>>(
     weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
   }>("model.json");
   const bin = files["weights.bin"];
+  if (!bin) throw new ModelFilesError(`${where}: weights.bin is missing`);
   const weightData = bin.buffer.slice(
     bin.byteOffset,
     bin.byteOffset + bin.byteLength,

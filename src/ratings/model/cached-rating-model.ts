@@ -1,11 +1,6 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-
 import * as tf from "@tensorflow/tfjs";
 
-import { writeFileAtomic } from "../../io/atomic-write";
-import { RESULT_CACHE_DIR, resultKey, REUSED_MARK } from "../../io/cached-result";
-import { projectEnvironment } from "../../runtime/environment";
+import { cachedResult, type ResultKey } from "../../io/cached-result";
 import type { Ratings } from "../data/rating-tables";
 import type { RatingContext } from "../features/rating-context";
 import { RatingModel, type RatingTrainOptions, type TrainingRun } from "./rating-model";
@@ -19,26 +14,17 @@ export interface CachedRatingModel {
   seconds: number;
 }
 
-/** What is kept beside a cached model's folder: its training's run and time. */
-interface CachedTraining {
-  run: TrainingRun | null;
-  seconds: number;
-  computedAt: string;
-}
-
 /**
- * Where {@link cachedRatingModel} keeps the model trained on these ratings, movies, embeddings,
- * options and code: its folder and the sidecar with its run and time, keyed as cachedResult keys
- * its entries (see resultKey).
+ * The result-cache key of {@link cachedRatingModel}'s training on these ratings, movies,
+ * embeddings and options (see resultKey: the code is part of every key).
  */
-export function ratingModelEntry(
+export function ratingModelKey(
   ratings: Ratings,
   ctx: RatingContext,
   options: Partial<RatingTrainOptions>,
-): { label: string; dir: string; sidecar: string } {
-  const label = `rating model on ${ratings.rating.length} ratings`;
-  const key = resultKey({
-    label,
+): ResultKey {
+  return {
+    label: `rating model on ${ratings.rating.length} ratings`,
     settings: {
       options,
       backend: tf.getBackend(),
@@ -51,21 +37,15 @@ export function ratingModelEntry(
       ratings.rating,
       ctx.embedding?.vectors ?? new Float32Array(0),
     ],
-  });
-  return {
-    label,
-    dir: join(RESULT_CACHE_DIR, `${key}.model`),
-    sidecar: join(RESULT_CACHE_DIR, `${key}.training.json`),
   };
 }
 
 /**
- * {@link RatingModel.train}, once per distinct ratings, movies, embeddings, options and code: the
- * model is saved in `.cache/results/<key>.model/` (RatingModel.save's folder, written atomically)
- * with its run and training time beside it, and later calls with the same inputs load it instead
- * of training (keyed as cachedResult keys its entries, see resultKey). Prints one line saying
- * which happened. `RESULT_CACHE=off` always trains and stores nothing; an entry that cannot be
- * loaded is trained again, never trusted.
+ * {@link RatingModel.train} through the result cache (cachedResult): the trained model's folder
+ * files (RatingModel.folderFiles) and its run are kept, and a later call with the same ratings,
+ * movies, embeddings, options and code loads the model from them instead of training. Prints one
+ * line saying which happened; `RESULT_CACHE=off` always trains, and so does an entry that does
+ * not load.
  *
  * @example
  * const { model, reused } = await cachedRatingModel(readRatings(), ctx, { epochs: 40 });
@@ -76,30 +56,28 @@ export async function cachedRatingModel(
   options: Partial<RatingTrainOptions> = {},
   log: (line: string) => void = console.log,
 ): Promise<CachedRatingModel> {
-  const { label, dir, sidecar } = ratingModelEntry(ratings, ctx, options);
-  const enabled = projectEnvironment().resultCache;
-  if (enabled) {
-    try {
-      const kept = JSON.parse(readFileSync(sidecar, "utf8")) as CachedTraining;
-      const model = await RatingModel.load(dir, ctx);
-      model.run = kept.run;
-      log(
-        `${label}: ${REUSED_MARK} computed ${kept.computedAt} ` +
-          `(${kept.seconds.toFixed(0)} s then; same data, settings and code)`,
-      );
-      return { model, reused: true, seconds: kept.seconds };
-    } catch {
-      // no entry, or one that cannot be read: train
-    }
+  // The model trained now, if it was: returned as it is rather than loaded from its files.
+  const fresh: { model?: RatingModel } = {};
+  const key = ratingModelKey(ratings, ctx, options);
+  const { value, reused, seconds } = await cachedResult(
+    key,
+    async (): Promise<{ files: Record<string, Uint8Array>; run: TrainingRun | null }> => {
+      const model = await RatingModel.train(ratings, ctx, options);
+      fresh.model = model;
+      return { files: await model.folderFiles(), run: model.run };
+    },
+    log,
+  );
+  if (fresh.model) return { model: fresh.model, reused, seconds };
+  try {
+    const model = await RatingModel.fromFiles(value.files, ctx, key.label);
+    model.run = value.run;
+    return { model, reused, seconds };
+  } catch (err) {
+    // An entry that reads but does not load is not trusted either.
+    log(`${key.label}: the cached model does not load (${(err as Error).message}); training again`);
+    const started = Date.now();
+    const model = await RatingModel.train(ratings, ctx, options);
+    return { model, reused: false, seconds: (Date.now() - started) / 1000 };
   }
-  const started = Date.now();
-  const model = await RatingModel.train(ratings, ctx, options);
-  const seconds = (Date.now() - started) / 1000;
-  if (enabled) {
-    await model.save(dir);
-    // Written after the folder: an entry without it is trained again.
-    const kept: CachedTraining = { run: model.run, seconds, computedAt: new Date().toISOString() };
-    writeFileAtomic(sidecar, JSON.stringify(kept));
-  }
-  return { model, reused: false, seconds };
 }

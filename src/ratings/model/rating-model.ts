@@ -1,7 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
 
 import { ModelFilesError } from "../../io/model-folder";
-import { loadModelDir, saveModelDir } from "../../io/tf-model-files";
+import {
+  loadModelDir,
+  loadModelFiles,
+  modelFolderFiles,
+  saveModelDir,
+} from "../../io/tf-model-files";
 import { mse } from "../../math/mse";
 import { gatherRows } from "../../math/row-matrix";
 import { deriveSeed } from "../../random/derive-seed";
@@ -271,6 +276,16 @@ export class RatingModel {
 
   /** Saves network and preprocessing state in one folder, atomically (see saveModelDir). */
   async save(dir: string): Promise<void> {
+    await saveModelDir(this.net, dir, this.savedState());
+  }
+
+  /** The files {@link save} writes, in memory (see modelFolderFiles); {@link fromFiles} reads them. */
+  folderFiles(): Promise<Record<string, Uint8Array>> {
+    return modelFolderFiles(this.net, this.savedState());
+  }
+
+  /** What a saved model keeps besides its network. */
+  private savedState(): Record<string, unknown> {
     const state: SavedState = {
       kind: "cold-start-rating",
       format: RATING_MODEL_FORMAT,
@@ -282,7 +297,7 @@ export class RatingModel {
       featureNames: this.ctx.features.names,
       history: this.history,
     };
-    await saveModelDir(this.net, dir, state as unknown as Record<string, unknown>);
+    return state as unknown as Record<string, unknown>;
   }
 
   /**
@@ -292,7 +307,27 @@ export class RatingModel {
    * be the one it was trained with.
    */
   static async load(dir: string, current: RatingContext): Promise<RatingModel> {
-    const { model, metadata } = await loadModelDir<SavedState>(dir);
+    return RatingModel.fromSaved(await loadModelDir<SavedState>(dir), current, dir);
+  }
+
+  /**
+   * {@link load} from a model folder's files in memory ({@link folderFiles}); errors name `where`
+   * they came from.
+   */
+  static async fromFiles(
+    files: Record<string, Uint8Array>,
+    current: RatingContext,
+    where: string,
+  ): Promise<RatingModel> {
+    return RatingModel.fromSaved(await loadModelFiles<SavedState>(files, where), current, where);
+  }
+
+  /** The model from a loaded network and its saved state, checked against the context. */
+  private static fromSaved(
+    { model, metadata }: { model: tf.LayersModel; metadata: SavedState },
+    current: RatingContext,
+    dir: string,
+  ): RatingModel {
     // Not the model asked for: the folder is sound, its content is another model's.
     if (metadata.kind !== "cold-start-rating")
       throw new ModelFilesError(`${dir}: not a rating model (kind ${String(metadata.kind)})`);
