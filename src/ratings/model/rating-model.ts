@@ -322,22 +322,25 @@ export class RatingModel {
     return RatingModel.fromSaved(await loadModelFiles<SavedState>(files, where), current, where);
   }
 
-  /** The model from a loaded network and its saved state, checked against the context. */
+  /**
+   * The model from a loaded network and its saved state, checked against the context; errors name
+   * `where` they came from.
+   */
   private static fromSaved(
     { model, metadata }: { model: tf.LayersModel; metadata: SavedState },
     current: RatingContext,
-    dir: string,
+    where: string,
   ): RatingModel {
     // Not the model asked for: the folder is sound, its content is another model's.
     if (metadata.kind !== "cold-start-rating")
-      throw new ModelFilesError(`${dir}: not a rating model (kind ${String(metadata.kind)})`);
+      throw new ModelFilesError(`${where}: not a rating model (kind ${String(metadata.kind)})`);
     if (metadata.format !== RATING_MODEL_FORMAT)
       throw new ModelFilesError(
-        `${dir}: a rating model of format ${JSON.stringify(metadata.format ?? "0 (unversioned)")}, this version reads format ${RATING_MODEL_FORMAT}: train the model again`,
+        `${where}: a rating model of format ${JSON.stringify(metadata.format ?? "0 (unversioned)")}, this version reads format ${RATING_MODEL_FORMAT}: train the model again`,
       );
     if (metadata.embeddingModel !== current.embeddingModel) {
       throw new ModelFilesError(
-        `${dir}: saved with features of embedding model ${metadata.embeddingModel}, context has ${current.embeddingModel}`,
+        `${where}: saved with features of embedding model ${metadata.embeddingModel}, context has ${current.embeddingModel}`,
       );
     }
     const ctx = buildRatingContext(
@@ -347,7 +350,7 @@ export class RatingModel {
     );
     if (metadata.featureNames.join() !== ctx.features.names.join())
       throw new ModelFilesError(
-        `${dir}: its feature spec gives other columns than it was trained with`,
+        `${where}: its feature spec gives other columns than it was trained with`,
       );
     const stats = userStatsFromJson(metadata.stats);
     return new RatingModel(
