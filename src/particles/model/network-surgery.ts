@@ -136,9 +136,7 @@ export function partsOf(config: InteractionConfig): NetworkParts {
 export function removePart(net: SizedNetwork, part: string): SizedNetwork {
   const config = structuredClone(net.config);
   const parts = structuredClone(partsOf(config));
-  const w: NamedWeights = new Map(
-    [...net.weights].map(([k, v]) => [k, { shape: [...v.shape], data: v.data.slice() }]),
-  );
+  const w = copyWeights(net.weights);
   const hidden = [...config.hidden];
   const L = hidden.length;
   const [kind, arg] = splitPart(part);
@@ -282,6 +280,11 @@ export function kernelParams(net: SizedNetwork, kernel: InteractionKernel): Floa
       );
     return a.data;
   });
+}
+
+/** A copy of named weights, sharing no array with them. */
+export function copyWeights(weights: NamedWeights): NamedWeights {
+  return new Map([...weights].map(([k, v]) => [k, { shape: [...v.shape], data: v.data.slice() }]));
 }
 
 /** The number of weights of a network: every scalar of every array. */

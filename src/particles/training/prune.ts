@@ -16,6 +16,19 @@ export interface Removal {
   part: string;
   params: number;
   score: number;
+  /** Whether the removal was judged after a refit (see {@link RefitJudging}). */
+  refit: boolean;
+}
+
+/**
+ * How pruning judges a removal the network cannot take as it stands: both networks, with and
+ * without the part, are refit alike (see refitOnKernel) and compared after it.
+ */
+export interface RefitJudging {
+  /** The refit: a copy of the network trained a little, the same way for every network. */
+  refit: (net: SizedNetwork) => SizedNetwork;
+  /** Removals refit per step: those whose networks score best before the refit. */
+  candidates: number;
 }
 
 /**
@@ -38,6 +51,13 @@ export function networkScore(net: SizedNetwork, samples: Samples): { mse: number
  * and trying every part at every round costs the number of parts squared in evaluations.
  * Resolves with the smaller network and the removals in order. `onRemoval` sees each.
  *
+ * With `refit`, when no removal passes as the network stands, the best-scoring ones are judged
+ * again after a refit (see {@link RefitJudging}): a network cut by a hidden unit or an input has
+ * lost what its other weights were tuned to, and scores below what it reaches once they are tuned
+ * again, which the fine-tuning after pruning will do. The refit of the network as it is sets the
+ * bar, so that the removal is not credited with the refit's own gain. An accepted removal goes on
+ * from the refit weights.
+ *
  * Why the bound on the MSE: the score alone prefers free flight to a model of the law wherever
  * the forces are weak. A network of 2 weights that predicts p + v t scores higher than one of 37
  * that fits the law to the noise, at many times its error; the bound keeps pruning to networks
@@ -52,24 +72,38 @@ export function pruneByScore(
   maxMse: number,
   onRemoval?: (r: Removal) => void,
   consider = Infinity,
+  refit?: RefitJudging,
 ): { net: SizedNetwork; removals: Removal[] } {
   let net = start;
   let score = networkScore(net, samples).score;
   const removals: Removal[] = [];
   for (;;) {
-    let best: { net: SizedNetwork; part: string; score: number } | null = null;
+    const tried: { net: SizedNetwork; part: string; score: number; mse: number }[] = [];
     for (const part of smallestParts(net, consider)) {
       const smaller = removePart(net, part.name);
       // A network of no weights is free flight, whose score is not defined: one part stays.
       if (weightCount(smaller) === 0) continue;
       const { mse: err, score: s } = networkScore(smaller, samples);
-      if (s >= score && err <= maxMse && (!best || s > best.score))
-        best = { net: smaller, part: part.name, score: s };
+      tried.push({ net: smaller, part: part.name, score: s, mse: err });
+    }
+    tried.sort((a, b) => b.score - a.score);
+    let best: (typeof tried)[number] | null =
+      tried.find((t) => t.score >= score && t.mse <= maxMse) ?? null;
+    let afterRefit = false;
+    if (!best && refit) {
+      const bar = networkScore(refit.refit(net), samples).score;
+      for (const t of tried.slice(0, refit.candidates)) {
+        const refitNet = refit.refit(t.net);
+        const { mse: err, score: s } = networkScore(refitNet, samples);
+        if (s >= bar && err <= maxMse && (!best || s > best.score))
+          best = { net: refitNet, part: t.part, score: s, mse: err };
+      }
+      afterRefit = true;
     }
     if (!best) return { net, removals };
     net = best.net;
     score = best.score;
-    const removal = { part: best.part, params: weightCount(net), score };
+    const removal = { part: best.part, params: weightCount(net), score, refit: afterRefit };
     removals.push(removal);
     onRemoval?.(removal);
   }

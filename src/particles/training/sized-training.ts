@@ -7,7 +7,8 @@ import {
   interactionLayerOf,
 } from "../model/interaction-layer";
 import { type SizedNetwork, weightCount } from "../model/network-surgery";
-import { networkScore, pruneByScore, type Removal } from "./prune";
+import { refitOnKernel } from "./kernel-refit";
+import { networkScore, pruneByScore, type RefitJudging, type Removal } from "./prune";
 import { trainInReplicas } from "./replica-training";
 import {
   DEFAULT_TRAINING,
@@ -37,8 +38,12 @@ export interface SizingOptions {
   rounds: number;
   /** Epochs on the search samples, under pressure, before each later round of pruning. */
   roundEpochs: number;
-  /** Learning rate at the start of fine-tuning (and of the rounds' trainings). */
+  /** Learning rate at the start of fine-tuning (and of the rounds' trainings and the refits). */
   tuneLearningRate: number;
+  /** Adam steps of the refit that judges a removal the network cannot take as it stands (0: none). */
+  refitSteps: number;
+  /** Removals judged after a refit per step of pruning (see RefitJudging). */
+  refitCandidates: number;
 }
 
 /** The recipe's defaults (see {@link trainSized}). */
@@ -53,6 +58,8 @@ export const DEFAULT_SIZING: SizingOptions = {
   rounds: 4,
   roundEpochs: 2,
   tuneLearningRate: 0.01,
+  refitSteps: 100,
+  refitCandidates: 2,
 };
 
 /** What {@link trainSized} returns. */
@@ -81,7 +88,11 @@ export interface SizedTraining {
  *    `(MegaParams · MSE)^-0.5` on the first `searchSamples` validation samples does not fall and
  *    the MSE stays within `maxMseRatio` times the broad network's (see pruneByScore), cutting
  *    them out of the network; up to `rounds - 1` more rounds each train the kept network for
- *    `roundEpochs` under pressure and prune again, until a round removes nothing;
+ *    `roundEpochs` under pressure and prune again, until a round removes nothing. When no
+ *    removal passes as the network stands, the best are judged again after a refit of
+ *    `refitSteps` Adam steps, against the same refit of the network as it is (see refitOnKernel,
+ *    RefitJudging): a network cut by a hidden unit or an input has lost what its other weights
+ *    were tuned to, and scores below what the fine-tuning will make of it;
  * 3. fine-tune: the kept network trains for the remaining epochs on the whole training split
  *    without pressure, keeping its best validation epoch.
  *
@@ -131,10 +142,32 @@ export async function trainSized(
   const judgeOn = headSamples(val, sizing.searchSamples);
   const maxMse = sizing.maxMseRatio * networkScore(trained, judgeOn).mse;
   const onRemoval = (r: Removal) =>
-    log(`  removed ${r.part}: ${r.params} weights, search score ${r.score.toFixed(0)}`);
+    log(
+      `  removed ${r.part}${r.refit ? " (after a refit)" : ""}: ${r.params} weights, search score ${r.score.toFixed(0)}`,
+    );
+  const refit: RefitJudging | undefined =
+    sizing.refitSteps > 0
+      ? {
+          refit: (net) =>
+            refitOnKernel(net, searchOn, {
+              steps: sizing.refitSteps,
+              batchSize: options.batchSize ?? DEFAULT_TRAINING.batchSize,
+              learningRate: sizing.tuneLearningRate,
+              seed: options.seed ?? DEFAULT_TRAINING.seed,
+            }),
+          candidates: sizing.refitCandidates,
+        }
+      : undefined;
   let clock = Date.now();
   const seconds = () => `${((Date.now() - clock) / 1000).toFixed(0)} s`;
-  let { net, removals } = pruneByScore(trained, judgeOn, maxMse, onRemoval, sizing.pruneCandidates);
+  let { net, removals } = pruneByScore(
+    trained,
+    judgeOn,
+    maxMse,
+    onRemoval,
+    sizing.pruneCandidates,
+    refit,
+  );
   log(`pruned to ${weightCount(net)} weights (${seconds()})`);
   for (let round = 1; round < sizing.rounds; round++) {
     // The kept network trains a little under pressure, and pruning looks again.
@@ -152,6 +185,7 @@ export async function trainSized(
       maxMse,
       onRemoval,
       sizing.pruneCandidates,
+      refit,
     );
     model.dispose();
     log(`pruned to ${weightCount(again.net)} weights (${seconds()})`);

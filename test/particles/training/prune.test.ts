@@ -11,7 +11,13 @@ import {
   type SizedNetwork,
   weightCount,
 } from "../../../src/particles/model/network-surgery";
-import { networkScore, pruneByScore, smallestParts } from "../../../src/particles/training/prune";
+import { refitOnKernel } from "../../../src/particles/training/kernel-refit";
+import {
+  networkScore,
+  pruneByScore,
+  type Removal,
+  smallestParts,
+} from "../../../src/particles/training/prune";
 import { SeededRandom } from "../../../src/random/seeded";
 import { patternedWeights } from "../../fixtures/patterned-weights";
 
@@ -101,4 +107,59 @@ test("the parts pruning tries first are those of the smallest weight norm", () =
     smallestParts(net, idle.length).map((p) => p.name),
     idle,
   );
+});
+
+test("with a refit, pruning removes a hidden unit that duplicates another, which it cannot remove as the network stands", () => {
+  // A teacher of two units, and the same function written with three: unit 2 is unit 1 again, each
+  // carrying half of unit 1's output. Removing either halves that output until a refit doubles it.
+  const teacher: InteractionConfig = { hidden: [2], seed: 2, factors: true };
+  const tw = patternedWeights(teacher, (i, k) => 0.5 * Math.sin(1.7 * i + k));
+  const tKernel = kernelOf(teacher);
+  const out = tKernel.forward(
+    x,
+    n,
+    kernelParams({ config: teacher, weights: tw }, tKernel),
+    false,
+  ).out;
+  const random = new SeededRandom(8);
+  const samples = { x, y: Float32Array.from(out, (v) => v + 1e-2 * random.normal()), n };
+  const config: InteractionConfig = { ...teacher, hidden: [3] };
+  const w = patternedWeights(config, () => 0);
+  const nIn = tw.get("w0")!.shape[0];
+  const nOut = tw.get("w1")!.shape[1];
+  for (let m = 0; m < nIn; m++)
+    for (const [h, from] of [
+      [0, 0],
+      [1, 1],
+      [2, 1],
+    ])
+      w.get("w0")!.data[m * 3 + h] = tw.get("w0")!.data[m * 2 + from];
+  for (const [h, from] of [
+    [0, 0],
+    [1, 1],
+    [2, 1],
+  ]) {
+    w.get("b0")!.data[h] = tw.get("b0")!.data[from];
+    for (let o = 0; o < nOut; o++)
+      w.get("w1")!.data[h * nOut + o] =
+        tw.get("w1")!.data[from * nOut + o] * (from === 1 ? 0.5 : 1);
+  }
+  for (const [name, a] of tw) if (!["w0", "b0", "w1"].includes(name)) w.get(name)!.data.set(a.data);
+  const net = { config, weights: w };
+  const maxMse = 1.5 * networkScore(net, samples).mse;
+  const hiddenRemoved = (removals: Removal[]) =>
+    removals.filter((r) => r.part.startsWith("hidden"));
+  assert.deepEqual(hiddenRemoved(pruneByScore(net, samples, maxMse).removals), []);
+  const refit = {
+    refit: (s: SizedNetwork) =>
+      refitOnKernel(s, samples, { steps: 100, batchSize: 40, learningRate: 0.01, seed: 1 }),
+    candidates: 3,
+  };
+  const { net: kept, removals } = pruneByScore(net, samples, maxMse, undefined, Infinity, refit);
+  const removed = hiddenRemoved(removals);
+  assert.equal(removed.length, 1, removals.map((r) => r.part).join(", "));
+  assert.ok(["hidden 1", "hidden 2"].includes(removed[0].part), removed[0].part);
+  assert.ok(removed[0].refit);
+  assert.deepEqual(kept.config.hidden, [2]);
+  assert.ok(networkScore(kept, samples).mse <= maxMse);
 });
