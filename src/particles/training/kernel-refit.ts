@@ -1,8 +1,8 @@
+import { SeededRandom } from "../../random/seeded";
+import { RelativeGradientClip } from "../../training/gradient-clip";
 import { SAMPLE_IN, SAMPLE_OUT } from "../data/particle-data";
 import { kernelOf } from "../model/interaction-layer";
 import { copyWeights, kernelParams, type SizedNetwork } from "../model/network-surgery";
-import { SeededRandom } from "../../random/seeded";
-import { RelativeGradientClip } from "../../training/gradient-clip";
 import type { Samples } from "./train";
 
 /** Settings of {@link refitOnKernel}. */
@@ -29,8 +29,8 @@ const CLIP = 10;
  * short refit with which pruning judges a removal (see pruneByScore), after which a network that
  * lost a part has had the chance to make up for it. The batches are a seeded draw of `samples`,
  * the same for every network given the same options, so that two networks refit alike are
- * compared on the same steps. Written on the kernel rather than tfjs: a refit of a few hundred
- * steps on a network of tens of weights is over before a tfjs model is built and compiled.
+ * compared on the same steps. Written on the kernel rather than through tfjs: pruning refits many
+ * small networks one after the other, and here a refit builds no tfjs model and runs no tfjs op.
  *
  * @example
  * const refit = refitOnKernel(net, train, { steps: 150, batchSize: 128, learningRate: 0.01, seed: 0 });
