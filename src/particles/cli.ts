@@ -57,11 +57,12 @@ const USAGE = `usage: npm run train:particles -- <file.npz> [options]
 How the size is chosen (design broad): the broad network (every part: pair inputs and outputs
 along r̂, u, each particle's own velocity and three learned axes, a three-body function, the
 field, an inertia) trains for a few epochs on part of the training split, first freely, then
-with pressure on its parts; then parts are removed one at a time while the validation score (params · MSE)^-0.5 on
-part of the validation split does not fall and its MSE stays within ${DEFAULT_SIZING.maxMseRatio} times the broad
-network's (a removal the network cannot take as it stands is judged again after ${DEFAULT_SIZING.refitSteps} training
-steps, against the same steps for the network as it is), with a few short rounds of training and
-pruning; the kept network then trains for the remaining epochs. The count printed and saved is that of the kept network, every weight it holds.`;
+with pressure on its parts; then parts are removed one at a time while the validation score
+(params · MSE)^-0.5 on part of the validation split does not fall and its MSE stays within
+${DEFAULT_SIZING.maxMseRatio} times the broad network's (a removal the network cannot take as it stands is judged
+again after ${DEFAULT_SIZING.refitSteps} training steps, against the same steps for the network as it is), with a
+few short rounds of training and pruning; the kept network then trains for the remaining
+epochs. The count printed and saved is that of the kept network, every weight it holds.`;
 
 /** Formats one result line of the report table. */
 export function formatResult(r: ModelResult): string {

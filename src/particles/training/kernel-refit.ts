@@ -15,14 +15,14 @@ export interface RefitOptions {
   learningRate: number;
   /** Seed of the batches' order. */
   seed: number;
+  /** Gradient clip, a multiple of the running average norm, as in training; 0: none. */
+  clipGradients: number;
 }
 
 /** Adam's constants, as tfjs's `tf.train.adam` uses them (the main training's optimizer). */
 const BETA1 = 0.9;
 const BETA2 = 0.999;
 const EPSILON = 1e-7;
-/** The main training's gradient clip (DEFAULT_TRAINING.clipGradients). */
-const CLIP = 10;
 
 /**
  * A copy of `net` trained for a few Adam steps on MSE, computed by the kernel in float64: the
@@ -33,19 +33,19 @@ const CLIP = 10;
  * small networks one after the other, and here a refit builds no tfjs model and runs no tfjs op.
  *
  * @example
- * const refit = refitOnKernel(net, train, { steps: 150, batchSize: 128, learningRate: 0.01, seed: 0 });
+ * const refit = refitOnKernel(net, train, { steps: 100, batchSize: 128, learningRate: 0.01, seed: 0, clipGradients: 10 });
  */
 export function refitOnKernel(
   net: SizedNetwork,
   samples: Samples,
-  { steps, batchSize, learningRate, seed }: RefitOptions,
+  { steps, batchSize, learningRate, seed, clipGradients }: RefitOptions,
 ): SizedNetwork {
   const copy: SizedNetwork = { config: net.config, weights: copyWeights(net.weights) };
   const kernel = kernelOf(copy.config);
   const params = kernelParams(copy, kernel);
   const m = params.map((p) => new Float64Array(p.length));
   const v = params.map((p) => new Float64Array(p.length));
-  const clip = new RelativeGradientClip(CLIP);
+  const clip = clipGradients > 0 ? new RelativeGradientClip(clipGradients) : null;
   const rng = new SeededRandom(seed);
   const batch = Math.min(batchSize, samples.n);
   const x = new Float32Array(batch * SAMPLE_IN);
@@ -62,7 +62,7 @@ export function refitOnKernel(
     const grads = kernel.backward(x, batch, params, forward, dy);
     let sq = 0;
     for (const g of grads) for (const gi of g) sq += gi * gi;
-    const scale = clip.scaleFor(Math.sqrt(sq));
+    const scale = clip ? clip.scaleFor(Math.sqrt(sq)) : 1;
     if (scale === 0) continue;
     const rate = learningRate / (1 - BETA1 ** t);
     const vCorrection = 1 - BETA2 ** t;

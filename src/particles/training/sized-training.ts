@@ -154,6 +154,7 @@ export async function trainSized(
               batchSize: options.batchSize ?? DEFAULT_TRAINING.batchSize,
               learningRate: sizing.tuneLearningRate,
               seed: options.seed ?? DEFAULT_TRAINING.seed,
+              clipGradients: options.clipGradients ?? DEFAULT_TRAINING.clipGradients ?? 0,
             }),
           candidates: sizing.refitCandidates,
         }

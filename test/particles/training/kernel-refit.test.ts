@@ -12,7 +12,7 @@ const data = readNpz("data/particles/ee1e1d5f36.npz");
 const n = 200;
 const x = data.train_x.data.slice(0, n * 28) as Float32Array;
 const config: InteractionConfig = { hidden: [3], seed: 1, factors: true };
-const OPTIONS = { steps: 60, batchSize: 32, learningRate: 0.01, seed: 4 };
+const OPTIONS = { steps: 60, batchSize: 32, learningRate: 0.01, seed: 4, clipGradients: 10 };
 
 /** A teacher network's outputs as targets, and a student: the teacher with every weight moved. */
 function teacherAndStudent(): {

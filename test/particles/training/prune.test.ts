@@ -152,7 +152,13 @@ test("with a refit, pruning removes a hidden unit that duplicates another, which
   assert.deepEqual(hiddenRemoved(pruneByScore(net, samples, maxMse).removals), []);
   const refit = {
     refit: (s: SizedNetwork) =>
-      refitOnKernel(s, samples, { steps: 100, batchSize: 40, learningRate: 0.01, seed: 1 }),
+      refitOnKernel(s, samples, {
+        steps: 100,
+        batchSize: 40,
+        learningRate: 0.01,
+        seed: 1,
+        clipGradients: 10,
+      }),
     candidates: 3,
   };
   const { net: kept, removals } = pruneByScore(net, samples, maxMse, undefined, Infinity, refit);
