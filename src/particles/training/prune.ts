@@ -90,7 +90,7 @@ export function pruneByScore(
     let best: (typeof tried)[number] | null =
       tried.find((t) => t.score >= score && t.mse <= maxMse) ?? null;
     let afterRefit = false;
-    if (!best && refit) {
+    if (!best && refit && tried.length > 0) {
       const bar = networkScore(refit.refit(net), samples).score;
       for (const t of tried.slice(0, refit.candidates)) {
         const refitNet = refit.refit(t.net);
