@@ -31,6 +31,12 @@ const N_TRIPLES = TRIPLES.length;
 const TRI_I = Int32Array.from(TRIPLES, (t) => t[0]);
 const TRI_J = Int32Array.from(TRIPLES, (t) => t[1]);
 const TRI_K = Int32Array.from(TRIPLES, (t) => t[2]);
+/** Each triple's members i, j, k, three numbers per triple. */
+const TRIPLE_MEMBERS = Int32Array.from(TRIPLES.flat());
+/** Each triple's sides (i → j, i → k, j → k) as indices `from · 4 + to` of the ordered pairs. */
+const TRI_SIDES = Int32Array.from(
+  TRIPLES.flatMap(([i, j, k]) => [i * N_PARTICLES + j, i * N_PARTICLES + k, j * N_PARTICLES + k]),
+);
 
 /** Hidden units of the central field's radial function f(|p|). */
 const CENTRAL_HIDDEN = 3;
@@ -130,25 +136,32 @@ export interface KernelOptions {
 }
 
 /**
- * A small MLP inside the kernel: tanh hidden layers, a linear output layer, weights `w0, b0, w1,
- * b1, …` (w as (in, out) row by row) from `params[first]` on. Its activations live in a record of
- * `width` numbers: every layer's, inputs first.
+ * A small MLP inside the kernel, run on `count` items (the pairs or the triples of one
+ * evaluation): tanh hidden layers, a linear output layer, weights `w0, b0, w1, b1, …` (w as
+ * (in, out) row by row) from `params[first]` on. An item's activations live in a record of `width`
+ * numbers, every layer's, inputs first; the records of one evaluation's items follow each other.
+ *
+ * The loops work on four outputs at once, so that an input is read once for four of them and the
+ * sums stay in registers; the weight gradients are summed over all items at the end of a backward
+ * pass (see {@link accumulate}) rather than item by item. Every sum still adds its terms in the
+ * order the plain loops would, so the results are the same to the last bit.
  */
 class KernelMlp {
   /** Where each layer's activations start in a record. */
   readonly offsets: number[];
   /** Numbers per record. */
   readonly width: number;
-  /** Scratch for the backward pass: every layer's adjoints. */
+  /** Scratch for the backward pass: every layer's adjoints, one record per item. */
   readonly g: Float64Array;
 
   constructor(
     readonly sizes: number[],
     readonly first: number,
+    readonly count: number,
   ) {
     this.offsets = sizes.map((_, l) => sizes.slice(0, l).reduce((a, b) => a + b, 0));
     this.width = sizes.reduce((a, b) => a + b, 0);
-    this.g = new Float64Array(this.width);
+    this.g = new Float64Array(this.width * count);
   }
 
   /** Where the outputs start in a record. */
@@ -166,45 +179,127 @@ class KernelMlp {
       const bias = params[this.first + 2 * l + 1];
       const nIn = this.sizes[l];
       const nOut = this.sizes[l + 1];
-      for (let o = 0; o < nOut; o++) {
+      const hidden = l + 1 < L;
+      let o = 0;
+      for (; o + 4 <= nOut; o += 4) {
+        let z0 = bias[o];
+        let z1 = bias[o + 1];
+        let z2 = bias[o + 2];
+        let z3 = bias[o + 3];
+        for (let i = 0, w = o; i < nIn; i++, w += nOut) {
+          const xi = act[inp + i];
+          z0 += xi * W[w];
+          z1 += xi * W[w + 1];
+          z2 += xi * W[w + 2];
+          z3 += xi * W[w + 3];
+        }
+        act[outp + o] = hidden ? tanh(z0) : z0;
+        act[outp + o + 1] = hidden ? tanh(z1) : z1;
+        act[outp + o + 2] = hidden ? tanh(z2) : z2;
+        act[outp + o + 3] = hidden ? tanh(z3) : z3;
+      }
+      for (; o < nOut; o++) {
         let z = bias[o];
-        for (let i = 0; i < nIn; i++) z += act[inp + i] * W[i * nOut + o];
-        act[outp + o] = l + 1 < L ? tanh(z) : z;
+        for (let i = 0, w = o; i < nIn; i++, w += nOut) z += act[inp + i] * W[w];
+        act[outp + o] = hidden ? tanh(z) : z;
       }
     }
   }
 
   /**
-   * Back through {@link forward} on the activations at `act[at…]`, from the output adjoints in the
-   * last layer's place of `g`: adds the weight gradients to `grads` and leaves the inputs'
-   * adjoints at the start of `g`.
+   * Back through {@link forward} for item `item`, whose activations are at `act[at…]`, from the
+   * output adjoints in the last layer's place of its record of `g` (at `item · width`): leaves
+   * every layer's adjoints there, the inputs' at the record's start. The weight gradients wait for
+   * {@link accumulate}.
    */
-  backward(params: Float64Array[], grads: Float64Array[], act: Float64Array, at: number): void {
+  backward(params: Float64Array[], act: Float64Array, at: number, item: number): void {
     const g = this.g;
+    const G = item * this.width;
     const L = this.sizes.length - 1;
     for (let l = L - 1; l >= 0; l--) {
-      const inp = this.offsets[l];
-      const outp = this.offsets[l + 1];
+      const inp = G + this.offsets[l];
+      const outp = G + this.offsets[l + 1];
       const W = params[this.first + 2 * l];
-      const gW = grads[this.first + 2 * l];
-      const gb = grads[this.first + 2 * l + 1];
       const nIn = this.sizes[l];
       const nOut = this.sizes[l + 1];
       if (l + 1 < L)
         for (let o = 0; o < nOut; o++) {
-          const h = act[at + outp + o];
+          const h = act[at + this.offsets[l + 1] + o];
           g[outp + o] *= 1 - h * h;
         }
-      for (let o = 0; o < nOut; o++) gb[o] += g[outp + o];
-      for (let i = 0; i < nIn; i++) {
-        const xi = act[at + inp + i];
-        let gi = 0;
-        for (let o = 0; o < nOut; o++) {
+      let i = 0;
+      for (; i + 4 <= nIn; i += 4) {
+        let g0 = 0;
+        let g1 = 0;
+        let g2 = 0;
+        let g3 = 0;
+        for (let o = 0, w = i * nOut; o < nOut; o++, w++) {
           const gz = g[outp + o];
-          gW[i * nOut + o] += xi * gz;
-          gi += W[i * nOut + o] * gz;
+          g0 += W[w] * gz;
+          g1 += W[w + nOut] * gz;
+          g2 += W[w + 2 * nOut] * gz;
+          g3 += W[w + 3 * nOut] * gz;
         }
+        g[inp + i] = g0;
+        g[inp + i + 1] = g1;
+        g[inp + i + 2] = g2;
+        g[inp + i + 3] = g3;
+      }
+      for (; i < nIn; i++) {
+        let gi = 0;
+        for (let o = 0, w = i * nOut; o < nOut; o++, w++) gi += W[w] * g[outp + o];
         g[inp + i] = gi;
+      }
+    }
+  }
+
+  /**
+   * Adds to `grads` the weight gradients of the items whose {@link backward} has run, `count`
+   * records of activations from `act[at…]` and their adjoints in `g`: per weight, the items'
+   * terms in item order.
+   */
+  accumulate(grads: Float64Array[], act: Float64Array, at: number, count: number): void {
+    const g = this.g;
+    const width = this.width;
+    const L = this.sizes.length - 1;
+    for (let l = 0; l < L; l++) {
+      const inp = this.offsets[l];
+      const outp = this.offsets[l + 1];
+      const gW = grads[this.first + 2 * l];
+      const gb = grads[this.first + 2 * l + 1];
+      const nIn = this.sizes[l];
+      const nOut = this.sizes[l + 1];
+      for (let o = 0; o < nOut; o++) {
+        let s = gb[o];
+        for (let k = 0, G = outp + o; k < count; k++, G += width) s += g[G];
+        gb[o] = s;
+      }
+      for (let i = 0; i < nIn; i++) {
+        const w = i * nOut;
+        let o = 0;
+        for (; o + 4 <= nOut; o += 4) {
+          let s0 = gW[w + o];
+          let s1 = gW[w + o + 1];
+          let s2 = gW[w + o + 2];
+          let s3 = gW[w + o + 3];
+          for (let k = 0, A = at + inp + i, G = outp + o; k < count; k++, A += width, G += width) {
+            const xi = act[A];
+            s0 += xi * g[G];
+            s1 += xi * g[G + 1];
+            s2 += xi * g[G + 2];
+            s3 += xi * g[G + 3];
+          }
+          gW[w + o] = s0;
+          gW[w + o + 1] = s1;
+          gW[w + o + 2] = s2;
+          gW[w + o + 3] = s3;
+        }
+        for (; o < nOut; o++) {
+          let s = gW[w + o];
+          for (let k = 0, A = at + inp + i, G = outp + o; k < count; k++, A += width, G += width)
+            s += act[A] * g[G];
+          gW[w + o] = s;
+        }
       }
     }
   }
@@ -282,14 +377,17 @@ export class InteractionKernel {
   private readonly adj = new Float64Array(GEO_SIZE);
   private readonly feat: Float64Array;
   private readonly dir: Float64Array;
-  private readonly tripletGeo = new Float64Array(12);
   /** Every ordered pair's r = p_to − p_from (3 each, from `3 (4 from + to)`) and its length. */
   private readonly sideR = new Float64Array(3 * N_PARTICLES * N_PARTICLES);
   private readonly sideD = new Float64Array(N_PARTICLES * N_PARTICLES);
   /** Whether any pair input reads a particle's own velocity or an axis (else those are skipped). */
   private readonly ownVelocityInputs: boolean;
   private readonly crossScratch = new Float64Array(6);
-  private readonly sideScratch = new Float64Array(3);
+  /** The tape's space, kept from one forward pass to the next, and the pass that wrote it last. */
+  private tapeSpace: Float64Array = new Float64Array(0);
+  private latestTape: KernelForward | null = null;
+  /** One evaluation's record, for a forward pass without a tape. */
+  private readonly record: Float64Array;
 
   /**
    * A kernel for a pair MLP of `hidden` widths, integrating an observation step of `step` time
@@ -316,7 +414,7 @@ export class InteractionKernel {
     this.dir = new Float64Array(3 * parts.outputs.length);
     this.sizes = [this.inFeature.length, ...hidden, parts.outputs.length];
     this.specs = [];
-    this.pair = parts.outputs.length ? new KernelMlp(this.sizes, 0) : null;
+    this.pair = parts.outputs.length ? new KernelMlp(this.sizes, 0, N_PAIRS) : null;
     if (this.pair) this.specs.push(...this.pair.specs(""));
     const add = (name: string, shape: number[], present = true): number => {
       if (!present) return -1;
@@ -351,7 +449,11 @@ export class InteractionKernel {
       TRIPLET_INPUTS.indexOf(n),
     );
     this.triplet = parts.triplet
-      ? new KernelMlp([this.tripletFeature.length, parts.triplet.hidden, 1], this.specs.length)
+      ? new KernelMlp(
+          [this.tripletFeature.length, parts.triplet.hidden, 1],
+          this.specs.length,
+          N_TRIPLES,
+        )
       : null;
     if (this.triplet) this.specs.push(...this.triplet.specs("triplet_"));
     this.at.inertia = add("inertia", [2], parts.inertia);
@@ -359,6 +461,7 @@ export class InteractionKernel {
     this.fieldAt = this.tripletsAt + N_TRIPLES * (this.triplet?.width ?? 0);
     this.rawAt = this.fieldAt + N_PARTICLES * FIELD_RECORD;
     this.evalWidth = this.rawAt + (parts.inertia ? STATE : 0);
+    this.record = new Float64Array(this.evalWidth);
   }
 
   /** Names and shapes of the parameter arrays, in the order `params` lists them. */
@@ -373,8 +476,9 @@ export class InteractionKernel {
 
   /**
    * Positions one step later for `batch` samples of (4, 7) inputs. With `keepTape` it also
-   * returns what {@link backward} reads; without, the tape is empty and its space reused from
-   * sample to sample. With `replay`, an earlier forward pass on the same inputs, its substep
+   * returns what {@link backward} reads, in space the kernel keeps from call to call: the next
+   * forward pass with a tape writes over it (and {@link backward} refuses a tape written over).
+   * Without, the tape is empty and its space reused from sample to sample. With `replay`, an earlier forward pass on the same inputs, its substep
    * lengths are taken instead of chosen (the tests use it to check gradients with the substeps
    * held fixed).
    */
@@ -389,7 +493,8 @@ export class InteractionKernel {
     const S = this.substeps;
     const maxSteps = stepControlFor(this.stepControl, S, this.step).maxSteps;
     const out = new Float64Array(batch * SAMPLE_OUT);
-    let rec = new Float64Array(keepTape ? batch * S * E : E);
+    let rec = keepTape ? this.tapeSpace : this.record;
+    if (rec.length < batch * S * E && keepTape) rec = new Float64Array(batch * S * E);
     let steps = new Float64Array(batch * S);
     const starts = new Int32Array(batch + 1);
     const [p, v, a, next, , , w] = this.buf;
@@ -420,12 +525,17 @@ export class InteractionKernel {
       for (let k = 0; k < STATE; k++) out[b * SAMPLE_OUT + k] = p[k];
     }
     const total = starts[batch];
-    return {
+    const result = {
       out,
       tape: keepTape ? rec.subarray(0, total * E) : new Float64Array(0),
       steps: steps.subarray(0, total),
       starts,
     };
+    if (keepTape) {
+      this.tapeSpace = rec;
+      this.latestTape = result;
+    }
+    return result;
   }
 
   /**
@@ -437,12 +547,17 @@ export class InteractionKernel {
     x: ArrayLike<number>,
     batch: number,
     params: Float64Array[],
-    { tape, steps, starts }: KernelForward,
+    forward: KernelForward,
     dy: ArrayLike<number>,
   ): Float64Array[] {
+    const { tape, steps, starts } = forward;
     const E = this.evalWidth;
     if (tape.length !== starts[batch] * E)
       throw new Error("backward needs forward's tape (keepTape)");
+    if (forward !== this.latestTape && forward.tape.buffer === this.tapeSpace.buffer)
+      throw new Error(
+        "backward needs the latest forward pass with a tape: a later one wrote over this one's",
+      );
     const grads = this.paramSizes().map((n) => new Float64Array(n));
     // Adjoints of the state after substep s: positions, velocities and acceleration.
     const [gP, gV, gA, gPos, gVel] = this.buf;
@@ -590,17 +705,22 @@ export class InteractionKernel {
     }
     const triplet = this.triplet;
     if (triplet) {
-      const t = this.tripletGeo;
+      const sideR = this.sideR;
+      const sideD = this.sideD;
+      const nIn = this.tripletFeature.length;
       this.sides(rec, at);
       for (let n = 0; n < N_TRIPLES; n++) {
         const act = at + this.tripletsAt + n * triplet.width;
         const i = TRI_I[n];
-        this.tripleGeometry(n);
-        for (let m = 0; m < this.tripletFeature.length; m++)
-          rec[act + m] = this.tripleFeature(this.tripletFeature[m], n);
+        for (let m = 0; m < nIn; m++) {
+          const f = this.tripletFeature[m];
+          rec[act + m] =
+            f < 3 ? sideD[TRI_SIDES[3 * n + f]] : this.q[TRIPLE_MEMBERS[3 * n + f - 3]];
+        }
         triplet.forward(params, rec, act);
-        const coef = rec[act + triplet.outAt] / t[9];
-        for (let c = 0; c < 3; c++) acc[i * 3 + c] += coef * t[c];
+        const ij = TRI_SIDES[3 * n];
+        const coef = rec[act + triplet.outAt] / sideD[ij];
+        for (let c = 0; c < 3; c++) acc[i * 3 + c] += coef * sideR[3 * ij + c];
       }
     }
     this.fieldAccel(params, rec, at, acc);
@@ -630,27 +750,6 @@ export class InteractionKernel {
         }
         this.sideD[a * N_PARTICLES + b] = this.sideD[b * N_PARTICLES + a] = Math.sqrt(rr);
       }
-  }
-
-  /**
-   * Triple n's sides into `tripletGeo`, from {@link sides}: rᵢⱼ, rᵢₖ, rⱼₖ (3 each), then dᵢⱼ, dᵢₖ,
-   * dⱼₖ.
-   */
-  private tripleGeometry(n: number): void {
-    const t = this.tripletGeo;
-    for (let s = 0; s < 3; s++) {
-      const from = s === 2 ? TRI_J[n] : TRI_I[n];
-      const to = s === 0 ? TRI_J[n] : TRI_K[n];
-      const side = from * N_PARTICLES + to;
-      for (let c = 0; c < 3; c++) t[3 * s + c] = this.sideR[3 * side + c];
-      t[9 + s] = this.sideD[side];
-    }
-  }
-
-  /** Three-body feature `f` (TRIPLET_INPUTS index) of triple n, from `tripletGeo`. */
-  private tripleFeature(f: number, n: number): number {
-    if (f < 3) return this.tripletGeo[9 + f];
-    return this.q[f === 3 ? TRI_I[n] : f === 4 ? TRI_J[n] : TRI_K[n]];
   }
 
   /** Adds the field term of each particle to `acc`, recording the radial function. */
@@ -748,6 +847,7 @@ export class InteractionKernel {
     const gf = this.factors ? grads[this.at.factors] : null;
     for (let k = 0; k < N_PAIRS; k++) {
       const act = at + TAPE_PAIRS + k * pair.width;
+      const G = k * pair.width;
       const i = PAIR_I[k];
       const j = PAIR_J[k];
       this.geometry(rec, at, k);
@@ -761,7 +861,7 @@ export class InteractionKernel {
         const coef = raw * fac;
         const gDir =
           gAcc[ai] * dir[3 * o] + gAcc[ai + 1] * dir[3 * o + 1] + gAcc[ai + 2] * dir[3 * o + 2];
-        g[outAt + o] = gDir * fac;
+        g[G + outAt + o] = gDir * fac;
         if (gf) {
           const qi = this.q[i];
           const qj = this.q[j];
@@ -796,9 +896,9 @@ export class InteractionKernel {
           for (let c = 0; c < 3; c++) gAxes![a + c] += coef * gAcc[ai + c];
         }
       }
-      pair.backward(params, grads, rec, act);
+      pair.backward(params, rec, act, k);
       for (let m = 0; m < this.inFeature.length; m++) {
-        const gm = g[m];
+        const gm = g[G + m];
         const f = this.inFeature[m];
         if (f === F_D) adj[ADJ_D] += gm;
         else if (f === F_INV_D) adj[ADJ_INV_D] += gm;
@@ -842,6 +942,7 @@ export class InteractionKernel {
         gVel[i * 3 + c] += adj[GEO_VI + c] - adj[GEO_U + c];
       }
     }
+    pair.accumulate(grads, rec, at + TAPE_PAIRS, N_PAIRS);
   }
 
   /** The three-body terms' part of {@link accelBackward}. */
@@ -854,36 +955,48 @@ export class InteractionKernel {
     grads: Float64Array[],
   ): void {
     const triplet = this.triplet!;
-    const t = this.tripletGeo;
     const g = triplet.g;
-    const gSide = this.sideScratch;
+    const sideR = this.sideR;
+    const sideD = this.sideD;
+    const nIn = this.tripletFeature.length;
     this.sides(rec, at);
     for (let n = 0; n < N_TRIPLES; n++) {
       const act = at + this.tripletsAt + n * triplet.width;
+      const G = n * triplet.width;
       const i = TRI_I[n];
-      this.tripleGeometry(n);
+      const ij = TRI_SIDES[3 * n];
       const coef = rec[act + triplet.outAt];
-      const invD = 1 / t[9];
-      const gDot = dot3(gAcc, i * 3, t, 0);
-      g[triplet.outAt] = gDot * invD;
-      triplet.backward(params, grads, rec, act);
-      gSide.fill(0);
-      for (let m = 0; m < this.tripletFeature.length; m++)
-        if (this.tripletFeature[m] < 3) gSide[this.tripletFeature[m]] += g[m];
+      const invD = 1 / sideD[ij];
+      const gDot = dot3(gAcc, i * 3, sideR, 3 * ij);
+      g[G + triplet.outAt] = gDot * invD;
+      triplet.backward(params, rec, act, n);
+      // The adjoints of the three sides' lengths dᵢⱼ, dᵢₖ, dⱼₖ.
+      let gIJ = 0;
+      let gIK = 0;
+      let gJK = 0;
+      for (let m = 0; m < nIn; m++) {
+        const f = this.tripletFeature[m];
+        if (f === 0) gIJ += g[G + m];
+        else if (f === 1) gIK += g[G + m];
+        else if (f === 2) gJK += g[G + m];
+      }
       // The term coef · rᵢⱼ / dᵢⱼ: its adjoint back to rᵢⱼ and dᵢⱼ.
-      gSide[0] -= coef * gDot * invD * invD;
+      gIJ -= coef * gDot * invD * invD;
       for (let s = 0; s < 3; s++) {
-        const d = t[9 + s];
+        const side = TRI_SIDES[3 * n + s];
+        const d = sideD[side];
+        const gLength = s === 0 ? gIJ : s === 1 ? gIK : gJK;
         const from = s === 2 ? TRI_J[n] : i;
         const to = s === 0 ? TRI_J[n] : TRI_K[n];
         for (let c = 0; c < 3; c++) {
-          let gr = (gSide[s] / d) * t[3 * s + c];
+          let gr = (gLength / d) * sideR[3 * side + c];
           if (s === 0) gr += coef * invD * gAcc[i * 3 + c];
           gPos[to * 3 + c] += gr;
           gPos[from * 3 + c] -= gr;
         }
       }
     }
+    triplet.accumulate(grads, rec, at + this.tripletsAt, N_TRIPLES);
   }
 
   /** The field term's part of {@link accelBackward}. */

@@ -105,6 +105,23 @@ test("forward gives the same outputs with and without a tape; backward refuses a
   assert.throws(() => kernel.backward(x, batch, params, bare, direction), /tape/);
 });
 
+test("a forward pass's tape serves backward until the next taped pass writes over it", () => {
+  const kernel = new InteractionKernel([6], 4, 0.5, { parts: allParts(1, 2) });
+  const params = weightsFor(kernel);
+  const first = kernel.forward(x, batch, params, true);
+  const grads = kernel.backward(x, batch, params, first, direction);
+  // A pass without a tape leaves the tape alone: the same gradient, to the last bit.
+  kernel.forward(x, batch, params, false);
+  assert.deepEqual(kernel.backward(x, batch, params, first, direction), grads);
+  const shifted = params.map((p) => p.map((v) => v + 0.01));
+  const second = kernel.forward(x, batch, shifted, true);
+  assert.throws(
+    () => kernel.backward(x, batch, params, first, direction),
+    /latest forward pass with a tape/,
+  );
+  assert.notDeepEqual(kernel.backward(x, batch, shifted, second, direction), grads);
+});
+
 test("step control refines the substeps of some samples only, and replays them exactly", () => {
   const kernel = new InteractionKernel([6], 2, 0.5, { stepControl: 0.05 });
   const params = weightsFor(kernel);
