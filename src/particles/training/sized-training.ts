@@ -48,7 +48,7 @@ export interface SizingOptions {
 
 /** The recipe's defaults (see {@link trainSized}). */
 export const DEFAULT_SIZING: SizingOptions = {
-  warmEpochs: 4,
+  warmEpochs: 8,
   searchEpochs: 4,
   searchTrainSamples: 12000,
   pressure: 3,
@@ -58,8 +58,8 @@ export const DEFAULT_SIZING: SizingOptions = {
   rounds: 4,
   roundEpochs: 2,
   tuneLearningRate: 0.01,
-  refitSteps: 100,
-  refitCandidates: 2,
+  refitSteps: 150,
+  refitCandidates: 3,
 };
 
 /** What {@link trainSized} returns. */
