@@ -25,8 +25,11 @@ export interface Removal {
  * without the part, are refit alike (see refitOnKernel) and compared after it.
  */
 export interface RefitJudging {
-  /** The refit: a copy of the network trained a little, the same way for every network. */
-  refit: (net: SizedNetwork) => SizedNetwork;
+  /**
+   * The refit of each network given, in order: a copy trained a little, the same way for every
+   * network (see RefitPool, which runs them over the cores).
+   */
+  refitAll: (nets: SizedNetwork[]) => Promise<SizedNetwork[]>;
   /** Removals refit per step: those whose networks score best before the refit. */
   candidates: number;
 }
@@ -64,16 +67,16 @@ export function networkScore(net: SizedNetwork, samples: Samples): { mse: number
  * that model the law about as well as the broad one did, and the score then picks the smallest.
  *
  * @example
- * const { net, removals } = pruneByScore(trained, samples, 1.5 * networkScore(trained, samples).mse);
+ * const { net, removals } = await pruneByScore(trained, samples, 1.5 * networkScore(trained, samples).mse);
  */
-export function pruneByScore(
+export async function pruneByScore(
   start: SizedNetwork,
   samples: Samples,
   maxMse: number,
   onRemoval?: (r: Removal) => void,
   consider = Infinity,
   refit?: RefitJudging,
-): { net: SizedNetwork; removals: Removal[] } {
+): Promise<{ net: SizedNetwork; removals: Removal[] }> {
   let net = start;
   let score = networkScore(net, samples).score;
   const removals: Removal[] = [];
@@ -91,9 +94,11 @@ export function pruneByScore(
       tried.find((t) => t.score >= score && t.mse <= maxMse) ?? null;
     let afterRefit = false;
     if (!best && refit && tried.length > 0) {
-      const bar = networkScore(refit.refit(net), samples).score;
-      for (const t of tried.slice(0, refit.candidates)) {
-        const refitNet = refit.refit(t.net);
+      const candidates = tried.slice(0, refit.candidates);
+      const [refitBar, ...refitNets] = await refit.refitAll([net, ...candidates.map((t) => t.net)]);
+      const bar = networkScore(refitBar, samples).score;
+      for (const [k, t] of candidates.entries()) {
+        const refitNet = refitNets[k];
         const { mse: err, score: s } = networkScore(refitNet, samples);
         if (s >= bar && err <= maxMse && (!best || s > best.score))
           best = { net: refitNet, part: t.part, score: s, mse: err };

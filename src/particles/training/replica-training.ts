@@ -8,17 +8,7 @@ import { ReplicaGroup } from "../../training/replica-group";
 import type { EpochLog, LoopResult } from "../../training/training-loop";
 import type { InteractionConfig } from "../model/interaction-layer";
 import type { ReplicaJob, ReplicaReply } from "./replica-worker";
-import type { Samples, TrainOptions } from "./train";
-
-/** Samples whose arrays live in shared memory, so that every worker reads the same copy. */
-function shared(s: Samples): Samples {
-  const copy = (a: Float32Array): Float32Array => {
-    const out = new Float32Array(new SharedArrayBuffer(a.byteLength));
-    out.set(a);
-    return out;
-  };
-  return { x: copy(s.x), y: copy(s.y), n: s.n };
-}
+import { type Samples, sharedSamples, type TrainOptions } from "./train";
 
 /**
  * Trains `model` (an interaction network built from `design`) data-parallel over `threads` worker
@@ -46,7 +36,7 @@ export async function trainInReplicas(
 ): Promise<LoopResult> {
   const initialWeights = model.getWeights().map((w) => w.dataSync() as Float32Array);
   const group = ReplicaGroup.allocate(threads, model.countParams() + 2);
-  const data = { train: shared(train), val: shared(val) };
+  const data = { train: sharedSamples(train), val: sharedSamples(val) };
   const { onEpoch, ...rest } = options;
   const workers: Worker[] = [];
   try {

@@ -7,8 +7,8 @@ import {
   interactionLayerOf,
 } from "../model/interaction-layer";
 import { type SizedNetwork, weightCount } from "../model/network-surgery";
-import { refitOnKernel } from "./kernel-refit";
 import { networkScore, pruneByScore, type RefitJudging, type Removal } from "./prune";
+import { RefitPool } from "./refit-pool";
 import { trainInReplicas } from "./replica-training";
 import {
   DEFAULT_TRAINING,
@@ -145,54 +145,68 @@ export async function trainSized(
     log(
       `  removed ${r.part}${r.refit ? " (after a refit)" : ""}: ${r.params} weights, search score ${r.score.toFixed(0)}`,
     );
-  const refit: RefitJudging | undefined =
+  // Pruning's refits run over the training's threads (see RefitPool): their results are the same.
+  const pool =
     sizing.refitSteps > 0
-      ? {
-          refit: (net) =>
-            refitOnKernel(net, searchOn, {
-              steps: sizing.refitSteps,
-              batchSize: options.batchSize ?? DEFAULT_TRAINING.batchSize,
-              learningRate: sizing.tuneLearningRate,
-              seed: options.seed ?? DEFAULT_TRAINING.seed,
-              clipGradients: options.clipGradients ?? DEFAULT_TRAINING.clipGradients ?? 0,
-            }),
-          candidates: sizing.refitCandidates,
-        }
-      : undefined;
+      ? new RefitPool(
+          searchOn,
+          {
+            steps: sizing.refitSteps,
+            batchSize: options.batchSize ?? DEFAULT_TRAINING.batchSize,
+            learningRate: sizing.tuneLearningRate,
+            seed: options.seed ?? DEFAULT_TRAINING.seed,
+            clipGradients: options.clipGradients ?? DEFAULT_TRAINING.clipGradients ?? 0,
+          },
+          threads,
+        )
+      : null;
+  const refit: RefitJudging | undefined = pool
+    ? { refitAll: (nets) => pool.refitAll(nets), candidates: sizing.refitCandidates }
+    : undefined;
   let clock = Date.now();
   const seconds = () => `${((Date.now() - clock) / 1000).toFixed(0)} s`;
-  let { net, removals } = pruneByScore(
-    trained,
-    judgeOn,
-    maxMse,
-    onRemoval,
-    sizing.pruneCandidates,
-    refit,
-  );
-  log(`pruned to ${weightCount(net)} weights (${seconds()})`);
-  for (let round = 1; round < sizing.rounds; round++) {
-    // The kept network trains a little under pressure, and pruning looks again.
-    const model = buildInteractionModel(net.config);
-    interactionLayerOf(model).setNamedWeights(net.weights);
-    log(
-      `round ${round + 1}: ${weightCount(net)} weights train ${sizing.roundEpochs} epochs under pressure`,
-    );
-    const opts = { ...options, epochs: sizing.roundEpochs, learningRate: sizing.tuneLearningRate };
-    await fitOn(model, net.config, searchOn, opts, sizing.pressure);
-    clock = Date.now();
-    const again = pruneByScore(
-      { config: net.config, weights: interactionLayerOf(model).namedWeights() },
+  let net: SizedNetwork;
+  let removals: Removal[];
+  try {
+    ({ net, removals } = await pruneByScore(
+      trained,
       judgeOn,
       maxMse,
       onRemoval,
       sizing.pruneCandidates,
       refit,
-    );
-    model.dispose();
-    log(`pruned to ${weightCount(again.net)} weights (${seconds()})`);
-    net = again.net;
-    removals = [...removals, ...again.removals];
-    if (again.removals.length === 0) break;
+    ));
+    log(`pruned to ${weightCount(net)} weights (${seconds()})`);
+    for (let round = 1; round < sizing.rounds; round++) {
+      // The kept network trains a little under pressure, and pruning looks again.
+      const model = buildInteractionModel(net.config);
+      interactionLayerOf(model).setNamedWeights(net.weights);
+      log(
+        `round ${round + 1}: ${weightCount(net)} weights train ${sizing.roundEpochs} epochs under pressure`,
+      );
+      const opts = {
+        ...options,
+        epochs: sizing.roundEpochs,
+        learningRate: sizing.tuneLearningRate,
+      };
+      await fitOn(model, net.config, searchOn, opts, sizing.pressure);
+      clock = Date.now();
+      const again = await pruneByScore(
+        { config: net.config, weights: interactionLayerOf(model).namedWeights() },
+        judgeOn,
+        maxMse,
+        onRemoval,
+        sizing.pruneCandidates,
+        refit,
+      );
+      model.dispose();
+      log(`pruned to ${weightCount(again.net)} weights (${seconds()})`);
+      net = again.net;
+      removals = [...removals, ...again.removals];
+      if (again.removals.length === 0) break;
+    }
+  } finally {
+    await pool?.close();
   }
   const model = buildInteractionModel(net.config);
   interactionLayerOf(model).setNamedWeights(net.weights);

@@ -25,6 +25,16 @@ export function headSamples(s: Samples, n: number): Samples {
   return { x: s.x.slice(0, k * SAMPLE_IN), y: s.y.slice(0, k * SAMPLE_OUT), n: k };
 }
 
+/** A copy of samples whose arrays live in shared memory, so that worker threads read one copy. */
+export function sharedSamples(s: Samples): Samples {
+  const copy = (a: Float32Array): Float32Array => {
+    const out = new Float32Array(new SharedArrayBuffer(a.byteLength));
+    out.set(a);
+    return out;
+  };
+  return { x: copy(s.x), y: copy(s.y), n: s.n };
+}
+
 /** Training settings of the particle networks; defaults in {@link DEFAULT_TRAINING}. */
 export type TrainOptions = LoopOptions;
 

@@ -11,13 +11,13 @@ import {
   type SizedNetwork,
   weightCount,
 } from "../../../src/particles/model/network-surgery";
-import { refitOnKernel } from "../../../src/particles/training/kernel-refit";
 import {
   networkScore,
   pruneByScore,
   type Removal,
   smallestParts,
 } from "../../../src/particles/training/prune";
+import { RefitPool } from "../../../src/particles/training/refit-pool";
 import { SeededRandom } from "../../../src/random/seeded";
 import { patternedWeights } from "../../fixtures/patterned-weights";
 
@@ -52,10 +52,10 @@ function idleNetworkAndTargets(): {
 }
 
 for (const consider of [Infinity, 8])
-  test(`pruning trying ${consider} parts a step removes the parts that carry nothing and keeps those the targets need`, () => {
+  test(`pruning trying ${consider} parts a step removes the parts that carry nothing and keeps those the targets need`, async () => {
     const { net, samples } = idleNetworkAndTargets();
     const before = networkScore(net, samples);
-    const { net: kept, removals } = pruneByScore(
+    const { net: kept, removals } = await pruneByScore(
       net,
       samples,
       1.5 * before.mse,
@@ -76,7 +76,7 @@ for (const consider of [Infinity, 8])
     removals.reduce((s, r) => (assert.ok(r.score >= s), r.score), before.score);
   });
 
-test("pruning never leaves a network of no weights, whose score is not defined", () => {
+test("pruning never leaves a network of no weights, whose score is not defined", async () => {
   const config: InteractionConfig = {
     hidden: [2],
     seed: 1,
@@ -88,7 +88,7 @@ test("pruning never leaves a network of no weights, whose score is not defined",
   const out = kernel.forward(x, n, kernelParams(net, kernel), false).out;
   const random = new SeededRandom(6);
   const y = Float32Array.from(out, (v) => v + 1e-3 * random.normal());
-  const { net: kept } = pruneByScore(net, { x, y, n }, Infinity);
+  const { net: kept } = await pruneByScore(net, { x, y, n }, Infinity);
   assert.ok(weightCount(kept) > 0);
   assert.ok(weightCount(kept) < weightCount(net));
 });
@@ -109,7 +109,7 @@ test("the parts pruning tries first are those of the smallest weight norm", () =
   );
 });
 
-test("with a refit, pruning removes a hidden unit that duplicates another, which it cannot remove as the network stands", () => {
+test("with a refit, pruning removes a hidden unit that duplicates another, which it cannot remove as the network stands; refits over two threads prune alike", async () => {
   // A teacher of two units, and the same function written with three: unit 2 is unit 1 again, each
   // carrying half of unit 1's output. Removing either halves that output until a refit doubles it.
   const teacher: InteractionConfig = { hidden: [2], seed: 2, factors: true };
@@ -149,19 +149,22 @@ test("with a refit, pruning removes a hidden unit that duplicates another, which
   const maxMse = 1.5 * networkScore(net, samples).mse;
   const hiddenRemoved = (removals: Removal[]) =>
     removals.filter((r) => r.part.startsWith("hidden"));
-  assert.deepEqual(hiddenRemoved(pruneByScore(net, samples, maxMse).removals), []);
-  const refit = {
-    refit: (s: SizedNetwork) =>
-      refitOnKernel(s, samples, {
-        steps: 100,
-        batchSize: 40,
-        learningRate: 0.01,
-        seed: 1,
-        clipGradients: 10,
-      }),
-    candidates: 3,
+  assert.deepEqual(hiddenRemoved((await pruneByScore(net, samples, maxMse)).removals), []);
+  const pruneWithRefits = async (threads: number) => {
+    const options = { steps: 100, batchSize: 40, learningRate: 0.01, seed: 1, clipGradients: 10 };
+    const pool = new RefitPool(samples, options, threads);
+    try {
+      const refit = { refitAll: (nets: SizedNetwork[]) => pool.refitAll(nets), candidates: 3 };
+      return await pruneByScore(net, samples, maxMse, undefined, Infinity, refit);
+    } finally {
+      await pool.close();
+    }
   };
-  const { net: kept, removals } = pruneByScore(net, samples, maxMse, undefined, Infinity, refit);
+  const { net: kept, removals } = await pruneWithRefits(1);
+  // Refits in worker threads give the same networks, so the same pruning, to the last bit.
+  const inWorkers = await pruneWithRefits(2);
+  assert.deepEqual(inWorkers.removals, removals);
+  assert.deepEqual(inWorkers.net, kept);
   const removed = hiddenRemoved(removals);
   assert.equal(removed.length, 1, removals.map((r) => r.part).join(", "));
   assert.ok(["hidden 1", "hidden 2"].includes(removed[0].part), removed[0].part);
