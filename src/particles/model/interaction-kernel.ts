@@ -982,18 +982,29 @@ export class InteractionKernel {
       }
       // The term coef · rᵢⱼ / dᵢⱼ: its adjoint back to rᵢⱼ and dᵢⱼ.
       gIJ -= coef * gDot * invD * invD;
-      for (let s = 0; s < 3; s++) {
-        const side = TRI_SIDES[3 * n + s];
-        const d = sideD[side];
-        const gLength = s === 0 ? gIJ : s === 1 ? gIK : gJK;
-        const from = s === 2 ? TRI_J[n] : i;
-        const to = s === 0 ? TRI_J[n] : TRI_K[n];
-        for (let c = 0; c < 3; c++) {
-          let gr = (gLength / d) * sideR[3 * side + c];
-          if (s === 0) gr += coef * invD * gAcc[i * 3 + c];
-          gPos[to * 3 + c] += gr;
-          gPos[from * 3 + c] -= gr;
-        }
+      // Each side's adjoint back to its two ends: i → j (with the term's), i → k, j → k.
+      const j = TRI_J[n];
+      const k = TRI_K[n];
+      const ik = TRI_SIDES[3 * n + 1];
+      const jk = TRI_SIDES[3 * n + 2];
+      const dIJ = sideD[ij];
+      const dIK = sideD[ik];
+      const dJK = sideD[jk];
+      for (let c = 0; c < 3; c++) {
+        let gr = (gIJ / dIJ) * sideR[3 * ij + c];
+        gr += coef * invD * gAcc[i * 3 + c];
+        gPos[j * 3 + c] += gr;
+        gPos[i * 3 + c] -= gr;
+      }
+      for (let c = 0; c < 3; c++) {
+        const gr = (gIK / dIK) * sideR[3 * ik + c];
+        gPos[k * 3 + c] += gr;
+        gPos[i * 3 + c] -= gr;
+      }
+      for (let c = 0; c < 3; c++) {
+        const gr = (gJK / dJK) * sideR[3 * jk + c];
+        gPos[k * 3 + c] += gr;
+        gPos[j * 3 + c] -= gr;
       }
     }
     triplet.accumulate(grads, rec, at + this.tripletsAt, N_TRIPLES);
