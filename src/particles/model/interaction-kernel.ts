@@ -141,8 +141,8 @@ export interface KernelOptions {
  * (in, out) row by row) from `params[first]` on. An item's activations live in a record of `width`
  * numbers, every layer's, inputs first; the records of one evaluation's items follow each other.
  *
- * The loops work on four outputs at once, so that an input is read once for four of them and the
- * sums stay in registers; the weight gradients are summed over all items at the end of a backward
+ * The loops work on four outputs at once (going back, four inputs), so that a number read serves
+ * four sums and the sums stay in registers; the weight gradients are summed over all items at the end of a backward
  * pass (see {@link accumulate}) rather than item by item. Every sum still adds its terms in the
  * order the plain loops would, so the results are the same to the last bit.
  */
@@ -254,12 +254,13 @@ class KernelMlp {
   }
 
   /**
-   * Adds to `grads` the weight gradients of the items whose {@link backward} has run, `count`
-   * records of activations from `act[at…]` and their adjoints in `g`: per weight, the items'
-   * terms in item order.
+   * Adds to `grads` the weight gradients of the `count` items, once {@link backward} has run for
+   * each: their records of activations from `act[at…]` and their adjoints in `g`. Per weight, the
+   * items' terms in item order.
    */
-  accumulate(grads: Float64Array[], act: Float64Array, at: number, count: number): void {
+  accumulate(grads: Float64Array[], act: Float64Array, at: number): void {
     const g = this.g;
+    const count = this.count;
     const width = this.width;
     const L = this.sizes.length - 1;
     for (let l = 0; l < L; l++) {
@@ -478,9 +479,9 @@ export class InteractionKernel {
    * Positions one step later for `batch` samples of (4, 7) inputs. With `keepTape` it also
    * returns what {@link backward} reads, in space the kernel keeps from call to call: the next
    * forward pass with a tape writes over it (and {@link backward} refuses a tape written over).
-   * Without, the tape is empty and its space reused from sample to sample. With `replay`, an earlier forward pass on the same inputs, its substep
-   * lengths are taken instead of chosen (the tests use it to check gradients with the substeps
-   * held fixed).
+   * Without, the tape is empty and its space reused from sample to sample. With `replay`, an
+   * earlier forward pass on the same inputs, its substep lengths are taken instead of chosen (the
+   * tests use it to check gradients with the substeps held fixed).
    */
   forward(
     x: ArrayLike<number>,
@@ -942,7 +943,7 @@ export class InteractionKernel {
         gVel[i * 3 + c] += adj[GEO_VI + c] - adj[GEO_U + c];
       }
     }
-    pair.accumulate(grads, rec, at + TAPE_PAIRS, N_PAIRS);
+    pair.accumulate(grads, rec, at + TAPE_PAIRS);
   }
 
   /** The three-body terms' part of {@link accelBackward}. */
@@ -1007,7 +1008,7 @@ export class InteractionKernel {
         gPos[j * 3 + c] -= gr;
       }
     }
-    triplet.accumulate(grads, rec, at + this.tripletsAt, N_TRIPLES);
+    triplet.accumulate(grads, rec, at + this.tripletsAt);
   }
 
   /** The field term's part of {@link accelBackward}. */
