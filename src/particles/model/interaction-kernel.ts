@@ -28,9 +28,6 @@ for (let i = 0; i < N_PARTICLES; i++)
     for (let k = 0; k < N_PARTICLES; k++)
       if (i !== j && j !== k && i !== k) TRIPLES.push([i, j, k]);
 const N_TRIPLES = TRIPLES.length;
-const TRI_I = Int32Array.from(TRIPLES, (t) => t[0]);
-const TRI_J = Int32Array.from(TRIPLES, (t) => t[1]);
-const TRI_K = Int32Array.from(TRIPLES, (t) => t[2]);
 /** Each triple's members i, j, k, three numbers per triple. */
 const TRIPLE_MEMBERS = Int32Array.from(TRIPLES.flat());
 /** Each triple's sides (i → j, i → k, j → k) as indices `from · 4 + to` of the ordered pairs. */
@@ -712,7 +709,7 @@ export class InteractionKernel {
       this.sides(rec, at);
       for (let n = 0; n < N_TRIPLES; n++) {
         const act = at + this.tripletsAt + n * triplet.width;
-        const i = TRI_I[n];
+        const i = TRIPLE_MEMBERS[3 * n];
         for (let m = 0; m < nIn; m++) {
           const f = this.tripletFeature[m];
           rec[act + m] =
@@ -964,7 +961,7 @@ export class InteractionKernel {
     for (let n = 0; n < N_TRIPLES; n++) {
       const act = at + this.tripletsAt + n * triplet.width;
       const G = n * triplet.width;
-      const i = TRI_I[n];
+      const i = TRIPLE_MEMBERS[3 * n];
       const ij = TRI_SIDES[3 * n];
       const coef = rec[act + triplet.outAt];
       const invD = 1 / sideD[ij];
@@ -984,8 +981,8 @@ export class InteractionKernel {
       // The term coef · rᵢⱼ / dᵢⱼ: its adjoint back to rᵢⱼ and dᵢⱼ.
       gIJ -= coef * gDot * invD * invD;
       // Each side's adjoint back to its two ends: i → j (with the term's), i → k, j → k.
-      const j = TRI_J[n];
-      const k = TRI_K[n];
+      const j = TRIPLE_MEMBERS[3 * n + 1];
+      const k = TRIPLE_MEMBERS[3 * n + 2];
       const ik = TRI_SIDES[3 * n + 1];
       const jk = TRI_SIDES[3 * n + 2];
       const dIJ = sideD[ij];
