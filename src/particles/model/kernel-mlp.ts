@@ -1,0 +1,205 @@
+import * as fastTanh from "../../math/fast-tanh";
+import type { ParamSpec } from "./interaction-kernel";
+
+/** A compiled pass of the MLP over one item (forward, backward) or all items (accumulate). */
+type ForwardPass = (params: Float64Array[], act: Float64Array, at: number) => void;
+type BackwardPass = (params: Float64Array[], act: Float64Array, at: number, item: number) => void;
+type AccumulatePass = (grads: Float64Array[], act: Float64Array, at: number) => void;
+
+/**
+ * A small MLP inside the particle kernel, run on `count` items (the pairs or the triples of one
+ * evaluation): tanh hidden layers, a linear output layer, weights `w0, b0, w1, b1, …` (w as
+ * (in, out) row by row) from `params[first]` on. An item's activations live in a record of `width`
+ * numbers, every layer's, inputs first; the records of one evaluation's items follow each other.
+ *
+ * Its passes are written out for its sizes when it is made, as JavaScript source compiled with
+ * `new Function` (see {@link source}): every index is a constant, every activation and adjoint a
+ * local variable, and no loop runs over a layer's few inputs or outputs, which loops over arrays
+ * of a handful of numbers spend more time steering than computing. Each sum adds its terms in the
+ * order of the plain loops (`z = b; z += x[i] · W[i][o]` for i in order), so the results equal
+ * theirs to the last bit; the tests check them against plain loops. For the sizes [2, 2, 1] the
+ * forward pass reads:
+ *
+ * ```js
+ * const W0 = params[0], B0 = params[1], W1 = params[2], B1 = params[3];
+ * const a0 = act[at + 0], a1 = act[at + 1];
+ * const a2 = tanh(B0[0] + a0 * W0[0] + a1 * W0[2]); act[at + 2] = a2;
+ * const a3 = tanh(B0[1] + a0 * W0[1] + a1 * W0[3]); act[at + 3] = a3;
+ * const a4 = B1[0] + a2 * W1[0] + a3 * W1[1]; act[at + 4] = a4;
+ * ```
+ *
+ * @example
+ * const mlp = new KernelMlp([3, 6, 1], 0, 12); // 12 pairs, weights from params[0] on
+ * mlp.forward(params, record, 0); // the first item's inputs are at record[0…3)
+ */
+export class KernelMlp {
+  /** Where each layer's activations start in a record. */
+  readonly offsets: number[];
+  /** Numbers per record. */
+  readonly width: number;
+  /** Scratch for the backward pass: every layer's adjoints, one record per item. */
+  readonly g: Float64Array;
+  /** The source of the compiled passes, to read. */
+  readonly source: { forward: string; backward: string; accumulate: string };
+  /** The MLP on the inputs at `act[at…]`, writing every layer's activations after them. */
+  readonly forward: ForwardPass;
+  /**
+   * Back through {@link forward} for item `item`, whose activations are at `act[at…]`, from the
+   * output adjoints in the last layer's place of its record of `g` (at `item · width`): leaves
+   * every layer's adjoints there, the inputs' at the record's start. The weight gradients wait for
+   * {@link accumulate}.
+   */
+  readonly backward: BackwardPass;
+  /**
+   * Adds to `grads` the weight gradients of the `count` items, once {@link backward} has run for
+   * each: their records of activations from `act[at…]` and their adjoints in `g`. Per weight, the
+   * items' terms in item order.
+   */
+  readonly accumulate: AccumulatePass;
+
+  constructor(
+    readonly sizes: number[],
+    readonly first: number,
+    readonly count: number,
+  ) {
+    this.offsets = sizes.map((_, l) => sizes.slice(0, l).reduce((a, b) => a + b, 0));
+    this.width = sizes.reduce((a, b) => a + b, 0);
+    this.g = new Float64Array(this.width * count);
+    this.source = {
+      forward: forwardSource(sizes, this.offsets, first),
+      backward: backwardSource(sizes, this.offsets, first, this.width),
+      accumulate: accumulateSource(sizes, this.offsets, first, this.width, count),
+    };
+    this.forward = compile<ForwardPass>(["params", "act", "at"], this.source.forward, this.g);
+    this.backward = compile<BackwardPass>(
+      ["params", "act", "at", "item"],
+      this.source.backward,
+      this.g,
+    );
+    this.accumulate = compile<AccumulatePass>(
+      ["grads", "act", "at"],
+      this.source.accumulate,
+      this.g,
+    );
+  }
+
+  /** Where the outputs start in a record. */
+  get outAt(): number {
+    return this.offsets[this.sizes.length - 1];
+  }
+
+  /** The parameter arrays' specs, named `${prefix}w0, ${prefix}b0, …`. */
+  specs(prefix: string): ParamSpec[] {
+    return this.sizes.slice(1).flatMap((out, l) => [
+      { name: `${prefix}w${l}`, shape: [this.sizes[l], out] },
+      { name: `${prefix}b${l}`, shape: [out] },
+    ]);
+  }
+}
+
+/**
+ * A function of `args` with `body`, which may read `tanh` (the kernel's) and `g` (the MLP's
+ * adjoints). Why `new Function`: the body is made from the sizes alone (numbers this module
+ * writes), never from input, and V8 compiles it as it does any function.
+ */
+function compile<F>(args: string[], body: string, g: Float64Array): F {
+  const make = new Function("tanh", "g", `return function (${args.join(", ")}) {\n${body}\n};`);
+  return make(fastTanh.tanh, g) as F;
+}
+
+/** `const W0 = params[first], B0 = params[first + 1], …` for every layer. */
+function weightArrays(sizes: number[], first: number, from: string, prefix = ""): string {
+  const names = sizes
+    .slice(1)
+    .flatMap((_, l) => [
+      `${prefix}W${l} = ${from}[${first + 2 * l}]`,
+      `${prefix}B${l} = ${from}[${first + 2 * l + 1}]`,
+    ]);
+  return `const ${names.join(", ")};`;
+}
+
+function forwardSource(sizes: number[], offsets: number[], first: number): string {
+  const L = sizes.length - 1;
+  const lines = [weightArrays(sizes, first, "params")];
+  const inputs = Array.from({ length: sizes[0] }, (_, i) => `a${i} = act[at + ${i}]`);
+  lines.push(`const ${inputs.join(", ")};`);
+  for (let l = 0; l < L; l++) {
+    const nOut = sizes[l + 1];
+    for (let o = 0; o < nOut; o++) {
+      const terms = Array.from(
+        { length: sizes[l] },
+        (_, i) => ` + a${offsets[l] + i} * W${l}[${i * nOut + o}]`,
+      );
+      const z = `B${l}[${o}]${terms.join("")}`;
+      const a = offsets[l + 1] + o;
+      lines.push(`const a${a} = ${l + 1 < L ? `tanh(${z})` : z}; act[at + ${a}] = a${a};`);
+    }
+  }
+  return lines.join("\n");
+}
+
+function backwardSource(sizes: number[], offsets: number[], first: number, width: number): string {
+  const L = sizes.length - 1;
+  const lines = [weightArrays(sizes, first, "params"), `const G = item * ${width};`];
+  const last = offsets[L];
+  for (let o = 0; o < sizes[L]; o++) lines.push(`let d${last + o} = g[G + ${last + o}];`);
+  for (let l = L - 1; l >= 0; l--) {
+    const nIn = sizes[l];
+    const nOut = sizes[l + 1];
+    const outAt = offsets[l + 1];
+    if (l + 1 < L)
+      for (let o = 0; o < nOut; o++) {
+        const k = outAt + o;
+        lines.push(
+          `{ const h = act[at + ${k}]; d${k} = d${k} * (1 - h * h); g[G + ${k}] = d${k}; }`,
+        );
+      }
+    for (let i = 0; i < nIn; i++) {
+      const terms = Array.from(
+        { length: nOut },
+        (_, o) => ` + W${l}[${i * nOut + o}] * d${outAt + o}`,
+      );
+      const k = offsets[l] + i;
+      lines.push(`let d${k} = 0${terms.join("")}; g[G + ${k}] = d${k};`);
+    }
+  }
+  return lines.join("\n");
+}
+
+function accumulateSource(
+  sizes: number[],
+  offsets: number[],
+  first: number,
+  width: number,
+  count: number,
+): string {
+  const L = sizes.length - 1;
+  const lines = [weightArrays(sizes, first, "grads", "g")];
+  const sums: string[] = [];
+  const body: string[] = [];
+  const reads: string[] = [];
+  const stores: string[] = [];
+  for (let l = 0; l < L; l++) {
+    const nIn = sizes[l];
+    const nOut = sizes[l + 1];
+    for (let i = 0; i < nIn; i++) reads.push(`x${offsets[l] + i} = act[A + ${offsets[l] + i}]`);
+    for (let o = 0; o < nOut; o++) {
+      const k = offsets[l + 1] + o;
+      reads.push(`e${k} = g[G + ${k}]`);
+      sums.push(`b${l}_${o} = gB${l}[${o}]`);
+      body.push(`b${l}_${o} += e${k};`);
+      stores.push(`gB${l}[${o}] = b${l}_${o};`);
+    }
+    for (let i = 0; i < nIn; i++)
+      for (let o = 0; o < nOut; o++) {
+        const w = i * nOut + o;
+        sums.push(`w${l}_${w} = gW${l}[${w}]`);
+        body.push(`w${l}_${w} += x${offsets[l] + i} * e${offsets[l + 1] + o};`);
+        stores.push(`gW${l}[${w}] = w${l}_${w};`);
+      }
+  }
+  lines.push(`let ${sums.join(", ")};`);
+  lines.push(`for (let k = 0, A = at, G = 0; k < ${count}; k++, A += ${width}, G += ${width}) {`);
+  lines.push(`const ${reads.join(", ")};`, ...body, "}", ...stores);
+  return lines.join("\n");
+}
