@@ -203,6 +203,14 @@ export class InteractionKernel {
   /** Whether any pair input reads a particle's own velocity or an axis (else those are skipped). */
   private readonly ownVelocityInputs: boolean;
   private readonly crossScratch = new Float64Array(6);
+  /**
+   * The property factor of each pair's outputs for the sample at hand, at `k · outputs + o` (all 1
+   * without factors): set once per sample, as its properties do not change from one substep to
+   * the next.
+   */
+  private readonly pairFactor: Float64Array;
+  /** The field's gates p, v and c of each particle for the sample at hand, 3 per particle (see gate). */
+  private readonly fieldGate = new Float64Array(3 * N_PARTICLES);
   /** The tape's space, kept from one forward pass to the next, and the pass that wrote it last. */
   private tapeSpace: Float64Array = new Float64Array(0);
   private latestTape: KernelForward | null = null;
@@ -232,6 +240,7 @@ export class InteractionKernel {
     this.feat = new Float64Array(F_AXIS + parts.axes);
     this.ownVelocityInputs = [...this.inFeature].some((f) => f >= F_RADIAL_VI);
     this.dir = new Float64Array(3 * parts.outputs.length);
+    this.pairFactor = new Float64Array(N_PAIRS * parts.outputs.length).fill(1);
     this.sizes = [this.inFeature.length, ...hidden, parts.outputs.length];
     this.specs = [];
     this.pair = parts.outputs.length ? new KernelMlp(this.sizes, 0, N_PAIRS) : null;
@@ -323,7 +332,7 @@ export class InteractionKernel {
       const first = starts[b];
       if (keepTape && rec.length < (first + maxSteps) * E) rec = grow(rec, (first + maxSteps) * E);
       if (steps.length < first + maxSteps) steps = grow(steps, first + maxSteps);
-      this.load(x, b, p, v);
+      this.load(x, b, p, v, params);
       const t0 = keepTape ? first * E : 0;
       rec.set(p, t0 + TAPE_POSITIONS);
       rec.set(v, t0 + TAPE_VELOCITIES);
@@ -385,7 +394,7 @@ export class InteractionKernel {
       const first = starts[b];
       const S = starts[b + 1] - first;
       const t0 = first * E;
-      this.loadProperties(x, b);
+      this.loadProperties(x, b, params);
       for (let k = 0; k < STATE; k++) gP[k] = dy[b * SAMPLE_OUT + k];
       gV.fill(0);
       for (let s = S - 1; s >= 0; s--) {
@@ -411,8 +420,17 @@ export class InteractionKernel {
     return grads;
   }
 
-  /** Sample b's positions and velocities into p and v (index particle · 3 + axis), its properties into q. */
-  private load(x: ArrayLike<number>, b: number, p: Float64Array, v: Float64Array): void {
+  /**
+   * Sample b's positions and velocities into p and v (index particle · 3 + axis), its properties
+   * into q and its pair factors into pairFactor.
+   */
+  private load(
+    x: ArrayLike<number>,
+    b: number,
+    p: Float64Array,
+    v: Float64Array,
+    params: Float64Array[],
+  ): void {
     for (let i = 0; i < N_PARTICLES; i++) {
       const o = b * SAMPLE_IN + i * N_IN;
       for (let c = 0; c < 3; c++) {
@@ -420,12 +438,26 @@ export class InteractionKernel {
         v[i * 3 + c] = x[o + 3 + c];
       }
     }
-    this.loadProperties(x, b);
+    this.loadProperties(x, b, params);
   }
 
-  /** Sample b's properties into q (the backward pass reads positions from the tape). */
-  private loadProperties(x: ArrayLike<number>, b: number): void {
+  /**
+   * Sample b's properties into q and its pair factors into pairFactor (the backward pass reads
+   * positions from the tape).
+   */
+  private loadProperties(x: ArrayLike<number>, b: number, params: Float64Array[]): void {
     for (let i = 0; i < N_PARTICLES; i++) this.q[i] = x[b * SAMPLE_IN + i * N_IN + 6];
+    if (this.gateOf.n > 0)
+      for (let i = 0; i < N_PARTICLES; i++) {
+        this.fieldGate[3 * i] = this.gate(params, this.gateOf.p, this.q[i]);
+        this.fieldGate[3 * i + 1] = this.gate(params, this.gateOf.v, this.q[i]);
+        this.fieldGate[3 * i + 2] = this.gate(params, this.gateOf.c, this.q[i]);
+      }
+    if (!this.factors) return;
+    const nOut = this.outDirection.length;
+    for (let k = 0; k < N_PAIRS; k++)
+      for (let o = 0; o < nOut; o++)
+        this.pairFactor[k * nOut + o] = this.factor(params, o, PAIR_I[k], PAIR_J[k]);
   }
 
   /** Pair k's geometry into `geo` (GEO_*) from the positions and velocities at `rec[at…]`. */
@@ -508,18 +540,20 @@ export class InteractionKernel {
     if (pair) {
       const outAt = pair.outAt;
       const nOut = this.outDirection.length;
+      const { feat, inFeature, dir, pairFactor: fac } = this;
+      const nIn = inFeature.length;
       for (let k = 0; k < N_PAIRS; k++) {
         const act = at + TAPE_PAIRS + k * pair.width;
         const i = PAIR_I[k];
         const j = PAIR_J[k];
         this.geometry(rec, at, k);
         this.features(params, i, j);
-        for (let m = 0; m < this.inFeature.length; m++) rec[act + m] = this.feat[this.inFeature[m]];
+        for (let m = 0; m < nIn; m++) rec[act + m] = feat[inFeature[m]];
         pair.forward(params, rec, act);
         this.directions(params);
         for (let o = 0; o < nOut; o++) {
-          const coef = rec[act + outAt + o] * this.factor(params, o, i, j);
-          for (let c = 0; c < 3; c++) acc[i * 3 + c] += coef * this.dir[3 * o + c];
+          const coef = rec[act + outAt + o] * fac[k * nOut + o];
+          for (let c = 0; c < 3; c++) acc[i * 3 + c] += coef * dir[3 * o + c];
         }
       }
     }
@@ -581,24 +615,28 @@ export class InteractionKernel {
   ): void {
     const { trap, drag, uniform, radial } = this.at;
     if (this.gateOf.n === 0) return;
+    const A = trap >= 0 ? params[trap] : null;
+    const B = drag >= 0 ? params[drag] : null;
+    const C = uniform >= 0 ? params[uniform] : null;
+    const gates = this.fieldGate;
     for (let i = 0; i < N_PARTICLES; i++) {
       const h = at + this.fieldAt + i * FIELD_RECORD;
       const o = i * 3;
       const pos = at + TAPE_POSITIONS + o;
+      const vel = at + TAPE_VELOCITIES + o;
       const ratio = radial >= 0 ? this.central(params, rec, pos, h) : 0;
-      const q = this.q[i];
-      const gp = this.gate(params, this.gateOf.p, q);
-      const gv = this.gate(params, this.gateOf.v, q);
-      const gc = this.gate(params, this.gateOf.c, q);
+      const gp = gates[3 * i];
+      const gv = gates[3 * i + 1];
+      const gc = gates[3 * i + 2];
       for (let c = 0; c < 3; c++) {
         let ap = 0;
         let bv = 0;
         for (let e = 0; e < 3; e++) {
-          if (trap >= 0) ap += params[trap][SYM[c * 3 + e]] * rec[pos + e];
-          if (drag >= 0) bv += params[drag][c * 3 + e] * rec[at + TAPE_VELOCITIES + o + e];
+          if (A) ap += A[SYM[c * 3 + e]] * rec[pos + e];
+          if (B) bv += B[c * 3 + e] * rec[vel + e];
         }
         acc[o + c] += gp * (ap + ratio * rec[pos + c]) + gv * bv;
-        if (uniform >= 0) acc[o + c] += gc * params[uniform][c];
+        if (C) acc[o + c] += gc * C[c];
       }
     }
   }
@@ -665,6 +703,7 @@ export class InteractionKernel {
     const gAxes = this.at.axes >= 0 ? grads[this.at.axes] : null;
     const axes = this.at.axes >= 0 ? params[this.at.axes] : null;
     const gf = this.factors ? grads[this.at.factors] : null;
+    const pairFactor = this.pairFactor;
     for (let k = 0; k < N_PAIRS; k++) {
       const act = at + TAPE_PAIRS + k * pair.width;
       const G = k * pair.width;
@@ -672,12 +711,12 @@ export class InteractionKernel {
       const j = PAIR_J[k];
       this.geometry(rec, at, k);
       this.directions(params);
-      adj.fill(0);
+      for (let c = 0; c < GEO_SIZE; c++) adj[c] = 0;
       const invD = geo[GEO_INV_D];
       const ai = i * 3;
       for (let o = 0; o < nOut; o++) {
         const raw = rec[act + outAt + o];
-        const fac = this.factor(params, o, i, j);
+        const fac = pairFactor[k * nOut + o];
         const coef = raw * fac;
         const gDir =
           gAcc[ai] * dir[3 * o] + gAcc[ai + 1] * dir[3 * o + 1] + gAcc[ai + 2] * dir[3 * o + 2];
@@ -844,6 +883,11 @@ export class InteractionKernel {
     if (this.gateOf.n === 0) return;
     const gG = grads[gate];
     const nG = this.gateOf.n;
+    const trapW = trap >= 0 ? params[trap] : null;
+    const trapG = trap >= 0 ? grads[trap] : null;
+    const dragW = drag >= 0 ? params[drag] : null;
+    const dragG = drag >= 0 ? grads[drag] : null;
+    const gates = this.fieldGate;
     for (let i = 0; i < N_PARTICLES; i++) {
       const h = at + this.fieldAt + i * FIELD_RECORD;
       const o = i * 3;
@@ -851,9 +895,9 @@ export class InteractionKernel {
       const norm = rec[h + FIELD_NORM];
       const ratio = radial >= 0 ? rec[h + FIELD_RADIAL] / norm : 0;
       const q = this.q[i];
-      const gp = this.gate(params, this.gateOf.p, q);
-      const gv = this.gate(params, this.gateOf.v, q);
-      const gc = this.gate(params, this.gateOf.c, q);
+      const gp = gates[3 * i];
+      const gv = gates[3 * i + 1];
+      const gc = gates[3 * i + 2];
       let gGp = 0;
       let gGv = 0;
       let gGc = 0;
@@ -866,17 +910,17 @@ export class InteractionKernel {
         for (let e = 0; e < 3; e++) {
           const pe = rec[pos + e];
           const ve = rec[at + TAPE_VELOCITIES + o + e];
-          if (trap >= 0) {
+          if (trapW && trapG) {
             // A is symmetric: its transpose is itself.
-            const A = params[trap][SYM[c * 3 + e]];
+            const A = trapW[SYM[c * 3 + e]];
             ap += A * pe;
-            grads[trap][SYM[c * 3 + e]] += gp * ga * pe;
+            trapG[SYM[c * 3 + e]] += gp * ga * pe;
             gPos[o + e] += gp * ga * A;
           }
-          if (drag >= 0) {
-            const B = params[drag][c * 3 + e];
+          if (dragW && dragG) {
+            const B = dragW[c * 3 + e];
             bv += B * ve;
-            grads[drag][c * 3 + e] += gv * ga * ve;
+            dragG[c * 3 + e] += gv * ga * ve;
             gVel[o + e] += gv * ga * B;
           }
         }
@@ -984,7 +1028,7 @@ function replayed({ steps, starts }: KernelForward, b: number): SubstepChoice {
 }
 
 /** Index into A's 6 free entries of A[row][col], at row · 3 + col. */
-const SYM = [0, 1, 2, 1, 3, 4, 2, 4, 5];
+const SYM = Int32Array.from([0, 1, 2, 1, 3, 4, 2, 4, 5]);
 
 /** a[i…i+3) · b[j…j+3). */
 function dot3(a: ArrayLike<number>, i: number, b: ArrayLike<number>, j: number): number {
