@@ -4,9 +4,11 @@
  * leaves) it times the kernel's forward pass and its forward + backward pass on a batch of samples
  * of a public set with fixed weights and equal substeps, and prints per sample and acceleration
  * evaluation: the multiply-adds of the design's MLPs (counted from its sizes), µs forward and
- * forward + backward (medians of the runs) and the achieved GFLOP/s. With a C compiler, the same
- * for a plain scalar C forward pass of the substep design (bench/kernel/substep_forward.c,
- * `-O2`), checked to give the kernel's outputs, and the ratio. Writes docs/results/kernel.md.
+ * forward + backward and the achieved GFLOP/s. With a C compiler, the same for a plain scalar C
+ * forward pass of the substep design (bench/kernel/substep_forward.c, `-O2`), checked to give the
+ * kernel's outputs, and the ratio. The timings run in rounds, every measurement once in each, and
+ * the medians over the rounds are reported: this machine's speed drifts from minute to minute, and
+ * a slow spell then falls on every measurement alike. Writes docs/results/kernel.md.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -29,7 +31,7 @@ import { runMain } from "../src/runtime/run-main";
 
 const USAGE = `usage: npm run bench:kernel -- [options]
   --batch N   samples per pass (default 4096)
-  --runs N    passes timed per measurement; the median is reported (default 5)
+  --runs N    rounds of timing, every measurement once in each; medians are reported (default 7)
   --help      this text`;
 
 /** A kept network of the kind pruning leaves: one pair output across vᵢ, an inertia. */
@@ -60,23 +62,24 @@ function multiplyAdds(config: InteractionConfig): number {
   return pair + triplet + radial;
 }
 
-/** The median of `runs` timings of `f`, in seconds, after one untimed run (V8 compiles it). */
-function median(runs: number, f: () => void): number {
+/** Seconds one call of `f` takes. */
+function timed(f: () => void): number {
+  const t = process.hrtime.bigint();
   f();
-  const times = Array.from({ length: runs }, () => {
-    const t = process.hrtime.bigint();
-    f();
-    return Number(process.hrtime.bigint() - t) / 1e9;
-  });
-  times.sort((a, b) => a - b);
-  return times[Math.floor(runs / 2)];
+  return Number(process.hrtime.bigint() - t) / 1e9;
+}
+
+/** The median of `times`. */
+function median(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 async function main(argv: string[]): Promise<number> {
   const args = parseCommandLine(argv, USAGE, {
     options: {
       batch: { type: "string", default: "4096" },
-      runs: { type: "string", default: "5" },
+      runs: { type: "string", default: "7" },
     },
   });
   if (!args) return 0;
@@ -88,107 +91,112 @@ async function main(argv: string[]): Promise<number> {
   );
   const random = new SeededRandom(7);
   const evals = batch * DEFAULT_SUBSTEPS;
-  const designs: [string, InteractionConfig][] = [
-    ["substep", SUBSTEP_DESIGN],
-    ["broad (before pruning)", BROAD_DESIGN],
-    ["a kept network", KEPT_EXAMPLE],
-  ];
-  const rows: (string | number)[][] = [];
-  let substepParams: Float64Array[] = [];
-  let substepForward = 0;
-  console.log("design                   params  MACs/eval  fwd µs  fwd GFLOP/s  fwd+bwd µs");
-  for (const [name, config] of designs) {
+  const designs = (
+    [
+      ["substep", SUBSTEP_DESIGN],
+      ["broad (before pruning)", BROAD_DESIGN],
+      ["a kept network", KEPT_EXAMPLE],
+    ] as const
+  ).map(([name, config]) => {
     // Equal substeps, so that every sample takes DEFAULT_SUBSTEPS evaluations.
     const kernel = kernelOf({ ...config, stepControl: 0 });
     const params = kernel
       .paramSizes()
       .map((n) => Float64Array.from({ length: n }, () => 0.2 * random.normal()));
     const dy = Float64Array.from({ length: batch * 12 }, () => random.normal());
-    const fwd = median(runs, () => kernel.forward(x, batch, params, false));
-    const both = median(runs, () =>
-      kernel.backward(x, batch, params, kernel.forward(x, batch, params, true), dy),
-    );
-    const macs = multiplyAdds(config);
-    const count = kernel.paramSizes().reduce((a, b) => a + b, 0);
-    const us = (s: number) => (s * 1e6) / evals;
-    rows.push([
+    return {
       name,
-      count,
-      macs,
-      us(fwd).toFixed(2),
-      ((2 * macs * evals) / fwd / 1e9).toFixed(2),
-      us(both).toFixed(2),
-    ]);
-    console.log(rows[rows.length - 1].map(String).join("  "));
-    if (name === "substep") {
-      substepParams = params;
-      substepForward = fwd;
-    }
-  }
-  const notes: string[] = [];
-  const c = cReference(x, batch, runs, substepParams);
-  if (c) {
-    const kernel = kernelOf({ ...SUBSTEP_DESIGN, stepControl: 0 });
-    const out = kernel.forward(x, batch, substepParams, false).out;
-    const worst = out.reduce((m, v, i) => Math.max(m, Math.abs(v - c.out[i])), 0);
-    if (worst > 1e-9) throw new Error(`the C reference differs from the kernel by ${worst}`);
-    const macs = multiplyAdds(SUBSTEP_DESIGN);
-    const us = (c.seconds * 1e6) / evals;
-    rows.push([
-      "substep, scalar C -O2",
-      "",
-      macs,
-      us.toFixed(2),
-      ((2 * macs * evals) / c.seconds / 1e9).toFixed(2),
-      "",
-    ]);
-    notes.push(
-      `The kernel's forward pass of the substep design takes ${(substepForward / c.seconds).toFixed(2)} times as long as the scalar C reference's, whose outputs equal the kernel's to ${worst.toExponential(1)}.`,
-    );
-    console.log(rows[rows.length - 1].map(String).join("  "));
-    console.log(notes[0]);
-  } else notes.push("No C compiler here: the scalar C reference was not measured.");
-  const page = writeResultsPage("kernel", {
-    title: "The particle kernel's speed",
-    about: `One thread, a batch of ${batch} samples of 5bf4506e86 with fixed seeded weights, ${DEFAULT_SUBSTEPS} equal substeps (${DEFAULT_SUBSTEPS} acceleration evaluations per sample), the median of ${runs} passes. MACs: multiply-adds of the design's MLPs per evaluation, counted from its sizes (12 ordered pairs, 24 ordered triples, the radial function of 4 particles); GFLOP/s counts 2 per multiply-add and nothing else (tanh, geometry and the integrator are extra work not counted).`,
-    command: `npm run bench:kernel -- ${argv.join(" ")}`.trim().replace(/ --$/, ""),
-    tables: [
-      {
-        columns: [
-          "design",
-          "params",
-          "MACs per evaluation",
-          "forward µs per sample-evaluation",
-          "forward GFLOP/s",
-          "forward + backward µs per sample-evaluation",
-        ],
-        rows,
-      },
-    ],
-    notes: [...notes, `Measured on ${measuredOn()}.`],
+      config,
+      params,
+      forward: () => kernel.forward(x, batch, params, false),
+      both: () => kernel.backward(x, batch, params, kernel.forward(x, batch, params, true), dy),
+      times: { forward: [] as number[], both: [] as number[] },
+    };
   });
-  console.log(`wrote ${page}`);
-  return 0;
+  const substep = designs[0];
+  const c = cReference(x, batch, substep.params);
+  try {
+    // One untimed pass each (V8 compiles them), then rounds in which every measurement takes its
+    // turn, so that a slow spell of the machine falls on all of them alike.
+    for (const d of designs) d.both();
+    const cTimes: number[] = [];
+    for (let round = 0; round < runs; round++) {
+      for (const d of designs) {
+        d.times.forward.push(timed(d.forward));
+        d.times.both.push(timed(d.both));
+      }
+      if (c) cTimes.push(c.run());
+      process.stdout.write(`\rround ${round + 1} of ${runs}`);
+    }
+    process.stdout.write("\n");
+    const us = (s: number) => ((s * 1e6) / evals).toFixed(2);
+    const gflops = (macs: number, s: number) => ((2 * macs * evals) / s / 1e9).toFixed(2);
+    const rows: (string | number)[][] = designs.map((d) => {
+      const macs = multiplyAdds(d.config);
+      const fwd = median(d.times.forward);
+      const count = d.params.reduce((n, p) => n + p.length, 0);
+      return [d.name, count, macs, us(fwd), gflops(macs, fwd), us(median(d.times.both))];
+    });
+    const notes: string[] = [];
+    if (c) {
+      const kernel = kernelOf({ ...SUBSTEP_DESIGN, stepControl: 0 });
+      const out = kernel.forward(x, batch, substep.params, false).out;
+      const worst = out.reduce((m, v, i) => Math.max(m, Math.abs(v - c.out[i])), 0);
+      if (worst > 1e-9) throw new Error(`the C reference differs from the kernel by ${worst}`);
+      const seconds = median(cTimes);
+      const macs = multiplyAdds(SUBSTEP_DESIGN);
+      rows.push(["substep, scalar C -O2", "", macs, us(seconds), gflops(macs, seconds), ""]);
+      // The ratio of the rounds' medians of each round's ratio: robust to a slow spell too.
+      const ratio = median(substep.times.forward.map((t, k) => t / cTimes[k]));
+      notes.push(
+        `The kernel's forward pass of the substep design takes ${ratio.toFixed(2)} times as long as the scalar C reference's (the median over the rounds of the ratio within each round), whose outputs equal the kernel's to ${worst.toExponential(1)}.`,
+      );
+    } else notes.push("No C compiler here: the scalar C reference was not measured.");
+    console.log("design                   params  MACs/eval  fwd µs  fwd GFLOP/s  fwd+bwd µs");
+    for (const row of rows) console.log(row.map(String).join("  "));
+    for (const note of notes) console.log(note);
+    const page = writeResultsPage("kernel", {
+      title: "The particle kernel's speed",
+      about: `One thread, a batch of ${batch} samples of 5bf4506e86 with fixed seeded weights, ${DEFAULT_SUBSTEPS} equal substeps (${DEFAULT_SUBSTEPS} acceleration evaluations per sample). ${runs} rounds, in each of which every design's forward and forward + backward pass and the C reference's forward pass run once in turn; each cell is the median over the rounds. MACs: multiply-adds of the design's MLPs per evaluation, counted from its sizes (12 ordered pairs, 24 ordered triples, the radial function of 4 particles); GFLOP/s counts 2 per multiply-add and nothing else (tanh, geometry and the integrator are extra work not counted).`,
+      command: `npm run bench:kernel -- ${argv.join(" ")}`.trim().replace(/ --$/, ""),
+      tables: [
+        {
+          columns: [
+            "design",
+            "params",
+            "MACs per evaluation",
+            "forward µs per sample-evaluation",
+            "forward GFLOP/s",
+            "forward + backward µs per sample-evaluation",
+          ],
+          rows,
+        },
+      ],
+      notes: [...notes, `Measured on ${measuredOn()}.`],
+    });
+    console.log(`wrote ${page}`);
+    return 0;
+  } finally {
+    c?.close();
+  }
 }
 
-/** Compiles and runs the C reference of the substep design's forward pass, when gcc is here. */
+/**
+ * The C reference of the substep design's forward pass, compiled when gcc is here: `run` times one
+ * pass (in its own process, which times itself), `out` holds its outputs, `close` removes its files.
+ */
 function cReference(
   x: Float32Array,
   batch: number,
-  runs: number,
   params: Float64Array[],
-): { seconds: number; out: Float64Array } | null {
+): { run: () => number; out: Float64Array; close: () => void } | null {
   if (spawnSync("gcc", ["--version"]).status !== 0) return null;
   const dir = mkdtempSync(join(tmpdir(), "bench-kernel-"));
+  const close = () => rmSync(dir, { recursive: true, force: true });
   try {
     const exe = join(dir, "substep_forward");
-    const built = spawnSync(
-      "gcc",
-      ["-O2", "-o", exe, join(__dirname, "kernel", "substep_forward.c"), "-lm"],
-      {
-        encoding: "utf8",
-      },
-    );
+    const source = join(__dirname, "kernel", "substep_forward.c");
+    const built = spawnSync("gcc", ["-O2", "-o", exe, source, "-lm"], { encoding: "utf8" });
     if (built.status !== 0) throw new Error(`gcc failed: ${built.stderr}`);
     const flat = new Float64Array(params.reduce((n, p) => n + p.length, 0));
     let at = 0;
@@ -199,24 +207,25 @@ function cReference(
     writeFileSync(join(dir, "x.f32"), x);
     writeFileSync(join(dir, "params.f64"), flat);
     const hidden = String(SUBSTEP_DESIGN.hidden[0]);
-    const args = [
-      hidden,
-      String(DEFAULT_SUBSTEPS),
-      String(batch),
-      String(runs),
-      "x.f32",
-      "params.f64",
-      "out.f64",
-    ];
-    const run = spawnSync(exe, args, { cwd: dir, encoding: "utf8" });
-    if (run.status !== 0) throw new Error(`the C reference failed: ${run.stderr}`);
+    // Each run times 3 passes and reports their median, the first pass warming the caches.
+    const args = [hidden, String(DEFAULT_SUBSTEPS), String(batch), "3"];
+    const run = (): number => {
+      const done = spawnSync(exe, [...args, "x.f32", "params.f64", "out.f64"], {
+        cwd: dir,
+        encoding: "utf8",
+      });
+      if (done.status !== 0) throw new Error(`the C reference failed: ${done.stderr}`);
+      return Number(done.stdout.trim());
+    };
+    run();
     const bytes = readFileSync(join(dir, "out.f64"));
     const out = Float64Array.from({ length: bytes.length / 8 }, (_, i) =>
       bytes.readDoubleLE(8 * i),
     );
-    return { seconds: Number(run.stdout.trim()), out };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    return { run, out, close };
+  } catch (err) {
+    close();
+    throw err;
   }
 }
 
