@@ -421,8 +421,8 @@ export class InteractionKernel {
   }
 
   /**
-   * Sample b's positions and velocities into p and v (index particle · 3 + axis), its properties
-   * into q and its pair factors into pairFactor.
+   * Sample b's positions and velocities into p and v (index particle · 3 + axis), and its
+   * properties and what they alone decide (see loadProperties).
    */
   private load(
     x: ArrayLike<number>,
@@ -442,8 +442,8 @@ export class InteractionKernel {
   }
 
   /**
-   * Sample b's properties into q and its pair factors into pairFactor (the backward pass reads
-   * positions from the tape).
+   * Sample b's properties into q, its pair factors into pairFactor and its field gates into
+   * fieldGate (the backward pass reads positions from the tape).
    */
   private loadProperties(x: ArrayLike<number>, b: number, params: Float64Array[]): void {
     for (let i = 0; i < N_PARTICLES; i++) this.q[i] = x[b * SAMPLE_IN + i * N_IN + 6];

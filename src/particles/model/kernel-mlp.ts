@@ -62,6 +62,17 @@ export class KernelMlp {
     readonly first: number,
     readonly count: number,
   ) {
+    // The source is written from these numbers: they must be numbers, whatever a file said.
+    const whole = (n: unknown, least: number) => Number.isSafeInteger(n) && (n as number) >= least;
+    if (
+      sizes.length < 2 ||
+      !sizes.every((n) => whole(n, 1)) ||
+      !whole(first, 0) ||
+      !whole(count, 1)
+    )
+      throw new Error(
+        `an MLP needs two sizes or more, each a whole number ≥ 1, a whole first ≥ 0 and count ≥ 1; have ${JSON.stringify({ sizes, first, count })}`,
+      );
     this.offsets = sizes.map((_, l) => sizes.slice(0, l).reduce((a, b) => a + b, 0));
     this.width = sizes.reduce((a, b) => a + b, 0);
     this.g = new Float64Array(this.width * count);
@@ -99,8 +110,8 @@ export class KernelMlp {
 
 /**
  * A function of `args` with `body`, which may read `tanh` (the kernel's) and `g` (the MLP's
- * adjoints). Why `new Function`: the body is made from the sizes alone (numbers this module
- * writes), never from input, and V8 compiles it as it does any function.
+ * adjoints). Why `new Function`: the body is written from the sizes alone, whole numbers the
+ * constructor checks, and V8 compiles it as it does any function.
  */
 function compile<F>(args: string[], body: string, g: Float64Array): F {
   const make = new Function("tanh", "g", `return function (${args.join(", ")}) {\n${body}\n};`);

@@ -111,3 +111,11 @@ test("KernelMlp's source reads as the sizes say", () => {
   assert.match(mlp.source.forward, /const a4 = B1\[0\] \+ a2 \* W1\[0\] \+ a3 \* W1\[1\];/);
   assert.match(mlp.source.accumulate, /k < 12/);
 });
+
+test("KernelMlp refuses sizes that are not whole numbers, before writing any source", () => {
+  const bad = ["1); globalThis.hacked = 1; (", 2.5, 0] as unknown as number[];
+  for (const size of bad)
+    assert.throws(() => new KernelMlp([3, size, 1], 0, 12), /each a whole number ≥ 1/);
+  assert.throws(() => new KernelMlp([3], 0, 12), /two sizes or more/);
+  assert.equal((globalThis as { hacked?: number }).hacked, undefined);
+});
