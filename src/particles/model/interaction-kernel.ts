@@ -3,15 +3,8 @@ import * as data from "../data/particle-data";
 import * as pairs from "../data/particle-pairs";
 import { KernelMlp } from "./kernel-mlp";
 import { controlledSubsteps, integrateStep, type SubstepChoice } from "./learned-integrator";
-import {
-  axisIndex,
-  fieldGates,
-  type NetworkParts,
-  PAIR_ALONG_R_AND_U,
-  PAIR_INPUTS,
-  PAIR_OUTPUTS,
-  TRIPLET_INPUTS,
-} from "./network-parts";
+import { fieldGates, type NetworkParts, PAIR_ALONG_R_AND_U, TRIPLET_INPUTS } from "./network-parts";
+import { PairTerm } from "./pair-term";
 import { stepControlFor } from "./step-control";
 
 // Module-local copies of the constants the loops read: under tsx (CommonJS), an imported binding
@@ -56,45 +49,12 @@ const STATE = N_PARTICLES * N_OUT;
 const TAPE_POSITIONS = 0;
 const TAPE_VELOCITIES = STATE;
 const TAPE_PAIRS = 2 * STATE;
-// The pair features, in PAIR_INPUTS order, then one per axis.
-const F_D = 0;
-const F_INV_D = 1;
-const F_RADIAL_SPEED = 2;
-const F_SPEED = 3;
-const F_QI = 4;
-const F_QJ = 5;
-const F_QIQJ = 6;
-const F_RADIAL_VI = 7;
-const F_RADIAL_VJ = 8;
-const F_VI_VJ = 9;
-const F_AXIS = PAIR_INPUTS.length;
-// The pair directions, in PAIR_OUTPUTS order, then one per axis.
-const D_RHAT = 0;
-const D_U = 1;
-const D_VI = 2;
-const D_VJ = 3;
-const D_VI_X_RHAT = 4;
-const D_U_X_RHAT = 5;
-const D_AXIS = PAIR_OUTPUTS.length;
 // A field record: |p|, the radial function's hidden units, then f(|p|).
 const FIELD_NORM = 0;
 const FIELD_HIDDEN = 1;
 const FIELD_RADIAL = 1 + CENTRAL_HIDDEN;
 /** Numbers recorded per particle for the field: |p|, the radial function's units, f(|p|). */
 const FIELD_RECORD = 2 + CENTRAL_HIDDEN;
-// A pair's geometry (scratch, not taped): r = p_j - p_i, u = v_j - v_i, vᵢ, vⱼ, d, 1/d, r·u, |u|.
-const GEO_R = 0;
-const GEO_U = 3;
-const GEO_VI = 6;
-const GEO_VJ = 9;
-const GEO_D = 12;
-const GEO_INV_D = 13;
-const GEO_RU = 14;
-const GEO_SPEED = 15;
-const GEO_SIZE = 16;
-// Adjoints of a pair's geometry (scratch): r, u, vᵢ, vⱼ, then d and 1/d.
-const ADJ_D = 12;
-const ADJ_INV_D = 13;
 
 /** One of the kernel's parameter arrays: its name (the layer's weight name) and shape. */
 export interface ParamSpec {
@@ -172,9 +132,8 @@ export class InteractionKernel {
   readonly parts: NetworkParts;
   private readonly pair: KernelMlp | null;
   private readonly triplet: KernelMlp | null;
-  /** Each pair input's feature (F_*) and each pair output's direction (D_*). */
-  private readonly inFeature: Int32Array;
-  private readonly outDirection: Int32Array;
+  /** The pair term, compiled for the parts (see PairTerm). */
+  private readonly pairTerm: PairTerm | null;
   /** Each three-body input's index in TRIPLET_INPUTS. */
   private readonly tripletFeature: Int32Array;
   private readonly specs: ParamSpec[];
@@ -193,16 +152,9 @@ export class InteractionKernel {
   private readonly evalWidth: number;
   private readonly q = new Float64Array(N_PARTICLES);
   private readonly buf = Array.from({ length: 7 }, () => new Float64Array(STATE));
-  private readonly geo = new Float64Array(GEO_SIZE);
-  private readonly adj = new Float64Array(GEO_SIZE);
-  private readonly feat: Float64Array;
-  private readonly dir: Float64Array;
   /** Every ordered pair's r = p_to − p_from (3 each, from `3 (4 from + to)`) and its length. */
   private readonly sideR = new Float64Array(3 * N_PARTICLES * N_PARTICLES);
   private readonly sideD = new Float64Array(N_PARTICLES * N_PARTICLES);
-  /** Whether any pair input reads a particle's own velocity or an axis (else those are skipped). */
-  private readonly ownVelocityInputs: boolean;
-  private readonly crossScratch = new Float64Array(6);
   /**
    * The property factor of each pair's outputs for the sample at hand, at `k · outputs + o` (all 1
    * without factors): set once per sample, as its properties do not change from one substep to
@@ -231,17 +183,9 @@ export class InteractionKernel {
     this.parts = parts;
     this.factors = (options.factors ?? false) && parts.outputs.length > 0;
     this.stepControl = options.stepControl ?? 0;
-    const feature = (name: string) =>
-      axisIndex(name) >= 0 ? F_AXIS + axisIndex(name) : PAIR_INPUTS.indexOf(name as never);
-    const direction = (name: string) =>
-      axisIndex(name) >= 0 ? D_AXIS + axisIndex(name) : PAIR_OUTPUTS.indexOf(name as never);
-    this.inFeature = Int32Array.from(parts.outputs.length ? parts.inputs : [], feature);
-    this.outDirection = Int32Array.from(parts.outputs, direction);
-    this.feat = new Float64Array(F_AXIS + parts.axes);
-    this.ownVelocityInputs = [...this.inFeature].some((f) => f >= F_RADIAL_VI);
-    this.dir = new Float64Array(3 * parts.outputs.length);
     this.pairFactor = new Float64Array(N_PAIRS * parts.outputs.length).fill(1);
-    this.sizes = [this.inFeature.length, ...hidden, parts.outputs.length];
+    const nIn = parts.outputs.length ? parts.inputs.length : 0;
+    this.sizes = [nIn, ...hidden, parts.outputs.length];
     this.specs = [];
     this.pair = parts.outputs.length ? new KernelMlp(this.sizes, 0, N_PAIRS) : null;
     if (this.pair) this.specs.push(...this.pair.specs(""));
@@ -286,6 +230,16 @@ export class InteractionKernel {
       : null;
     if (this.triplet) this.specs.push(...this.triplet.specs("triplet_"));
     this.at.inertia = add("inertia", [2], parts.inertia);
+    this.pairTerm = this.pair
+      ? new PairTerm(parts, this.factors, this.pair, {
+          positions: TAPE_POSITIONS,
+          velocities: TAPE_VELOCITIES,
+          pairs: TAPE_PAIRS,
+          eps: EPS,
+          axes: this.at.axes,
+          factors: this.at.factors,
+        })
+      : null;
     this.tripletsAt = TAPE_PAIRS + N_PAIRS * (this.pair?.width ?? 0);
     this.fieldAt = this.tripletsAt + N_TRIPLES * (this.triplet?.width ?? 0);
     this.rawAt = this.fieldAt + N_PARTICLES * FIELD_RECORD;
@@ -454,80 +408,10 @@ export class InteractionKernel {
         this.fieldGate[3 * i + 2] = this.gate(params, this.gateOf.c, this.q[i]);
       }
     if (!this.factors) return;
-    const nOut = this.outDirection.length;
+    const nOut = this.parts.outputs.length;
     for (let k = 0; k < N_PAIRS; k++)
       for (let o = 0; o < nOut; o++)
         this.pairFactor[k * nOut + o] = this.factor(params, o, PAIR_I[k], PAIR_J[k]);
-  }
-
-  /** Pair k's geometry into `geo` (GEO_*) from the positions and velocities at `rec[at…]`. */
-  private geometry(rec: Float64Array, at: number, k: number): void {
-    const geo = this.geo;
-    const i = PAIR_I[k];
-    const j = PAIR_J[k];
-    let rr = EPS;
-    let uu = EPS;
-    let ru = 0;
-    for (let c = 0; c < 3; c++) {
-      const vi = rec[at + TAPE_VELOCITIES + i * 3 + c];
-      const vj = rec[at + TAPE_VELOCITIES + j * 3 + c];
-      const r = rec[at + TAPE_POSITIONS + j * 3 + c] - rec[at + TAPE_POSITIONS + i * 3 + c];
-      const u = vj - vi;
-      geo[GEO_R + c] = r;
-      geo[GEO_U + c] = u;
-      geo[GEO_VI + c] = vi;
-      geo[GEO_VJ + c] = vj;
-      rr += r * r;
-      uu += u * u;
-      ru += r * u;
-    }
-    const d = Math.sqrt(rr);
-    geo[GEO_D] = d;
-    geo[GEO_INV_D] = 1 / d;
-    geo[GEO_RU] = ru;
-    geo[GEO_SPEED] = Math.sqrt(uu);
-  }
-
-  /** Every pair feature (F_*) of pair (i, j) from `geo`, into `feat`. */
-  private features(params: Float64Array[], i: number, j: number): void {
-    const geo = this.geo;
-    const f = this.feat;
-    const invD = geo[GEO_INV_D];
-    f[F_D] = geo[GEO_D];
-    f[F_INV_D] = invD;
-    f[F_RADIAL_SPEED] = geo[GEO_RU] * invD;
-    f[F_SPEED] = geo[GEO_SPEED];
-    f[F_QI] = this.q[i];
-    f[F_QJ] = this.q[j];
-    f[F_QIQJ] = this.q[i] * this.q[j];
-    if (!this.ownVelocityInputs) return;
-    f[F_RADIAL_VI] = dot3(geo, GEO_R, geo, GEO_VI) * invD;
-    f[F_RADIAL_VJ] = dot3(geo, GEO_R, geo, GEO_VJ) * invD;
-    f[F_VI_VJ] = dot3(geo, GEO_VI, geo, GEO_VJ);
-    for (let k = 0; k < this.parts.axes; k++)
-      f[F_AXIS + k] = dot3(params[this.at.axes], 3 * k, geo, GEO_R) * invD;
-  }
-
-  /** The unit direction of each pair output (D_*) from `geo`, into `dir` (3 per output). */
-  private directions(params: Float64Array[]): void {
-    const geo = this.geo;
-    const dir = this.dir;
-    const invD = geo[GEO_INV_D];
-    for (let o = 0; o < this.outDirection.length; o++) {
-      const kind = this.outDirection[o];
-      const at = 3 * o;
-      if (kind === D_RHAT) for (let c = 0; c < 3; c++) dir[at + c] = geo[GEO_R + c] * invD;
-      else if (kind === D_U) for (let c = 0; c < 3; c++) dir[at + c] = geo[GEO_U + c];
-      else if (kind === D_VI) for (let c = 0; c < 3; c++) dir[at + c] = geo[GEO_VI + c];
-      else if (kind === D_VJ) for (let c = 0; c < 3; c++) dir[at + c] = geo[GEO_VJ + c];
-      else if (kind === D_VI_X_RHAT || kind === D_U_X_RHAT) {
-        cross3(geo, kind === D_VI_X_RHAT ? GEO_VI : GEO_U, geo, GEO_R, dir, at);
-        for (let c = 0; c < 3; c++) dir[at + c] *= invD;
-      } else {
-        const n = params[this.at.axes];
-        for (let c = 0; c < 3; c++) dir[at + c] = n[3 * (kind - D_AXIS) + c];
-      }
-    }
   }
 
   /**
@@ -536,27 +420,7 @@ export class InteractionKernel {
    */
   private accel(params: Float64Array[], rec: Float64Array, at: number, acc: Float64Array): void {
     acc.fill(0);
-    const pair = this.pair;
-    if (pair) {
-      const outAt = pair.outAt;
-      const nOut = this.outDirection.length;
-      const { feat, inFeature, dir, pairFactor: fac } = this;
-      const nIn = inFeature.length;
-      for (let k = 0; k < N_PAIRS; k++) {
-        const act = at + TAPE_PAIRS + k * pair.width;
-        const i = PAIR_I[k];
-        const j = PAIR_J[k];
-        this.geometry(rec, at, k);
-        this.features(params, i, j);
-        for (let m = 0; m < nIn; m++) rec[act + m] = feat[inFeature[m]];
-        pair.forward(params, rec, act);
-        this.directions(params);
-        for (let o = 0; o < nOut; o++) {
-          const coef = rec[act + outAt + o] * fac[k * nOut + o];
-          for (let c = 0; c < 3; c++) acc[i * 3 + c] += coef * dir[3 * o + c];
-        }
-      }
-    }
+    this.pairTerm?.forward(params, rec, at, acc, this.q, this.pairFactor);
     const triplet = this.triplet;
     if (triplet) {
       const sideR = this.sideR;
@@ -683,7 +547,7 @@ export class InteractionKernel {
     this.fieldBackward(params, rec, at, gRaw, gPos, gVel, grads);
   }
 
-  /** The pair terms' part of {@link accelBackward}. */
+  /** The pair terms' part of {@link accelBackward} (see PairTerm), and the pair MLP's weight gradients. */
   private pairBackward(
     params: Float64Array[],
     rec: Float64Array,
@@ -693,115 +557,8 @@ export class InteractionKernel {
     gVel: Float64Array,
     grads: Float64Array[],
   ): void {
-    const pair = this.pair!;
-    const outAt = pair.outAt;
-    const g = pair.g;
-    const geo = this.geo;
-    const adj = this.adj;
-    const dir = this.dir;
-    const nOut = this.outDirection.length;
-    const gAxes = this.at.axes >= 0 ? grads[this.at.axes] : null;
-    const axes = this.at.axes >= 0 ? params[this.at.axes] : null;
-    const gf = this.factors ? grads[this.at.factors] : null;
-    const pairFactor = this.pairFactor;
-    for (let k = 0; k < N_PAIRS; k++) {
-      const act = at + TAPE_PAIRS + k * pair.width;
-      const G = k * pair.width;
-      const i = PAIR_I[k];
-      const j = PAIR_J[k];
-      this.geometry(rec, at, k);
-      this.directions(params);
-      for (let c = 0; c < GEO_SIZE; c++) adj[c] = 0;
-      const invD = geo[GEO_INV_D];
-      const ai = i * 3;
-      for (let o = 0; o < nOut; o++) {
-        const raw = rec[act + outAt + o];
-        const fac = pairFactor[k * nOut + o];
-        const coef = raw * fac;
-        const gDir =
-          gAcc[ai] * dir[3 * o] + gAcc[ai + 1] * dir[3 * o + 1] + gAcc[ai + 2] * dir[3 * o + 2];
-        g[G + outAt + o] = gDir * fac;
-        if (gf) {
-          const qi = this.q[i];
-          const qj = this.q[j];
-          const gr = gDir * raw;
-          gf[4 * o] += gr;
-          gf[4 * o + 1] += gr * qi;
-          gf[4 * o + 2] += gr * qj;
-          gf[4 * o + 3] += gr * qi * qj;
-        }
-        // The direction's adjoint, coef · gAcc, back to the geometry.
-        const kind = this.outDirection[o];
-        if (kind === D_RHAT) {
-          for (let c = 0; c < 3; c++) adj[GEO_R + c] += coef * invD * gAcc[ai + c];
-          adj[ADJ_INV_D] += coef * dot3(gAcc, ai, geo, GEO_R);
-        } else if (kind === D_U || kind === D_VI || kind === D_VJ) {
-          const to = kind === D_U ? GEO_U : kind === D_VI ? GEO_VI : GEO_VJ;
-          for (let c = 0; c < 3; c++) adj[to + c] += coef * gAcc[ai + c];
-        } else if (kind === D_VI_X_RHAT || kind === D_U_X_RHAT) {
-          // a·(v × r) / d = v·(r × a) / d = r·(a × v) / d
-          const from = kind === D_VI_X_RHAT ? GEO_VI : GEO_U;
-          const s = coef * invD;
-          const gx = this.crossScratch;
-          cross3(geo, GEO_R, gAcc, ai, gx, 0);
-          cross3(gAcc, ai, geo, from, gx, 3);
-          for (let c = 0; c < 3; c++) {
-            adj[from + c] += s * gx[c];
-            adj[GEO_R + c] += s * gx[3 + c];
-          }
-          adj[ADJ_INV_D] += coef * dot3(geo, from, gx, 0);
-        } else {
-          const a = 3 * (kind - D_AXIS);
-          for (let c = 0; c < 3; c++) gAxes![a + c] += coef * gAcc[ai + c];
-        }
-      }
-      pair.backward(params, rec, act, k);
-      for (let m = 0; m < this.inFeature.length; m++) {
-        const gm = g[G + m];
-        const f = this.inFeature[m];
-        if (f === F_D) adj[ADJ_D] += gm;
-        else if (f === F_INV_D) adj[ADJ_INV_D] += gm;
-        else if (f === F_RADIAL_SPEED) {
-          adj[ADJ_INV_D] += gm * geo[GEO_RU];
-          for (let c = 0; c < 3; c++) {
-            adj[GEO_R + c] += gm * invD * geo[GEO_U + c];
-            adj[GEO_U + c] += gm * invD * geo[GEO_R + c];
-          }
-        } else if (f === F_SPEED) {
-          const s = gm / geo[GEO_SPEED];
-          for (let c = 0; c < 3; c++) adj[GEO_U + c] += s * geo[GEO_U + c];
-        } else if (f === F_RADIAL_VI || f === F_RADIAL_VJ) {
-          const v = f === F_RADIAL_VI ? GEO_VI : GEO_VJ;
-          adj[ADJ_INV_D] += gm * dot3(geo, GEO_R, geo, v);
-          for (let c = 0; c < 3; c++) {
-            adj[GEO_R + c] += gm * invD * geo[v + c];
-            adj[v + c] += gm * invD * geo[GEO_R + c];
-          }
-        } else if (f === F_VI_VJ) {
-          for (let c = 0; c < 3; c++) {
-            adj[GEO_VI + c] += gm * geo[GEO_VJ + c];
-            adj[GEO_VJ + c] += gm * geo[GEO_VI + c];
-          }
-        } else if (f >= F_AXIS) {
-          const a = 3 * (f - F_AXIS);
-          adj[ADJ_INV_D] += gm * dot3(axes!, a, geo, GEO_R);
-          for (let c = 0; c < 3; c++) {
-            adj[GEO_R + c] += gm * invD * axes![a + c];
-            gAxes![a + c] += gm * invD * geo[GEO_R + c];
-          }
-        }
-      }
-      // d = √(r·r + ε), 1/d: back to r; then r = pⱼ − pᵢ, u = vⱼ − vᵢ.
-      const gd = (adj[ADJ_D] - adj[ADJ_INV_D] * invD * invD) * invD;
-      for (let c = 0; c < 3; c++) {
-        const gr = adj[GEO_R + c] + gd * geo[GEO_R + c];
-        gPos[j * 3 + c] += gr;
-        gPos[i * 3 + c] -= gr;
-        gVel[j * 3 + c] += adj[GEO_U + c] + adj[GEO_VJ + c];
-        gVel[i * 3 + c] += adj[GEO_VI + c] - adj[GEO_U + c];
-      }
-    }
-    pair.accumulate(grads, rec, at + TAPE_PAIRS);
+    this.pairTerm!.backward(params, rec, at, gAcc, gPos, gVel, grads, this.q, this.pairFactor);
+    this.pair!.accumulate(grads, rec, at + TAPE_PAIRS);
   }
 
   /** The three-body terms' part of {@link accelBackward}. */
@@ -1033,20 +790,6 @@ const SYM = Int32Array.from([0, 1, 2, 1, 3, 4, 2, 4, 5]);
 /** a[i…i+3) · b[j…j+3). */
 function dot3(a: ArrayLike<number>, i: number, b: ArrayLike<number>, j: number): number {
   return a[i] * b[j] + a[i + 1] * b[j + 1] + a[i + 2] * b[j + 2];
-}
-
-/** a[i…i+3) × b[j…j+3) into out[k…k+3). */
-function cross3(
-  a: ArrayLike<number>,
-  i: number,
-  b: ArrayLike<number>,
-  j: number,
-  out: Float64Array,
-  k: number,
-): void {
-  out[k] = a[i + 1] * b[j + 2] - a[i + 2] * b[j + 1];
-  out[k + 1] = a[i + 2] * b[j] - a[i] * b[j + 2];
-  out[k + 2] = a[i] * b[j + 1] - a[i + 1] * b[j];
 }
 
 /** The inertia `1 + w₀ + w₁ q` of a particle of property q, kept at least MIN_INERTIA from 0. */

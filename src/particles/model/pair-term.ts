@@ -1,0 +1,265 @@
+import * as pairs from "../data/particle-pairs";
+import type { KernelMlp } from "./kernel-mlp";
+import { axisIndex, type NetworkParts, PAIR_INPUTS, PAIR_OUTPUTS } from "./network-parts";
+
+/** Where the kernel's tape keeps what the pair term reads and writes, and its softening. */
+export interface PairTermLayout {
+  /** Offset of the positions (4 × 3) in an evaluation's record. */
+  positions: number;
+  /** Offset of the velocities (4 × 3). */
+  velocities: number;
+  /** Offset of the first pair's record of MLP activations (`mlp.width` numbers per pair). */
+  pairs: number;
+  /** Added to squared lengths before a square root, so that d and |u| stay smooth at 0. */
+  eps: number;
+  /** Index in `params` of the learned axes (3 per axis), or -1. */
+  axes: number;
+  /** Index in `params` of the pair factors, or -1 without factors. */
+  factors: number;
+}
+
+/** The pair term's forward pass for one evaluation: adds Σⱼ Σₒ cₒ fₒ Dₒ to `acc`. */
+type PairForward = (
+  params: Float64Array[],
+  rec: Float64Array,
+  at: number,
+  acc: Float64Array,
+  q: Float64Array,
+  fac: Float64Array,
+) => void;
+
+/** Back through {@link PairForward}: adds to the adjoints of positions, velocities and weights. */
+type PairBackward = (
+  params: Float64Array[],
+  rec: Float64Array,
+  at: number,
+  gAcc: Float64Array,
+  gPos: Float64Array,
+  gVel: Float64Array,
+  grads: Float64Array[],
+  q: Float64Array,
+  fac: Float64Array,
+) => void;
+
+// The code below is written in terms of one pair's geometry, with r = pⱼ − pᵢ (r0, r1, r2),
+// u = vⱼ − vᵢ (u0…), vᵢ (vi0…), vⱼ (vj0…), d = √(r·r + ε), invD = 1/d, ru = r·u,
+// speed = √(u·u + ε), qi and qj; the adjoints of r, u, vᵢ, vⱼ, d and 1/d are aR0…, aU0…,
+// aVI0…, aVJ0…, aD and aInvD, and gA0… is the adjoint of particle i's acceleration.
+
+/** `f(0); f(1); f(2)` for a snippet of one axis c. */
+const each = (f: (c: number) => string): string => [0, 1, 2].map(f).join(" ");
+
+/** Each pair input's value. */
+const INPUT_VALUE: Record<(typeof PAIR_INPUTS)[number], string> = {
+  d: "d",
+  inv_d: "invD",
+  radial_speed: "ru * invD",
+  speed: "speed",
+  qi: "qi",
+  qj: "qj",
+  qiqj: "qi * qj",
+  radial_vi: "(r0 * vi0 + r1 * vi1 + r2 * vi2) * invD",
+  radial_vj: "(r0 * vj0 + r1 * vj1 + r2 * vj2) * invD",
+  vi_vj: "vi0 * vj0 + vi1 * vj1 + vi2 * vj2",
+};
+
+/** Each pair input's adjoint `gm` back to the geometry (the properties have none). */
+const INPUT_ADJOINT: Record<(typeof PAIR_INPUTS)[number], string> = {
+  d: "aD += gm;",
+  inv_d: "aInvD += gm;",
+  radial_speed: `aInvD += gm * ru; ${each((c) => `aR${c} += gm * invD * u${c}; aU${c} += gm * invD * r${c};`)}`,
+  speed: `const s = gm / speed; ${each((c) => `aU${c} += s * u${c};`)}`,
+  qi: "",
+  qj: "",
+  qiqj: "",
+  radial_vi: `aInvD += gm * (r0 * vi0 + r1 * vi1 + r2 * vi2); ${each((c) => `aR${c} += gm * invD * vi${c}; aVI${c} += gm * invD * r${c};`)}`,
+  radial_vj: `aInvD += gm * (r0 * vj0 + r1 * vj1 + r2 * vj2); ${each((c) => `aR${c} += gm * invD * vj${c}; aVJ${c} += gm * invD * r${c};`)}`,
+  vi_vj: each((c) => `aVI${c} += gm * vj${c}; aVJ${c} += gm * vi${c};`),
+};
+
+/** v × r̂ for the vector named v, one axis c at a time. */
+const crossRhat = (v: string, c: number): string =>
+  [`(${v}1 * r2 - ${v}2 * r1)`, `(${v}2 * r0 - ${v}0 * r2)`, `(${v}0 * r1 - ${v}1 * r0)`][c] +
+  " * invD";
+
+/**
+ * The adjoint of `coef · (v × r̂)` for the vector named v (adjoint aV): a·(v × r) / d =
+ * v·(r × a) / d = r·(a × v) / d.
+ */
+const crossRhatAdjoint = (v: string, aV: string): string =>
+  [
+    "const s = coef * invD;",
+    "const gx0 = r1 * gA2 - r2 * gA1, gx1 = r2 * gA0 - r0 * gA2, gx2 = r0 * gA1 - r1 * gA0;",
+    `const gy0 = gA1 * ${v}2 - gA2 * ${v}1, gy1 = gA2 * ${v}0 - gA0 * ${v}2, gy2 = gA0 * ${v}1 - gA1 * ${v}0;`,
+    each((c) => `${aV}${c} += s * gx${c}; aR${c} += s * gy${c};`),
+    `aInvD += coef * (${v}0 * gx0 + ${v}1 * gx1 + ${v}2 * gx2);`,
+  ].join(" ");
+
+/** Each pair output's direction, one axis c at a time, and the adjoint of `coef` times it. */
+const OUTPUT: Record<
+  (typeof PAIR_OUTPUTS)[number],
+  { direction: (c: number) => string; adjoint: string }
+> = {
+  rhat: {
+    direction: (c) => `r${c} * invD`,
+    adjoint: `${each((c) => `aR${c} += coef * invD * gA${c};`)} aInvD += coef * (gA0 * r0 + gA1 * r1 + gA2 * r2);`,
+  },
+  u: { direction: (c) => `u${c}`, adjoint: each((c) => `aU${c} += coef * gA${c};`) },
+  vi: { direction: (c) => `vi${c}`, adjoint: each((c) => `aVI${c} += coef * gA${c};`) },
+  vj: { direction: (c) => `vj${c}`, adjoint: each((c) => `aVJ${c} += coef * gA${c};`) },
+  vi_x_rhat: { direction: (c) => crossRhat("vi", c), adjoint: crossRhatAdjoint("vi", "aVI") },
+  u_x_rhat: { direction: (c) => crossRhat("u", c), adjoint: crossRhatAdjoint("u", "aU") },
+};
+
+/**
+ * The pair term of the interaction kernel, Σⱼ Σₒ cₒ(xᵢⱼ) fₒ(qᵢ, qⱼ) Dₒ over the 12 ordered pairs
+ * (see NetworkParts), with its backward pass: the pair's geometry, the inputs x the MLP reads,
+ * the MLP, and the directions D its outputs act along. Like {@link KernelMlp} it is written out
+ * for the network's parts when it is made and compiled with `new Function`: only the inputs and
+ * outputs the network has appear, each as its expression in the pair's geometry (INPUT_VALUE,
+ * OUTPUT), and the geometry lives in local variables, where a loop over the parts would choose
+ * each part's formula at every pair of every evaluation. The arithmetic is that of the formulas
+ * in order, so the kernel's results are the same as with plain loops to the last bit; the
+ * kernel's tests check the gradient against finite differences for every part. `source` shows
+ * what was compiled.
+ *
+ * @example
+ * const term = new PairTerm(kernel.parts, true, pairMlp, layout);
+ * term.forward(params, rec, 0, acc, q, factors); // adds the pair forces to acc
+ */
+export class PairTerm {
+  /** The source of the compiled passes, to read. */
+  readonly source: { forward: string; backward: string };
+  /** Adds each particle's pair forces at the state at `rec[at…]` to `acc`, recording the MLP's activations. */
+  readonly forward: PairForward;
+  /**
+   * Back through {@link forward}: given `gAcc`, adds the adjoints of the positions and velocities
+   * to `gPos` and `gVel` and of the axes and factors to `grads`, and leaves the MLP's adjoints in
+   * `mlp.g` for its `accumulate`.
+   */
+  readonly backward: PairBackward;
+
+  constructor(parts: NetworkParts, factors: boolean, mlp: KernelMlp, layout: PairTermLayout) {
+    const axis = (name: string): number => {
+      const k = axisIndex(name);
+      if (!Number.isSafeInteger(k) || k >= parts.axes)
+        throw new Error(`pair term: "${name}" names no axis of the ${parts.axes} the network has`);
+      return k;
+    };
+    const known = <T extends string>(list: readonly T[], name: string, what: string): T => {
+      if (!list.includes(name as T)) throw new Error(`pair term: unknown ${what} "${name}"`);
+      return name as T;
+    };
+    const values = parts.inputs.map((name) => {
+      if (axisIndex(name) >= 0) {
+        const n = 3 * axis(name);
+        return `(N[${n}] * r0 + N[${n + 1}] * r1 + N[${n + 2}] * r2) * invD`;
+      }
+      return INPUT_VALUE[known(PAIR_INPUTS, name, "pair input")];
+    });
+    const inputAdjoints = parts.inputs.map((name) => {
+      if (axisIndex(name) >= 0) {
+        const n = 3 * axis(name);
+        return `aInvD += gm * (N[${n}] * r0 + N[${n + 1}] * r1 + N[${n + 2}] * r2); ${each((c) => `aR${c} += gm * invD * N[${n + c}]; gAxes[${n + c}] += gm * invD * r${c};`)}`;
+      }
+      return INPUT_ADJOINT[known(PAIR_INPUTS, name, "pair input")];
+    });
+    const outputs = parts.outputs.map((name) => {
+      if (axisIndex(name) >= 0) {
+        const n = 3 * axis(name);
+        return {
+          direction: (c: number) => `N[${n + c}]`,
+          adjoint: each((c) => `gAxes[${n + c}] += coef * gA${c};`),
+        };
+      }
+      return OUTPUT[known(PAIR_OUTPUTS, name, "pair output")];
+    });
+    const nOut = outputs.length;
+    const outAt = mlp.outAt;
+    const geometry = [
+      `for (let k = 0; k < ${pairs.N_PAIRS}; k++) {`,
+      "const i = PAIR_I[k], j = PAIR_J[k];",
+      `const act = at + ${layout.pairs} + k * ${mlp.width}, F = k * ${nOut};`,
+      `const Pi = at + ${layout.positions} + i * 3, Pj = at + ${layout.positions} + j * 3;`,
+      `const Vi = at + ${layout.velocities} + i * 3, Vj = at + ${layout.velocities} + j * 3;`,
+      `let rr = ${layout.eps}, uu = ${layout.eps}, ru = 0;`,
+      ...[0, 1, 2].map(
+        (c) =>
+          `const vi${c} = rec[Vi + ${c}], vj${c} = rec[Vj + ${c}], r${c} = rec[Pj + ${c}] - rec[Pi + ${c}], u${c} = vj${c} - vi${c}; rr += r${c} * r${c}; uu += u${c} * u${c}; ru += r${c} * u${c};`,
+      ),
+      "const d = Math.sqrt(rr), invD = 1 / d, speed = Math.sqrt(uu);",
+      "const qi = q[i], qj = q[j];",
+      "const ai = i * 3;",
+    ];
+    const directions = outputs.map(
+      (out, o) =>
+        `const e${o}0 = ${out.direction(0)}, e${o}1 = ${out.direction(1)}, e${o}2 = ${out.direction(2)};`,
+    );
+    const axes = layout.axes >= 0 ? `const N = params[${layout.axes}];` : "";
+    const forward = [
+      axes,
+      ...geometry,
+      ...values.map((v, m) => `rec[act + ${m}] = ${v};`),
+      "mlpForward(params, rec, act);",
+      ...directions,
+      ...outputs.map(
+        (_, o) =>
+          `{ const coef = rec[act + ${outAt + o}] * fac[F + ${o}]; acc[ai] += coef * e${o}0; acc[ai + 1] += coef * e${o}1; acc[ai + 2] += coef * e${o}2; }`,
+      ),
+      "}",
+    ].join("\n");
+    const backward = [
+      axes,
+      layout.axes >= 0 ? `const gAxes = grads[${layout.axes}];` : "",
+      factors ? `const gf = grads[${layout.factors}];` : "",
+      ...geometry,
+      `const G = k * ${mlp.width};`,
+      ...directions,
+      "const gA0 = gAcc[ai], gA1 = gAcc[ai + 1], gA2 = gAcc[ai + 2];",
+      "let aR0 = 0, aR1 = 0, aR2 = 0, aU0 = 0, aU1 = 0, aU2 = 0, aVI0 = 0, aVI1 = 0, aVI2 = 0;",
+      "let aVJ0 = 0, aVJ1 = 0, aVJ2 = 0, aD = 0, aInvD = 0;",
+      ...outputs.map((out, o) =>
+        [
+          "{",
+          `const raw = rec[act + ${outAt + o}], fac_ = fac[F + ${o}], coef = raw * fac_;`,
+          `const gDir = gA0 * e${o}0 + gA1 * e${o}1 + gA2 * e${o}2;`,
+          `g[G + ${outAt + o}] = gDir * fac_;`,
+          factors
+            ? `{ const gr = gDir * raw; gf[${4 * o}] += gr; gf[${4 * o + 1}] += gr * qi; gf[${4 * o + 2}] += gr * qj; gf[${4 * o + 3}] += gr * qi * qj; }`
+            : "",
+          out.adjoint,
+          "}",
+        ].join(" "),
+      ),
+      "mlpBackward(params, rec, act, k);",
+      ...inputAdjoints.map((a, m) => (a ? `{ const gm = g[G + ${m}]; ${a} }` : "")),
+      "const gd = (aD - aInvD * invD * invD) * invD;",
+      ...[0, 1, 2].map(
+        (c) =>
+          `{ const gr = aR${c} + gd * r${c}; gPos[j * 3 + ${c}] += gr; gPos[ai + ${c}] -= gr; gVel[j * 3 + ${c}] += aU${c} + aVJ${c}; gVel[ai + ${c}] += aVI${c} - aU${c}; }`,
+      ),
+      "}",
+    ].join("\n");
+    this.source = { forward, backward };
+    const make = (args: string, body: string) =>
+      new Function(
+        "PAIR_I",
+        "PAIR_J",
+        "mlpForward",
+        "mlpBackward",
+        "g",
+        `return function (${args}) {\n${body}\n};`,
+      )(
+        Int32Array.from(pairs.PAIR_I),
+        Int32Array.from(pairs.PAIR_J),
+        mlp.forward,
+        mlp.backward,
+        mlp.g,
+      );
+    this.forward = make("params, rec, at, acc, q, fac", forward) as PairForward;
+    this.backward = make(
+      "params, rec, at, gAcc, gPos, gVel, grads, q, fac",
+      backward,
+    ) as PairBackward;
+  }
+}

@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { KernelMlp } from "../../../src/particles/model/kernel-mlp";
+import { allParts, type NetworkParts } from "../../../src/particles/model/network-parts";
+import { PairTerm, type PairTermLayout } from "../../../src/particles/model/pair-term";
+
+const layout: PairTermLayout = {
+  positions: 0,
+  velocities: 12,
+  pairs: 24,
+  eps: 1e-6,
+  axes: -1,
+  factors: -1,
+};
+const termOf = (parts: NetworkParts, withLayout = layout): PairTerm =>
+  new PairTerm(
+    parts,
+    false,
+    new KernelMlp([parts.inputs.length, 3, parts.outputs.length], 0, 12),
+    withLayout,
+  );
+const SMALL: NetworkParts = { ...allParts(0, 0), inputs: ["d", "qiqj"], outputs: ["rhat"] };
+
+test("PairTerm writes only the parts the network has", () => {
+  const { forward, backward } = termOf(SMALL).source;
+  assert.match(forward, /rec\[act \+ 0\] = d;/);
+  assert.match(forward, /rec\[act \+ 1\] = qi \* qj;/);
+  assert.match(forward, /const e00 = r0 \* invD/);
+  // No other input or direction is computed, and the properties have no adjoint.
+  assert.doesNotMatch(forward, /vi0 \* vj0|u1 \* r2|N\[/);
+  assert.doesNotMatch(backward, /g\[G \+ 1\]/);
+});
+
+test("PairTerm refuses names outside the vocabulary, before writing any source", () => {
+  assert.throws(
+    () => termOf({ ...SMALL, inputs: ["d", "speed); hacked = 1; (" as never] }),
+    /unknown pair input/,
+  );
+  assert.throws(() => termOf({ ...SMALL, outputs: ["sideways" as never] }), /unknown pair output/);
+  // An axis the network does not have, or one whose number is not a whole number.
+  assert.throws(() => termOf({ ...SMALL, inputs: ["d", "axis2"] }), /names no axis of the 0/);
+  const oneAxis = { ...SMALL, axes: 1, outputs: ["axis0.5" as never] };
+  assert.throws(() => termOf(oneAxis, { ...layout, axes: 3 }), /names no axis of the 1/);
+});
