@@ -1,10 +1,11 @@
-import * as fastTanh from "../../math/fast-tanh";
+import { tanhSource } from "../../math/fast-tanh";
+import { compiledFunction } from "../../runtime/compiled-function";
 import type { ParamSpec } from "./interaction-kernel";
 
-/** A compiled pass of the MLP over one item (forward, backward) or all items (accumulate). */
+/** A compiled pass of the MLP over one item (the weight gradients: one item's terms). */
 type ForwardPass = (params: Float64Array[], act: Float64Array, at: number) => void;
 type BackwardPass = (params: Float64Array[], act: Float64Array, at: number, item: number) => void;
-type AccumulatePass = (grads: Float64Array[], act: Float64Array, at: number) => void;
+type AccumulatePass = (grads: Float64Array[], act: Float64Array, A: number, G: number) => void;
 
 /**
  * A small MLP inside the particle kernel, run on `count` items (the pairs or the triples of one
@@ -13,9 +14,10 @@ type AccumulatePass = (grads: Float64Array[], act: Float64Array, at: number) => 
  * numbers, every layer's, inputs first; the records of one evaluation's items follow each other.
  *
  * Its passes are written out for its sizes when it is made, as JavaScript source compiled with
- * `new Function` (see {@link source}): every index is a constant, every activation and adjoint a
+ * `new Function` (see compiledFunction, and {@link source}): every index is a constant, every activation and adjoint a
  * local variable, and no loop runs over a layer's few inputs or outputs, which loops over arrays
- * of a handful of numbers spend more time steering than computing. Each sum adds its terms in the
+ * of a handful of numbers spend more time steering than computing; tanh is written in place
+ * (tanhSource), as V8 does not inline every call to it. Each sum adds its terms in the
  * order of the plain loops (`z = b; z += x[i] · W[i][o]` for i in order), so the results equal
  * theirs to the last bit; the tests check them against plain loops. For the sizes [2, 2, 1] the
  * forward pass reads:
@@ -23,9 +25,14 @@ type AccumulatePass = (grads: Float64Array[], act: Float64Array, at: number) => 
  * ```js
  * const W0 = params[0], B0 = params[1], W1 = params[2], B1 = params[3];
  * const a0 = act[at + 0], a1 = act[at + 1];
- * const a2 = tanh(B0[0] + a0 * W0[0] + a1 * W0[2]); act[at + 2] = a2;
- * const a3 = tanh(B0[1] + a0 * W0[1] + a1 * W0[3]); act[at + 3] = a3;
- * const a4 = B1[0] + a2 * W1[0] + a3 * W1[1]; act[at + 4] = a4;
+ * let a2 = B0[0] + a0 * W0[0] + a1 * W0[2];
+ * { const tc = a2 > 7.905… ? … ; a2 = (tc * tp) / tq; } // tanh, see tanhSource
+ * act[at + 2] = a2;
+ * let a3 = B0[1] + a0 * W0[1] + a1 * W0[3];
+ * { … } // tanh
+ * act[at + 3] = a3;
+ * const a4 = B1[0] + a2 * W1[0] + a3 * W1[1];
+ * act[at + 4] = a4;
  * ```
  *
  * @example
@@ -50,12 +57,8 @@ export class KernelMlp {
    * {@link accumulate}.
    */
   readonly backward: BackwardPass;
-  /**
-   * Adds to `grads` the weight gradients of the `count` items, once {@link backward} has run for
-   * each: their records of activations from `act[at…]` and their adjoints in `g`. Per weight, the
-   * items' terms in item order.
-   */
-  readonly accumulate: AccumulatePass;
+  /** Adds one item's terms of the weight gradients: its activations at `act[A…]`, adjoints at `g[G…]`. */
+  private readonly accumulateItem: AccumulatePass;
 
   constructor(
     readonly sizes: number[],
@@ -79,19 +82,31 @@ export class KernelMlp {
     this.source = {
       forward: forwardSource(sizes, this.offsets, first),
       backward: backwardSource(sizes, this.offsets, first, this.width),
-      accumulate: accumulateSource(sizes, this.offsets, first, this.width, count),
+      accumulate: accumulateSource(sizes, this.offsets, first),
     };
-    this.forward = compile<ForwardPass>(["params", "act", "at"], this.source.forward, this.g);
-    this.backward = compile<BackwardPass>(
+    const g = { g: this.g };
+    this.forward = compiledFunction<ForwardPass>(g, ["params", "act", "at"], this.source.forward);
+    this.backward = compiledFunction<BackwardPass>(
+      g,
       ["params", "act", "at", "item"],
       this.source.backward,
-      this.g,
     );
-    this.accumulate = compile<AccumulatePass>(
-      ["grads", "act", "at"],
+    this.accumulateItem = compiledFunction<AccumulatePass>(
+      g,
+      ["grads", "act", "A", "G"],
       this.source.accumulate,
-      this.g,
     );
+  }
+
+  /**
+   * Adds to `grads` the weight gradients of the `count` items, once {@link backward} has run for
+   * each: their records of activations from `act[at…]` and their adjoints in `g`. Per weight, the
+   * items' terms in item order. (The loop is here rather than in the compiled source: V8 enters
+   * a compiled loop through on-stack replacement at every call, and it cost more than the loop.)
+   */
+  accumulate(grads: Float64Array[], act: Float64Array, at: number): void {
+    const width = this.width;
+    for (let k = 0; k < this.count; k++) this.accumulateItem(grads, act, at + k * width, k * width);
   }
 
   /** Where the outputs start in a record. */
@@ -106,16 +121,6 @@ export class KernelMlp {
       { name: `${prefix}b${l}`, shape: [out] },
     ]);
   }
-}
-
-/**
- * A function of `args` with `body`, which may read `tanh` (the kernel's) and `g` (the MLP's
- * adjoints). Why `new Function`: the body is written from the sizes alone, whole numbers the
- * constructor checks, and V8 compiles it as it does any function.
- */
-function compile<F>(args: string[], body: string, g: Float64Array): F {
-  const make = new Function("tanh", "g", `return function (${args.join(", ")}) {\n${body}\n};`);
-  return make(fastTanh.tanh, g) as F;
 }
 
 /** `const W0 = params[first], B0 = params[first + 1], …` for every layer. */
@@ -143,7 +148,9 @@ function forwardSource(sizes: number[], offsets: number[], first: number): strin
       );
       const z = `B${l}[${o}]${terms.join("")}`;
       const a = offsets[l + 1] + o;
-      lines.push(`const a${a} = ${l + 1 < L ? `tanh(${z})` : z}; act[at + ${a}] = a${a};`);
+      if (l + 1 < L) lines.push(`let a${a} = ${z};`, tanhSource(`a${a}`, `a${a}`));
+      else lines.push(`const a${a} = ${z};`);
+      lines.push(`act[at + ${a}] = a${a};`);
     }
   }
   return lines.join("\n");
@@ -177,19 +184,10 @@ function backwardSource(sizes: number[], offsets: number[], first: number, width
   return lines.join("\n");
 }
 
-function accumulateSource(
-  sizes: number[],
-  offsets: number[],
-  first: number,
-  width: number,
-  count: number,
-): string {
+function accumulateSource(sizes: number[], offsets: number[], first: number): string {
   const L = sizes.length - 1;
-  const lines = [weightArrays(sizes, first, "grads", "g")];
-  const sums: string[] = [];
-  const body: string[] = [];
   const reads: string[] = [];
-  const stores: string[] = [];
+  const body: string[] = [];
   for (let l = 0; l < L; l++) {
     const nIn = sizes[l];
     const nOut = sizes[l + 1];
@@ -197,20 +195,13 @@ function accumulateSource(
     for (let o = 0; o < nOut; o++) {
       const k = offsets[l + 1] + o;
       reads.push(`e${k} = g[G + ${k}]`);
-      sums.push(`b${l}_${o} = gB${l}[${o}]`);
-      body.push(`b${l}_${o} += e${k};`);
-      stores.push(`gB${l}[${o}] = b${l}_${o};`);
+      body.push(`gB${l}[${o}] += e${k};`);
     }
     for (let i = 0; i < nIn; i++)
-      for (let o = 0; o < nOut; o++) {
-        const w = i * nOut + o;
-        sums.push(`w${l}_${w} = gW${l}[${w}]`);
-        body.push(`w${l}_${w} += x${offsets[l] + i} * e${offsets[l + 1] + o};`);
-        stores.push(`gW${l}[${w}] = w${l}_${w};`);
-      }
+      for (let o = 0; o < nOut; o++)
+        body.push(`gW${l}[${i * nOut + o}] += x${offsets[l] + i} * e${offsets[l + 1] + o};`);
   }
-  lines.push(`let ${sums.join(", ")};`);
-  lines.push(`for (let k = 0, A = at, G = 0; k < ${count}; k++, A += ${width}, G += ${width}) {`);
-  lines.push(`const ${reads.join(", ")};`, ...body, "}", ...stores);
-  return lines.join("\n");
+  return [weightArrays(sizes, first, "grads", "g"), `const ${reads.join(", ")};`, ...body].join(
+    "\n",
+  );
 }

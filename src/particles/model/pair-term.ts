@@ -1,4 +1,7 @@
+import { compiledFunction } from "../../runtime/compiled-function";
 import * as pairs from "../data/particle-pairs";
+
+const N_PAIRS = pairs.N_PAIRS;
 import type { KernelMlp } from "./kernel-mlp";
 import { axisIndex, type NetworkParts, PAIR_INPUTS, PAIR_OUTPUTS } from "./network-parts";
 
@@ -18,7 +21,7 @@ export interface PairTermLayout {
   factors: number;
 }
 
-/** The pair term's forward pass for one evaluation: adds Σⱼ Σₒ cₒ fₒ Dₒ to `acc`. */
+/** The pair term's forward pass for pair k of one evaluation: adds cₒ fₒ Dₒ to particle i's `acc`. */
 type PairForward = (
   params: Float64Array[],
   rec: Float64Array,
@@ -26,6 +29,7 @@ type PairForward = (
   acc: Float64Array,
   q: Float64Array,
   fac: Float64Array,
+  k: number,
 ) => void;
 
 /** Back through {@link PairForward}: adds to the adjoints of positions, velocities and weights. */
@@ -39,6 +43,7 @@ type PairBackward = (
   grads: Float64Array[],
   q: Float64Array,
   fac: Float64Array,
+  k: number,
 ) => void;
 
 // The code below is written in terms of one pair's geometry, with r = pⱼ − pᵢ (r0, r1, r2),
@@ -115,7 +120,7 @@ const OUTPUT: Record<
  * The pair term of the interaction kernel, Σⱼ Σₒ cₒ(xᵢⱼ) fₒ(qᵢ, qⱼ) Dₒ over the 12 ordered pairs
  * (see NetworkParts), with its backward pass: the pair's geometry, the inputs x the MLP reads,
  * the MLP, and the directions D its outputs act along. Like {@link KernelMlp} it is written out
- * for the network's parts when it is made and compiled with `new Function`: only the inputs and
+ * for the network's parts when it is made and compiled (see compiledFunction): only the inputs and
  * outputs the network has appear, each as its expression in the pair's geometry (INPUT_VALUE,
  * OUTPUT), and the geometry lives in local variables, where a loop over the parts would choose
  * each part's formula at every pair of every evaluation. The arithmetic is that of the formulas
@@ -130,14 +135,14 @@ const OUTPUT: Record<
 export class PairTerm {
   /** The source of the compiled passes, to read. */
   readonly source: { forward: string; backward: string };
-  /** Adds each particle's pair forces at the state at `rec[at…]` to `acc`, recording the MLP's activations. */
-  readonly forward: PairForward;
   /**
-   * Back through {@link forward}: given `gAcc`, adds the adjoints of the positions and velocities
-   * to `gPos` and `gVel` and of the axes and factors to `grads`, and leaves the MLP's adjoints in
-   * `mlp.g` for its `accumulate`.
+   * Pair k's part of {@link forward}, compiled. The loop over the pairs stays outside the compiled
+   * source: V8 would enter a compiled loop through on-stack replacement at every call, which cost
+   * more than the loop (see KernelMlp.accumulate).
    */
-  readonly backward: PairBackward;
+  private readonly forwardPair: PairForward;
+  /** Pair k's part of {@link backward}, compiled. */
+  private readonly backwardPair: PairBackward;
 
   constructor(parts: NetworkParts, factors: boolean, mlp: KernelMlp, layout: PairTermLayout) {
     const axis = (name: string): number => {
@@ -177,7 +182,6 @@ export class PairTerm {
     const nOut = outputs.length;
     const outAt = mlp.outAt;
     const geometry = [
-      `for (let k = 0; k < ${pairs.N_PAIRS}; k++) {`,
       "const i = PAIR_I[k], j = PAIR_J[k];",
       `const act = at + ${layout.pairs} + k * ${mlp.width}, F = k * ${nOut};`,
       `const Pi = at + ${layout.positions} + i * 3, Pj = at + ${layout.positions} + j * 3;`,
@@ -206,7 +210,6 @@ export class PairTerm {
         (_, o) =>
           `{ const coef = rec[act + ${outAt + o}] * fac[F + ${o}]; acc[ai] += coef * e${o}0; acc[ai + 1] += coef * e${o}1; acc[ai + 2] += coef * e${o}2; }`,
       ),
-      "}",
     ].join("\n");
     const backward = [
       axes,
@@ -238,28 +241,56 @@ export class PairTerm {
         (c) =>
           `{ const gr = aR${c} + gd * r${c}; gPos[j * 3 + ${c}] += gr; gPos[ai + ${c}] -= gr; gVel[j * 3 + ${c}] += aU${c} + aVJ${c}; gVel[ai + ${c}] += aVI${c} - aU${c}; }`,
       ),
-      "}",
     ].join("\n");
     this.source = { forward, backward };
-    const make = (args: string, body: string) =>
-      new Function(
-        "PAIR_I",
-        "PAIR_J",
-        "mlpForward",
-        "mlpBackward",
-        "g",
-        `return function (${args}) {\n${body}\n};`,
-      )(
-        Int32Array.from(pairs.PAIR_I),
-        Int32Array.from(pairs.PAIR_J),
-        mlp.forward,
-        mlp.backward,
-        mlp.g,
-      );
-    this.forward = make("params, rec, at, acc, q, fac", forward) as PairForward;
-    this.backward = make(
-      "params, rec, at, gAcc, gPos, gVel, grads, q, fac",
+    const bound = {
+      PAIR_I: Int32Array.from(pairs.PAIR_I),
+      PAIR_J: Int32Array.from(pairs.PAIR_J),
+      mlpForward: mlp.forward,
+      mlpBackward: mlp.backward,
+      g: mlp.g,
+    };
+    this.forwardPair = compiledFunction<PairForward>(
+      bound,
+      ["params", "rec", "at", "acc", "q", "fac", "k"],
+      forward,
+    );
+    this.backwardPair = compiledFunction<PairBackward>(
+      bound,
+      ["params", "rec", "at", "gAcc", "gPos", "gVel", "grads", "q", "fac", "k"],
       backward,
-    ) as PairBackward;
+    );
+  }
+
+  /** Adds each particle's pair forces at the state at `rec[at…]` to `acc`, recording the MLP's activations. */
+  forward(
+    params: Float64Array[],
+    rec: Float64Array,
+    at: number,
+    acc: Float64Array,
+    q: Float64Array,
+    fac: Float64Array,
+  ): void {
+    for (let k = 0; k < N_PAIRS; k++) this.forwardPair(params, rec, at, acc, q, fac, k);
+  }
+
+  /**
+   * Back through {@link forward}: given `gAcc`, adds the adjoints of the positions and velocities
+   * to `gPos` and `gVel` and of the axes and factors to `grads`, and leaves the MLP's adjoints in
+   * `mlp.g` for its `accumulate`.
+   */
+  backward(
+    params: Float64Array[],
+    rec: Float64Array,
+    at: number,
+    gAcc: Float64Array,
+    gPos: Float64Array,
+    gVel: Float64Array,
+    grads: Float64Array[],
+    q: Float64Array,
+    fac: Float64Array,
+  ): void {
+    for (let k = 0; k < N_PAIRS; k++)
+      this.backwardPair(params, rec, at, gAcc, gPos, gVel, grads, q, fac, k);
   }
 }

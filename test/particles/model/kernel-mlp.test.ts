@@ -107,9 +107,10 @@ for (const sizes of [
 
 test("KernelMlp's source reads as the sizes say", () => {
   const mlp = new KernelMlp([2, 2, 1], 0, 12);
-  assert.match(mlp.source.forward, /const a2 = tanh\(B0\[0\] \+ a0 \* W0\[0\] \+ a1 \* W0\[2\]\)/);
+  assert.match(mlp.source.forward, /let a2 = B0\[0\] \+ a0 \* W0\[0\] \+ a1 \* W0\[2\];/);
+  assert.match(mlp.source.forward, /a2 = \(tc \* tp\) \/ tq;/);
   assert.match(mlp.source.forward, /const a4 = B1\[0\] \+ a2 \* W1\[0\] \+ a3 \* W1\[1\];/);
-  assert.match(mlp.source.accumulate, /k < 12/);
+  assert.match(mlp.source.accumulate, /gW1\[1\] \+= x3 \* e4;/);
 });
 
 test("KernelMlp refuses sizes that are not whole numbers, before writing any source", () => {
