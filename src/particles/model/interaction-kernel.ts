@@ -3,9 +3,10 @@ import * as data from "../data/particle-data";
 import * as pairs from "../data/particle-pairs";
 import { KernelMlp } from "./kernel-mlp";
 import { controlledSubsteps, integrateStep, type SubstepChoice } from "./learned-integrator";
-import { fieldGates, type NetworkParts, PAIR_ALONG_R_AND_U, TRIPLET_INPUTS } from "./network-parts";
+import { fieldGates, type NetworkParts, PAIR_ALONG_R_AND_U } from "./network-parts";
 import { PairTerm } from "./pair-term";
 import { stepControlFor } from "./step-control";
+import { ThreeBodyTerm } from "./three-body-term";
 
 // Module-local copies of the constants the loops read: under tsx (CommonJS), an imported binding
 // is a getter call on every read, a cost the kernel's inner loops would pay at every number.
@@ -134,8 +135,8 @@ export class InteractionKernel {
   private readonly triplet: KernelMlp | null;
   /** The pair term, compiled for the parts (see PairTerm). */
   private readonly pairTerm: PairTerm | null;
-  /** Each three-body input's index in TRIPLET_INPUTS. */
-  private readonly tripletFeature: Int32Array;
+  /** The three-body term, compiled for its inputs (see ThreeBodyTerm). */
+  private readonly threeBody: ThreeBodyTerm | null;
   private readonly specs: ParamSpec[];
   /** Where each optional part's arrays start in `params` (-1: absent). */
   private readonly at: Record<
@@ -218,12 +219,9 @@ export class InteractionKernel {
       add("central_b1", [1]);
     }
     this.at.axes = add("axes", [parts.axes, 3], parts.axes > 0);
-    this.tripletFeature = Int32Array.from(parts.triplet?.inputs ?? [], (n) =>
-      TRIPLET_INPUTS.indexOf(n),
-    );
     this.triplet = parts.triplet
       ? new KernelMlp(
-          [this.tripletFeature.length, parts.triplet.hidden, 1],
+          [parts.triplet.inputs.length, parts.triplet.hidden, 1],
           this.specs.length,
           N_TRIPLES,
         )
@@ -241,6 +239,15 @@ export class InteractionKernel {
         })
       : null;
     this.tripletsAt = TAPE_PAIRS + N_PAIRS * (this.pair?.width ?? 0);
+    this.threeBody =
+      this.triplet && parts.triplet
+        ? new ThreeBodyTerm(
+            parts.triplet.inputs,
+            this.triplet,
+            { count: N_TRIPLES, members: TRIPLE_MEMBERS, sides: TRI_SIDES },
+            this.tripletsAt,
+          )
+        : null;
     this.fieldAt = this.tripletsAt + N_TRIPLES * (this.triplet?.width ?? 0);
     this.rawAt = this.fieldAt + N_PARTICLES * FIELD_RECORD;
     this.evalWidth = this.rawAt + (parts.inertia ? STATE : 0);
@@ -421,25 +428,9 @@ export class InteractionKernel {
   private accel(params: Float64Array[], rec: Float64Array, at: number, acc: Float64Array): void {
     acc.fill(0);
     this.pairTerm?.forward(params, rec, at, acc, this.q, this.pairFactor);
-    const triplet = this.triplet;
-    if (triplet) {
-      const sideR = this.sideR;
-      const sideD = this.sideD;
-      const nIn = this.tripletFeature.length;
+    if (this.threeBody) {
       this.sides(rec, at);
-      for (let n = 0; n < N_TRIPLES; n++) {
-        const act = at + this.tripletsAt + n * triplet.width;
-        const i = TRIPLE_MEMBERS[3 * n];
-        for (let m = 0; m < nIn; m++) {
-          const f = this.tripletFeature[m];
-          rec[act + m] =
-            f < 3 ? sideD[TRI_SIDES[3 * n + f]] : this.q[TRIPLE_MEMBERS[3 * n + f - 3]];
-        }
-        triplet.forward(params, rec, act);
-        const ij = TRI_SIDES[3 * n];
-        const coef = rec[act + triplet.outAt] / sideD[ij];
-        for (let c = 0; c < 3; c++) acc[i * 3 + c] += coef * sideR[3 * ij + c];
-      }
+      this.threeBody.forward(params, rec, at, acc, this.q, this.sideR, this.sideD);
     }
     this.fieldAccel(params, rec, at, acc);
     if (this.at.inertia >= 0) {
@@ -570,60 +561,9 @@ export class InteractionKernel {
     gPos: Float64Array,
     grads: Float64Array[],
   ): void {
-    const triplet = this.triplet!;
-    const g = triplet.g;
-    const sideR = this.sideR;
-    const sideD = this.sideD;
-    const nIn = this.tripletFeature.length;
     this.sides(rec, at);
-    for (let n = 0; n < N_TRIPLES; n++) {
-      const act = at + this.tripletsAt + n * triplet.width;
-      const G = n * triplet.width;
-      const i = TRIPLE_MEMBERS[3 * n];
-      const ij = TRI_SIDES[3 * n];
-      const coef = rec[act + triplet.outAt];
-      const invD = 1 / sideD[ij];
-      const gDot = dot3(gAcc, i * 3, sideR, 3 * ij);
-      g[G + triplet.outAt] = gDot * invD;
-      triplet.backward(params, rec, act, n);
-      // The adjoints of the three sides' lengths dᵢⱼ, dᵢₖ, dⱼₖ.
-      let gIJ = 0;
-      let gIK = 0;
-      let gJK = 0;
-      for (let m = 0; m < nIn; m++) {
-        const f = this.tripletFeature[m];
-        if (f === 0) gIJ += g[G + m];
-        else if (f === 1) gIK += g[G + m];
-        else if (f === 2) gJK += g[G + m];
-      }
-      // The term coef · rᵢⱼ / dᵢⱼ: its adjoint back to rᵢⱼ and dᵢⱼ.
-      gIJ -= coef * gDot * invD * invD;
-      // Each side's adjoint back to its two ends: i → j (with the term's), i → k, j → k.
-      const j = TRIPLE_MEMBERS[3 * n + 1];
-      const k = TRIPLE_MEMBERS[3 * n + 2];
-      const ik = TRI_SIDES[3 * n + 1];
-      const jk = TRI_SIDES[3 * n + 2];
-      const dIJ = sideD[ij];
-      const dIK = sideD[ik];
-      const dJK = sideD[jk];
-      for (let c = 0; c < 3; c++) {
-        let gr = (gIJ / dIJ) * sideR[3 * ij + c];
-        gr += coef * invD * gAcc[i * 3 + c];
-        gPos[j * 3 + c] += gr;
-        gPos[i * 3 + c] -= gr;
-      }
-      for (let c = 0; c < 3; c++) {
-        const gr = (gIK / dIK) * sideR[3 * ik + c];
-        gPos[k * 3 + c] += gr;
-        gPos[i * 3 + c] -= gr;
-      }
-      for (let c = 0; c < 3; c++) {
-        const gr = (gJK / dJK) * sideR[3 * jk + c];
-        gPos[k * 3 + c] += gr;
-        gPos[j * 3 + c] -= gr;
-      }
-    }
-    triplet.accumulate(grads, rec, at + this.tripletsAt);
+    this.threeBody!.backward(params, rec, at, gAcc, gPos, this.sideR, this.sideD);
+    this.triplet!.accumulate(grads, rec, at + this.tripletsAt);
   }
 
   /** The field term's part of {@link accelBackward}. */
@@ -786,11 +726,6 @@ function replayed({ steps, starts }: KernelForward, b: number): SubstepChoice {
 
 /** Index into A's 6 free entries of A[row][col], at row · 3 + col. */
 const SYM = Int32Array.from([0, 1, 2, 1, 3, 4, 2, 4, 5]);
-
-/** a[i…i+3) · b[j…j+3). */
-function dot3(a: ArrayLike<number>, i: number, b: ArrayLike<number>, j: number): number {
-  return a[i] * b[j] + a[i + 1] * b[j + 1] + a[i + 2] * b[j + 2];
-}
 
 /** The inertia `1 + w₀ + w₁ q` of a particle of property q, kept at least MIN_INERTIA from 0. */
 function inertia(w: Float64Array, q: number): number {
