@@ -11,15 +11,120 @@ import type { ReplicaJob, ReplicaReply } from "./replica-worker";
 import { type Samples, sharedSamples, type TrainOptions } from "./train";
 
 /**
- * Trains `model` (an interaction network built from `design`) data-parallel over `threads` worker
- * threads: each holds a replica and computes the gradients of its part of every batch, and the
- * replicas add them up in shared memory (see ReplicaGroup), so they take the same Adam steps on the
- * whole batch's gradient. The tfjs wasm backend is single-threaded; this is how one training uses
- * more than one core. The result matches {@link trainModel} on one thread up to floating-point
- * rounding (sums in another order), and is itself deterministic. Resolves when the replicas are
- * done, with `model` holding the trained weights; `options.onEpoch` hears every epoch. The
- * replicas start from `model`'s weights, with `pressure` on its removable parts (see
- * InteractionLayer.setPressure).
+ * Data-parallel training over `threads` worker threads (see {@link ReplicaPool.train}), the
+ * workers kept from one training to the next: the sizing recipe trains the broad network, then
+ * each round's kept network, then the fine-tuning, and a worker's start (tsx, tfjs and its wasm
+ * backend) would otherwise be paid at each. A training that fails stops the workers; the next one
+ * starts new ones. {@link close} stops them.
+ *
+ * @example
+ * const pool = new ReplicaPool(2);
+ * try {
+ *   await pool.train(model, SUBSTEP_DESIGN, train, val, { epochs: 4 });
+ * } finally {
+ *   await pool.close();
+ * }
+ */
+export class ReplicaPool {
+  private readonly workers: Worker[] = [];
+
+  constructor(private readonly threads: number) {}
+
+  /**
+   * Trains `model` (an interaction network built from `design`) data-parallel: each worker holds
+   * a replica and computes the gradients of its part of every batch, and the replicas add them up
+   * in shared memory (see ReplicaGroup), so they take the same Adam steps on the whole batch's
+   * gradient. The tfjs wasm backend is single-threaded; this is how one training uses more than
+   * one core. The result matches {@link trainModel} on one thread up to floating-point rounding
+   * (sums in another order), and is itself deterministic. Resolves when the replicas are done,
+   * with `model` holding the trained weights; `options.onEpoch` hears every epoch. The replicas
+   * start from `model`'s weights, with `pressure` on its removable parts (see
+   * InteractionLayer.setPressure).
+   */
+  async train(
+    model: tf.LayersModel,
+    design: InteractionConfig,
+    train: Samples,
+    val: Samples,
+    options: Partial<TrainOptions>,
+    pressure = 0,
+  ): Promise<LoopResult> {
+    const threads = this.threads;
+    const initialWeights = model.getWeights().map((w) => w.dataSync() as Float32Array);
+    const group = ReplicaGroup.allocate(threads, model.countParams() + 2);
+    const data = { train: sharedSamples(train), val: sharedSamples(val) };
+    const { onEpoch, ...rest } = options;
+    while (this.workers.length < threads)
+      this.workers.push(startTypeScriptWorker(join(__dirname, "replica-worker.ts")));
+    const cleanUps: (() => void)[] = [];
+    try {
+      const replies = await Promise.all(
+        this.workers.map(
+          (w, rank) =>
+            new Promise<ReplicaReply>((resolve, reject) => {
+              const fail = (err: Error): void => {
+                ReplicaGroup.abort(group);
+                reject(err);
+              };
+              const onExit = (code: number): void =>
+                fail(new Error(`replica ${rank} stopped (exit code ${code})`));
+              const onMessage = (m: { epoch: EpochLog } | ReplicaReply): void => {
+                if ("epoch" in m) onEpoch?.(m.epoch);
+                // A replica stopped by another's failure says so; the failure itself is the error.
+                else if (m.aborted) resolve(m);
+                else if (m.error) fail(new Error(m.error));
+                else resolve(m);
+              };
+              w.on("error", fail);
+              w.on("exit", onExit);
+              w.on("message", onMessage);
+              cleanUps.push(() => {
+                w.off("error", fail);
+                w.off("exit", onExit);
+                w.off("message", onMessage);
+              });
+              w.postMessage({
+                rank,
+                size: threads,
+                group,
+                design,
+                initialWeights,
+                pressure,
+                options: rest,
+                ...data,
+              } satisfies ReplicaJob);
+            }),
+        ),
+      );
+      if (new Set(replies.map((r) => r.checksum)).size !== 1)
+        throw new Error(
+          `the replicas' weights differ (checksums ${replies.map((r) => r.checksum).join(", ")})`,
+        );
+      const weights = replies[0].weights!;
+      // In a tidy: setWeights copies the values into the model's variables, the tensors can go.
+      tf.tidy(() =>
+        model.setWeights(model.weights.map((w, i) => tf.tensor(weights[i], w.shape as number[]))),
+      );
+      return replies[0].loop;
+    } catch (err) {
+      // A replica that failed, or was stopped by another's failure, may be in any state.
+      for (const cleanUp of cleanUps.splice(0)) cleanUp();
+      await this.close();
+      throw err;
+    } finally {
+      for (const cleanUp of cleanUps) cleanUp();
+    }
+  }
+
+  /** Stops the workers. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.splice(0).map((w) => w.terminate()));
+  }
+}
+
+/**
+ * One data-parallel training over `threads` worker threads started for it (see
+ * {@link ReplicaPool.train}, which keeps them for the next).
  *
  * @example
  * const model = buildInteractionModel(SUBSTEP_DESIGN);
@@ -34,64 +139,10 @@ export async function trainInReplicas(
   threads: number,
   pressure = 0,
 ): Promise<LoopResult> {
-  const initialWeights = model.getWeights().map((w) => w.dataSync() as Float32Array);
-  const group = ReplicaGroup.allocate(threads, model.countParams() + 2);
-  const data = { train: sharedSamples(train), val: sharedSamples(val) };
-  const { onEpoch, ...rest } = options;
-  const workers: Worker[] = [];
+  const pool = new ReplicaPool(threads);
   try {
-    const replies = await Promise.all(
-      Array.from({ length: threads }, (_, rank) => {
-        const w = startTypeScriptWorker(join(__dirname, "replica-worker.ts"));
-        workers.push(w);
-        return new Promise<ReplicaReply>((resolve, reject) => {
-          let answered = false;
-          const fail = (err: Error): void => {
-            answered = true;
-            ReplicaGroup.abort(group);
-            reject(err);
-          };
-          w.on("error", fail);
-          w.on("exit", (code) => {
-            if (!answered) fail(new Error(`replica ${rank} stopped (exit code ${code})`));
-          });
-          w.on("message", (m: { epoch: EpochLog } | ReplicaReply) => {
-            if ("epoch" in m) onEpoch?.(m.epoch);
-            // A replica stopped by another's failure says so; the failure itself is the error.
-            else if (m.aborted) answered = true;
-            else if (m.error) fail(new Error(m.error));
-            else {
-              answered = true;
-              resolve(m);
-            }
-          });
-          w.postMessage({
-            rank,
-            size: threads,
-            group,
-            design,
-            initialWeights,
-            pressure,
-            options: rest,
-            ...data,
-          } satisfies ReplicaJob);
-        });
-      }),
-    );
-    if (new Set(replies.map((r) => r.checksum)).size !== 1)
-      throw new Error(
-        `the replicas' weights differ (checksums ${replies.map((r) => r.checksum).join(", ")})`,
-      );
-    const weights = replies[0].weights!;
-    // In a tidy: setWeights copies the values into the model's variables, the tensors can go.
-    tf.tidy(() =>
-      model.setWeights(model.weights.map((w, i) => tf.tensor(weights[i], w.shape as number[]))),
-    );
-    return replies[0].loop;
+    return await pool.train(model, design, train, val, options, pressure);
   } finally {
-    for (const w of workers) {
-      w.removeAllListeners("exit");
-      await w.terminate();
-    }
+    await pool.close();
   }
 }

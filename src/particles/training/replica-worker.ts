@@ -1,6 +1,6 @@
 /**
- * The worker thread of {@link trainInReplicas} (see replica-training.ts): one replica of a
- * data-parallel training. Not an entry point of its own.
+ * The worker thread of {@link ReplicaPool} (see replica-training.ts): one replica of each
+ * data-parallel training it is given, one after the other. Not an entry point of its own.
  */
 import { parentPort } from "node:worker_threads";
 
@@ -42,22 +42,24 @@ export interface ReplicaReply {
   aborted?: boolean;
 }
 
-parentPort?.once("message", (job: ReplicaJob) => {
+parentPort?.on("message", (job: ReplicaJob) => {
   void (async () => {
+    let model: tf.LayersModel | undefined;
     try {
       await initBackend();
       const group = new ReplicaGroup(job.group, job.rank, job.size);
-      const model = buildInteractionModel(job.design);
+      const built = buildInteractionModel(job.design);
+      model = built;
       tf.tidy(() =>
-        model.setWeights(
-          model.weights.map((w, i) => tf.tensor(job.initialWeights[i], w.shape as number[])),
+        built.setWeights(
+          built.weights.map((w, i) => tf.tensor(job.initialWeights[i], w.shape as number[])),
         ),
       );
-      if (job.pressure > 0) interactionLayerOf(model).setPressure(job.pressure);
+      if (job.pressure > 0) interactionLayerOf(built).setPressure(job.pressure);
       const onEpoch =
         job.rank === 0 ? (epoch: unknown) => parentPort!.postMessage({ epoch }) : undefined;
-      const loop = await trainModel(model, job.train, job.val, { ...job.options, onEpoch }, group);
-      const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
+      const loop = await trainModel(built, job.train, job.val, { ...job.options, onEpoch }, group);
+      const weights = built.getWeights().map((w) => w.dataSync() as Float32Array);
       const checksum = weights.reduce((s, w) => w.reduce((t, v) => t + v, s), 0).toString();
       parentPort!.postMessage({
         loop,
@@ -68,6 +70,9 @@ parentPort?.once("message", (job: ReplicaJob) => {
       ReplicaGroup.abort(job.group);
       const aborted = err instanceof ReplicaAbortedError;
       parentPort!.postMessage({ error: (err as Error).message, aborted } as ReplicaReply);
+    } finally {
+      // The worker stays for the pool's next training: this one's weights go.
+      model?.dispose();
     }
   })();
 });

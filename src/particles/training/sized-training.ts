@@ -9,7 +9,7 @@ import {
 import { type SizedNetwork, weightCount } from "../model/network-surgery";
 import { networkScore, pruneByScore, type RefitJudging, type Removal } from "./prune";
 import { RefitPool } from "./refit-pool";
-import { trainInReplicas } from "./replica-training";
+import { ReplicaPool } from "./replica-training";
 import {
   DEFAULT_TRAINING,
   headSamples,
@@ -108,7 +108,9 @@ export async function trainSized(
   log: (line: string) => void = () => {},
   threads = 1,
 ): Promise<SizedTraining> {
-  // One thread, or data-parallel replicas (see trainInReplicas) that start from the model's weights.
+  // One thread, or data-parallel replicas (see ReplicaPool) that start from the model's weights;
+  // the replicas' workers serve every training below, and stop at the end.
+  const replicas = threads > 1 ? new ReplicaPool(threads) : null;
   const fitOn = (
     model: tf.LayersModel,
     config: InteractionConfig,
@@ -116,115 +118,119 @@ export async function trainSized(
     opts: Partial<TrainOptions>,
     pressure: number,
   ): Promise<LoopResult> => {
-    if (threads > 1) return trainInReplicas(model, config, on, val, opts, threads, pressure);
+    if (replicas) return replicas.train(model, config, on, val, opts, pressure);
     interactionLayerOf(model).setPressure(pressure);
     return trainModel(model, on, val, opts).finally(() => interactionLayerOf(model).setPressure(0));
   };
-  const epochs = options.epochs ?? DEFAULT_TRAINING.epochs;
-  const warmEpochs = Math.min(sizing.warmEpochs, Math.max(0, epochs - 2));
-  const searchEpochs = Math.min(sizing.searchEpochs, Math.max(1, epochs - warmEpochs - 1));
-  const broad = buildInteractionModel(design);
-  const searchOn = headSamples(train, sizing.searchTrainSamples);
-  if (warmEpochs > 0) {
-    log(`searching: the broad network (${broad.countParams()} weights), ${warmEpochs} epochs`);
-    // A constant learning rate (halved on plateaus): the search's schedule starts after it.
-    const warm = { ...options, epochs: warmEpochs, schedule: "plateau" as const };
-    await fitOn(broad, design, searchOn, warm, 0);
-  }
-  log(`searching: under pressure ${sizing.pressure}, ${searchEpochs} epochs`);
-  await fitOn(broad, design, searchOn, { ...options, epochs: searchEpochs }, sizing.pressure);
-  const trained: SizedNetwork = {
-    config: design,
-    weights: interactionLayerOf(broad).namedWeights(),
-  };
-  broad.dispose();
-  const full = networkScore(trained, val);
-  const judgeOn = headSamples(val, sizing.searchSamples);
-  const maxMse = sizing.maxMseRatio * networkScore(trained, judgeOn).mse;
-  const onRemoval = (r: Removal) =>
-    log(
-      `  removed ${r.part}${r.refit ? " (after a refit)" : ""}: ${r.params} weights, search score ${r.score.toFixed(0)}`,
-    );
-  // Pruning's refits run over the training's threads (see RefitPool): their results are the same.
-  const pool =
-    sizing.refitSteps > 0
-      ? new RefitPool(
-          searchOn,
-          {
-            steps: sizing.refitSteps,
-            batchSize: options.batchSize ?? DEFAULT_TRAINING.batchSize,
-            learningRate: sizing.tuneLearningRate,
-            seed: options.seed ?? DEFAULT_TRAINING.seed,
-            clipGradients: options.clipGradients ?? DEFAULT_TRAINING.clipGradients ?? 0,
-          },
-          threads,
-        )
-      : null;
-  const refit: RefitJudging | undefined = pool
-    ? { refitAll: (nets) => pool.refitAll(nets), candidates: sizing.refitCandidates }
-    : undefined;
-  let clock = Date.now();
-  const seconds = () => `${((Date.now() - clock) / 1000).toFixed(0)} s`;
-  let net: SizedNetwork;
-  let removals: Removal[];
   try {
-    ({ net, removals } = await pruneByScore(
-      trained,
-      judgeOn,
-      maxMse,
-      onRemoval,
-      sizing.pruneCandidates,
-      refit,
-    ));
-    log(`pruned to ${weightCount(net)} weights (${seconds()})`);
-    for (let round = 1; round < sizing.rounds; round++) {
-      // The kept network trains a little under pressure, and pruning looks again.
-      const model = buildInteractionModel(net.config);
-      interactionLayerOf(model).setNamedWeights(net.weights);
+    const epochs = options.epochs ?? DEFAULT_TRAINING.epochs;
+    const warmEpochs = Math.min(sizing.warmEpochs, Math.max(0, epochs - 2));
+    const searchEpochs = Math.min(sizing.searchEpochs, Math.max(1, epochs - warmEpochs - 1));
+    const broad = buildInteractionModel(design);
+    const searchOn = headSamples(train, sizing.searchTrainSamples);
+    if (warmEpochs > 0) {
+      log(`searching: the broad network (${broad.countParams()} weights), ${warmEpochs} epochs`);
+      // A constant learning rate (halved on plateaus): the search's schedule starts after it.
+      const warm = { ...options, epochs: warmEpochs, schedule: "plateau" as const };
+      await fitOn(broad, design, searchOn, warm, 0);
+    }
+    log(`searching: under pressure ${sizing.pressure}, ${searchEpochs} epochs`);
+    await fitOn(broad, design, searchOn, { ...options, epochs: searchEpochs }, sizing.pressure);
+    const trained: SizedNetwork = {
+      config: design,
+      weights: interactionLayerOf(broad).namedWeights(),
+    };
+    broad.dispose();
+    const full = networkScore(trained, val);
+    const judgeOn = headSamples(val, sizing.searchSamples);
+    const maxMse = sizing.maxMseRatio * networkScore(trained, judgeOn).mse;
+    const onRemoval = (r: Removal) =>
       log(
-        `round ${round + 1}: ${weightCount(net)} weights train ${sizing.roundEpochs} epochs under pressure`,
+        `  removed ${r.part}${r.refit ? " (after a refit)" : ""}: ${r.params} weights, search score ${r.score.toFixed(0)}`,
       );
-      const opts = {
-        ...options,
-        epochs: sizing.roundEpochs,
-        learningRate: sizing.tuneLearningRate,
-      };
-      await fitOn(model, net.config, searchOn, opts, sizing.pressure);
-      clock = Date.now();
-      const again = await pruneByScore(
-        { config: net.config, weights: interactionLayerOf(model).namedWeights() },
+    // Pruning's refits run over the training's threads (see RefitPool): their results are the same.
+    const pool =
+      sizing.refitSteps > 0
+        ? new RefitPool(
+            searchOn,
+            {
+              steps: sizing.refitSteps,
+              batchSize: options.batchSize ?? DEFAULT_TRAINING.batchSize,
+              learningRate: sizing.tuneLearningRate,
+              seed: options.seed ?? DEFAULT_TRAINING.seed,
+              clipGradients: options.clipGradients ?? DEFAULT_TRAINING.clipGradients ?? 0,
+            },
+            threads,
+          )
+        : null;
+    const refit: RefitJudging | undefined = pool
+      ? { refitAll: (nets) => pool.refitAll(nets), candidates: sizing.refitCandidates }
+      : undefined;
+    let clock = Date.now();
+    const seconds = () => `${((Date.now() - clock) / 1000).toFixed(0)} s`;
+    let net: SizedNetwork;
+    let removals: Removal[];
+    try {
+      ({ net, removals } = await pruneByScore(
+        trained,
         judgeOn,
         maxMse,
         onRemoval,
         sizing.pruneCandidates,
         refit,
-      );
-      model.dispose();
-      log(`pruned to ${weightCount(again.net)} weights (${seconds()})`);
-      net = again.net;
-      removals = [...removals, ...again.removals];
-      if (again.removals.length === 0) break;
+      ));
+      log(`pruned to ${weightCount(net)} weights (${seconds()})`);
+      for (let round = 1; round < sizing.rounds; round++) {
+        // The kept network trains a little under pressure, and pruning looks again.
+        const model = buildInteractionModel(net.config);
+        interactionLayerOf(model).setNamedWeights(net.weights);
+        log(
+          `round ${round + 1}: ${weightCount(net)} weights train ${sizing.roundEpochs} epochs under pressure`,
+        );
+        const opts = {
+          ...options,
+          epochs: sizing.roundEpochs,
+          learningRate: sizing.tuneLearningRate,
+        };
+        await fitOn(model, net.config, searchOn, opts, sizing.pressure);
+        clock = Date.now();
+        const again = await pruneByScore(
+          { config: net.config, weights: interactionLayerOf(model).namedWeights() },
+          judgeOn,
+          maxMse,
+          onRemoval,
+          sizing.pruneCandidates,
+          refit,
+        );
+        model.dispose();
+        log(`pruned to ${weightCount(again.net)} weights (${seconds()})`);
+        net = again.net;
+        removals = [...removals, ...again.removals];
+        if (again.removals.length === 0) break;
+      }
+    } finally {
+      await pool?.close();
     }
+    const model = buildInteractionModel(net.config);
+    interactionLayerOf(model).setNamedWeights(net.weights);
+    const spent = warmEpochs + searchEpochs + (sizing.rounds - 1) * sizing.roundEpochs;
+    const tuneEpochs = Math.max(1, epochs - spent);
+    log(`fine-tuning the kept network (${weightCount(net)} weights), ${tuneEpochs} epochs`);
+    const fit = await fitOn(
+      model,
+      net.config,
+      train,
+      { ...options, epochs: tuneEpochs, learningRate: sizing.tuneLearningRate },
+      0,
+    );
+    return {
+      model,
+      config: net.config,
+      full: { params: weightCount(trained), valMse: full.mse, valScore: full.score },
+      removals,
+      fit,
+    };
   } finally {
-    await pool?.close();
+    await replicas?.close();
   }
-  const model = buildInteractionModel(net.config);
-  interactionLayerOf(model).setNamedWeights(net.weights);
-  const spent = warmEpochs + searchEpochs + (sizing.rounds - 1) * sizing.roundEpochs;
-  const tuneEpochs = Math.max(1, epochs - spent);
-  log(`fine-tuning the kept network (${weightCount(net)} weights), ${tuneEpochs} epochs`);
-  const fit = await fitOn(
-    model,
-    net.config,
-    train,
-    { ...options, epochs: tuneEpochs, learningRate: sizing.tuneLearningRate },
-    0,
-  );
-  return {
-    model,
-    config: net.config,
-    full: { params: weightCount(trained), valMse: full.mse, valScore: full.score },
-    removals,
-    fit,
-  };
 }

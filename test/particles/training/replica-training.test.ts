@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
+import type * as tf from "@tensorflow/tfjs";
+
 import { loadParticles } from "../../../src/particles/data/particle-data";
 import { runInteraction, trainValSamples } from "../../../src/particles/experiments/runs";
-import { SUBSTEP_DESIGN } from "../../../src/particles/model/designs";
+import { PLAIN_DESIGN, SUBSTEP_DESIGN } from "../../../src/particles/model/designs";
+import { buildInteractionModel } from "../../../src/particles/model/interaction-layer";
+import { ReplicaPool, trainInReplicas } from "../../../src/particles/training/replica-training";
 import { headSamples, predictFlat } from "../../../src/particles/training/train";
 import { initBackend } from "../../../src/runtime/tf-backend";
 
@@ -42,4 +46,31 @@ test("batches smaller than the group (one replica's part empty) still take whole
   assert.ok(worst < 1e-4, `largest difference ${worst}`);
   const [lossOne, lossTwo] = [one.result.history![0].loss, two.result.history![0].loss];
   assert.ok(Math.abs(lossTwo - lossOne) < 1e-4 * lossOne, `loss ${lossTwo} against ${lossOne}`);
+});
+
+test("a pool's workers train one job after another as new ones do, and start anew after a failure", async () => {
+  await initBackend();
+  const train = headSamples(split.train, 300);
+  const val = headSamples(split.val, 60);
+  const options = { epochs: 1, batchSize: 64 };
+  const trained = async (fit: (m: tf.LayersModel) => Promise<unknown>): Promise<Float32Array> => {
+    const model = buildInteractionModel(SUBSTEP_DESIGN);
+    await fit(model);
+    return predictFlat(model, val.x);
+  };
+  const fresh = await trained((m) => trainInReplicas(m, SUBSTEP_DESIGN, train, val, options, 2));
+  const pool = new ReplicaPool(2);
+  try {
+    const first = await trained((m) => pool.train(m, SUBSTEP_DESIGN, train, val, options));
+    const second = await trained((m) => pool.train(m, SUBSTEP_DESIGN, train, val, options));
+    assert.deepEqual(first, fresh);
+    assert.deepEqual(second, fresh);
+    // Weights of another design: every replica fails, and says why.
+    const wrong = buildInteractionModel(PLAIN_DESIGN);
+    await assert.rejects(pool.train(wrong, SUBSTEP_DESIGN, train, val, options), /shape|match/i);
+    const after = await trained((m) => pool.train(m, SUBSTEP_DESIGN, train, val, options));
+    assert.deepEqual(after, fresh);
+  } finally {
+    await pool.close();
+  }
 });
