@@ -32,6 +32,11 @@ export interface RefitJudging {
   refitAll: (nets: SizedNetwork[]) => Promise<SizedNetwork[]>;
   /** Removals refit per step: those whose networks score best before the refit. */
   candidates: number;
+  /**
+   * The score of each network given on pruning's samples (see networkScore), computed over the
+   * cores (see RefitPool); without it, in this thread.
+   */
+  scoreAll?: (nets: SizedNetwork[]) => Promise<{ mse: number; score: number }[]>;
 }
 
 /**
@@ -81,14 +86,15 @@ export async function pruneByScore(
   let score = networkScore(net, samples).score;
   const removals: Removal[] = [];
   for (;;) {
-    const tried: { net: SizedNetwork; part: string; score: number; mse: number }[] = [];
-    for (const part of smallestParts(net, consider)) {
-      const smaller = removePart(net, part.name);
-      // A network of no weights is free flight, whose score is not defined: one part stays.
-      if (weightCount(smaller) === 0) continue;
-      const { mse: err, score: s } = networkScore(smaller, samples);
-      tried.push({ net: smaller, part: part.name, score: s, mse: err });
-    }
+    // A network of no weights is free flight, whose score is not defined: one part stays.
+    const smaller = smallestParts(net, consider)
+      .map((part) => ({ part: part.name, net: removePart(net, part.name) }))
+      .filter((t) => weightCount(t.net) > 0);
+    const nets = smaller.map((t) => t.net);
+    const scores = refit?.scoreAll
+      ? await refit.scoreAll(nets)
+      : nets.map((n) => networkScore(n, samples));
+    const tried = smaller.map((t, k) => ({ ...t, score: scores[k].score, mse: scores[k].mse }));
     tried.sort((a, b) => b.score - a.score);
     let best: (typeof tried)[number] | null =
       tried.find((t) => t.score >= score && t.mse <= maxMse) ?? null;

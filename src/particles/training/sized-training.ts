@@ -148,7 +148,8 @@ export async function trainSized(
       log(
         `  removed ${r.part}${r.refit ? " (after a refit)" : ""}: ${r.params} weights, search score ${r.score.toFixed(0)}`,
       );
-    // Pruning's refits run over the training's threads (see RefitPool): their results are the same.
+    // Pruning's refits and scores run over the training's threads (see RefitPool): their results
+    // are the same.
     const pool =
       sizing.refitSteps > 0
         ? new RefitPool(
@@ -161,10 +162,15 @@ export async function trainSized(
               clipGradients: options.clipGradients ?? DEFAULT_TRAINING.clipGradients ?? 0,
             },
             threads,
+            judgeOn,
           )
         : null;
     const refit: RefitJudging | undefined = pool
-      ? { refitAll: (nets) => pool.refitAll(nets), candidates: sizing.refitCandidates }
+      ? {
+          refitAll: (nets) => pool.refitAll(nets),
+          candidates: sizing.refitCandidates,
+          scoreAll: (nets) => pool.scoreAll(nets),
+        }
       : undefined;
     let clock = Date.now();
     const seconds = () => `${((Date.now() - clock) / 1000).toFixed(0)} s`;

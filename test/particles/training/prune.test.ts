@@ -152,16 +152,20 @@ test("with a refit, pruning removes a hidden unit that duplicates another, which
   assert.deepEqual(hiddenRemoved((await pruneByScore(net, samples, maxMse)).removals), []);
   const pruneWithRefits = async (threads: number) => {
     const options = { steps: 100, batchSize: 40, learningRate: 0.01, seed: 1, clipGradients: 10 };
-    const pool = new RefitPool(samples, options, threads);
+    const pool = new RefitPool(samples, options, threads, samples);
     try {
-      const refit = { refitAll: (nets: SizedNetwork[]) => pool.refitAll(nets), candidates: 3 };
+      const refit = {
+        refitAll: (nets: SizedNetwork[]) => pool.refitAll(nets),
+        candidates: 3,
+        scoreAll: (nets: SizedNetwork[]) => pool.scoreAll(nets),
+      };
       return await pruneByScore(net, samples, maxMse, undefined, Infinity, refit);
     } finally {
       await pool.close();
     }
   };
   const { net: kept, removals } = await pruneWithRefits(1);
-  // Refits in worker threads give the same networks, so the same pruning, to the last bit.
+  // Refits and scores in worker threads give the same networks, so the same pruning, to the last bit.
   const inWorkers = await pruneWithRefits(2);
   assert.deepEqual(inWorkers.removals, removals);
   assert.deepEqual(inWorkers.net, kept);

@@ -5,6 +5,7 @@ import { readNpz } from "../../../src/io/npz";
 import type { InteractionConfig } from "../../../src/particles/model/interaction-layer";
 import { removePart, type SizedNetwork } from "../../../src/particles/model/network-surgery";
 import { refitOnKernel } from "../../../src/particles/training/kernel-refit";
+import { networkScore } from "../../../src/particles/training/prune";
 import { RefitPool } from "../../../src/particles/training/refit-pool";
 import { patternedWeights } from "../../fixtures/patterned-weights";
 
@@ -47,4 +48,24 @@ test("a refit failing in a worker rejects with its error", async () => {
   } finally {
     await pool.close();
   }
+});
+
+test("a pool scores networks on its judging samples as this thread does", async () => {
+  const judge = { x: samples.x.subarray(0, 60 * 28), y: samples.y.subarray(0, 60 * 12), n: 60 };
+  const nets = [
+    net,
+    removePart(net, "hidden 1"),
+    removePart(net, "input qi"),
+    removePart(net, "factors"),
+  ];
+  const pool = new RefitPool(samples, OPTIONS, 2, judge);
+  try {
+    assert.deepEqual(
+      await pool.scoreAll(nets),
+      nets.map((s) => networkScore(s, judge)),
+    );
+  } finally {
+    await pool.close();
+  }
+  await assert.rejects(new RefitPool(samples, OPTIONS, 2).scoreAll(nets), /no samples to judge on/);
 });
