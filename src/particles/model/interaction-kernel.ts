@@ -1,6 +1,6 @@
-import * as fastTanh from "../../math/fast-tanh";
 import * as data from "../data/particle-data";
 import * as pairs from "../data/particle-pairs";
+import { CENTRAL_HIDDEN, FIELD_RECORD, FieldTerm } from "./field-term";
 import { KernelMlp } from "./kernel-mlp";
 import { controlledSubsteps, integrateStep, type SubstepChoice } from "./learned-integrator";
 import { fieldGates, type NetworkParts, PAIR_ALONG_R_AND_U } from "./network-parts";
@@ -14,7 +14,6 @@ const { N_IN, N_OUT, N_PARTICLES, SAMPLE_IN, SAMPLE_OUT } = data;
 const N_PAIRS = pairs.N_PAIRS;
 const PAIR_I = Int32Array.from(pairs.PAIR_I);
 const PAIR_J = Int32Array.from(pairs.PAIR_J);
-const tanh = fastTanh.tanh;
 
 // Ordered triples (i, j, k) of distinct particles: the three-body term's terms.
 const TRIPLES: [number, number, number][] = [];
@@ -30,8 +29,6 @@ const TRI_SIDES = Int32Array.from(
   TRIPLES.flatMap(([i, j, k]) => [i * N_PARTICLES + j, i * N_PARTICLES + k, j * N_PARTICLES + k]),
 );
 
-/** Hidden units of the central field's radial function f(|p|). */
-const CENTRAL_HIDDEN = 3;
 /** Softening added to squared lengths before a square root, so that d and |u| stay smooth at 0. */
 const EPS = 1e-6;
 /** The inertia's denominator is kept at least this far from 0. */
@@ -46,16 +43,10 @@ const STATE = N_PARTICLES * N_OUT;
 //   [TAPE_PAIRS, ...)           N_PAIRS pair records, `pair.width` each: every layer's activations
 //                               of the pair MLP, its inputs first, its raw outputs last
 //   then N_TRIPLES three-body records (the same for the three-body MLP), then N_PARTICLES field
-//   records, FIELD_RECORD each (FIELD_*), then with an inertia the accelerations before it.
+//   records, FIELD_RECORD each (see FieldTerm), then with an inertia the accelerations before it.
 const TAPE_POSITIONS = 0;
 const TAPE_VELOCITIES = STATE;
 const TAPE_PAIRS = 2 * STATE;
-// A field record: |p|, the radial function's hidden units, then f(|p|).
-const FIELD_NORM = 0;
-const FIELD_HIDDEN = 1;
-const FIELD_RADIAL = 1 + CENTRAL_HIDDEN;
-/** Numbers recorded per particle for the field: |p|, the radial function's units, f(|p|). */
-const FIELD_RECORD = 2 + CENTRAL_HIDDEN;
 
 /** One of the kernel's parameter arrays: its name (the layer's weight name) and shape. */
 export interface ParamSpec {
@@ -102,9 +93,12 @@ export interface KernelOptions {
  * Why not tfjs ops: a training step of the same network as tfjs ops ran thousands of kernels
  * (identities, reshapes and casts among them) on tensors of a few thousand numbers, and on the
  * wasm backend the cost per kernel, not the arithmetic, set the step time; there is no fused
- * kernel for a learned integrator in tfjs. Here a step is plain loops over a few hundred numbers
- * per sample, and tfjs keeps the parts it is good at (the loss, Adam, saving). The gradient is
- * checked against central finite differences in the tests.
+ * kernel for a learned integrator in tfjs. Here a step is plain arithmetic on a few hundred numbers
+ * per sample, and tfjs keeps the parts it is good at (the loss, Adam, saving). The pair and
+ * three-body terms and their MLPs are written out for the network's parts when the kernel is made
+ * and compiled (see PairTerm, ThreeBodyTerm, KernelMlp); the field, the inertia and the
+ * integrator are plain loops here. The gradient is checked against central finite differences in
+ * the tests.
  *
  * With step control (see {@link KernelOptions}) each sample takes as many substeps as its own
  * learned accelerations ask for: many through a close encounter, few in free flight. The substep
@@ -137,6 +131,8 @@ export class InteractionKernel {
   private readonly pairTerm: PairTerm | null;
   /** The three-body term, compiled for its inputs (see ThreeBodyTerm). */
   private readonly threeBody: ThreeBodyTerm | null;
+  /** The field, compiled for its parts (see FieldTerm), or null without one. */
+  private readonly field: FieldTerm | null;
   private readonly specs: ParamSpec[];
   /** Where each optional part's arrays start in `params` (-1: absent). */
   private readonly at: Record<
@@ -250,6 +246,21 @@ export class InteractionKernel {
         : null;
     this.fieldAt = this.tripletsAt + N_TRIPLES * (this.triplet?.width ?? 0);
     this.rawAt = this.fieldAt + N_PARTICLES * FIELD_RECORD;
+    this.field =
+      this.gateOf.n > 0
+        ? new FieldTerm({
+            positions: TAPE_POSITIONS,
+            velocities: TAPE_VELOCITIES,
+            records: this.fieldAt,
+            eps: EPS,
+            trap: this.at.trap,
+            drag: this.at.drag,
+            uniform: this.at.uniform,
+            radial: this.at.radial,
+            gate: this.at.gate,
+            gates: this.gateOf,
+          })
+        : null;
     this.evalWidth = this.rawAt + (parts.inertia ? STATE : 0);
     this.record = new Float64Array(this.evalWidth);
   }
@@ -432,7 +443,7 @@ export class InteractionKernel {
       this.sides(rec, at);
       this.threeBody.forward(params, rec, at, acc, this.q, this.sideR, this.sideD);
     }
-    this.fieldAccel(params, rec, at, acc);
+    this.field?.forward(params, rec, at, acc, this.fieldGate);
     if (this.at.inertia >= 0) {
       const w = params[this.at.inertia];
       for (let k = 0; k < STATE; k++) rec[at + this.rawAt + k] = acc[k];
@@ -459,41 +470,6 @@ export class InteractionKernel {
         }
         this.sideD[a * N_PARTICLES + b] = this.sideD[b * N_PARTICLES + a] = Math.sqrt(rr);
       }
-  }
-
-  /** Adds the field term of each particle to `acc`, recording the radial function. */
-  private fieldAccel(
-    params: Float64Array[],
-    rec: Float64Array,
-    at: number,
-    acc: Float64Array,
-  ): void {
-    const { trap, drag, uniform, radial } = this.at;
-    if (this.gateOf.n === 0) return;
-    const A = trap >= 0 ? params[trap] : null;
-    const B = drag >= 0 ? params[drag] : null;
-    const C = uniform >= 0 ? params[uniform] : null;
-    const gates = this.fieldGate;
-    for (let i = 0; i < N_PARTICLES; i++) {
-      const h = at + this.fieldAt + i * FIELD_RECORD;
-      const o = i * 3;
-      const pos = at + TAPE_POSITIONS + o;
-      const vel = at + TAPE_VELOCITIES + o;
-      const ratio = radial >= 0 ? this.central(params, rec, pos, h) : 0;
-      const gp = gates[3 * i];
-      const gv = gates[3 * i + 1];
-      const gc = gates[3 * i + 2];
-      for (let c = 0; c < 3; c++) {
-        let ap = 0;
-        let bv = 0;
-        for (let e = 0; e < 3; e++) {
-          if (A) ap += A[SYM[c * 3 + e]] * rec[pos + e];
-          if (B) bv += B[c * 3 + e] * rec[vel + e];
-        }
-        acc[o + c] += gp * (ap + ratio * rec[pos + c]) + gv * bv;
-        if (C) acc[o + c] += gc * C[c];
-      }
-    }
   }
 
   /**
@@ -535,7 +511,7 @@ export class InteractionKernel {
     }
     if (this.pair) this.pairBackward(params, rec, at, gRaw, gPos, gVel, grads);
     if (this.triplet) this.tripletBackward(params, rec, at, gRaw, gPos, grads);
-    this.fieldBackward(params, rec, at, gRaw, gPos, gVel, grads);
+    this.field?.backward(params, rec, at, gRaw, gPos, gVel, grads, this.q, this.fieldGate);
   }
 
   /** The pair terms' part of {@link accelBackward} (see PairTerm), and the pair MLP's weight gradients. */
@@ -564,129 +540,6 @@ export class InteractionKernel {
     this.sides(rec, at);
     this.threeBody!.backward(params, rec, at, gAcc, gPos, this.sideR, this.sideD);
     this.triplet!.accumulate(grads, rec, at + this.tripletsAt);
-  }
-
-  /** The field term's part of {@link accelBackward}. */
-  private fieldBackward(
-    params: Float64Array[],
-    rec: Float64Array,
-    at: number,
-    gAcc: Float64Array,
-    gPos: Float64Array,
-    gVel: Float64Array,
-    grads: Float64Array[],
-  ): void {
-    const { trap, drag, uniform, radial, gate } = this.at;
-    if (this.gateOf.n === 0) return;
-    const gG = grads[gate];
-    const nG = this.gateOf.n;
-    const trapW = trap >= 0 ? params[trap] : null;
-    const trapG = trap >= 0 ? grads[trap] : null;
-    const dragW = drag >= 0 ? params[drag] : null;
-    const dragG = drag >= 0 ? grads[drag] : null;
-    const gates = this.fieldGate;
-    for (let i = 0; i < N_PARTICLES; i++) {
-      const h = at + this.fieldAt + i * FIELD_RECORD;
-      const o = i * 3;
-      const pos = at + TAPE_POSITIONS + o;
-      const norm = rec[h + FIELD_NORM];
-      const ratio = radial >= 0 ? rec[h + FIELD_RADIAL] / norm : 0;
-      const q = this.q[i];
-      const gp = gates[3 * i];
-      const gv = gates[3 * i + 1];
-      const gc = gates[3 * i + 2];
-      let gGp = 0;
-      let gGv = 0;
-      let gGc = 0;
-      let gRatio = 0;
-      for (let c = 0; c < 3; c++) {
-        const ga = gAcc[o + c];
-        const pc = rec[pos + c];
-        let ap = 0;
-        let bv = 0;
-        for (let e = 0; e < 3; e++) {
-          const pe = rec[pos + e];
-          const ve = rec[at + TAPE_VELOCITIES + o + e];
-          if (trapW && trapG) {
-            // A is symmetric: its transpose is itself.
-            const A = trapW[SYM[c * 3 + e]];
-            ap += A * pe;
-            trapG[SYM[c * 3 + e]] += gp * ga * pe;
-            gPos[o + e] += gp * ga * A;
-          }
-          if (dragW && dragG) {
-            const B = dragW[c * 3 + e];
-            bv += B * ve;
-            dragG[c * 3 + e] += gv * ga * ve;
-            gVel[o + e] += gv * ga * B;
-          }
-        }
-        gGp += ga * (ap + ratio * pc);
-        gGv += ga * bv;
-        if (uniform >= 0) {
-          gGc += ga * params[uniform][c];
-          grads[uniform][c] += gc * ga;
-        }
-        gRatio += gp * ga * pc;
-        gPos[o + c] += gp * ga * ratio;
-      }
-      const { p: colP, v: colV, c: colC } = this.gateOf;
-      if (colP >= 0) {
-        gG[colP] += gGp;
-        gG[nG + colP] += gGp * q;
-      }
-      if (colV >= 0) {
-        gG[colV] += gGv;
-        gG[nG + colV] += gGv * q;
-      }
-      if (colC >= 0) {
-        gG[colC] += gGc;
-        gG[nG + colC] += gGc * q;
-      }
-      if (radial < 0) continue;
-      // ratio = f(norm) / norm, f(n) = Σ w1 tanh(w0 n + b0) + b1
-      const w0 = params[radial];
-      const w1 = params[radial + 2];
-      const gw0 = grads[radial];
-      const gb0 = grads[radial + 1];
-      const gw1 = grads[radial + 2];
-      const gb1 = grads[radial + 3];
-      const gRadial = gRatio / norm;
-      let gNorm = (-gRatio * ratio) / norm;
-      gb1[0] += gRadial;
-      for (let m = 0; m < CENTRAL_HIDDEN; m++) {
-        const hm = rec[h + FIELD_HIDDEN + m];
-        gw1[m] += gRadial * hm;
-        const gz = gRadial * w1[m] * (1 - hm * hm);
-        gw0[m] += gz * norm;
-        gb0[m] += gz;
-        gNorm += gz * w0[m];
-      }
-      for (let c = 0; c < 3; c++) gPos[o + c] += (gNorm / norm) * rec[pos + c];
-    }
-  }
-
-  /**
-   * The central field's radial function for the particle whose position is at `rec[p…]`: records
-   * |p|, the 3 hidden units and f(|p|) at `rec[h…]`; returns f(|p|) / |p|.
-   */
-  private central(params: Float64Array[], rec: Float64Array, p: number, h: number): number {
-    const r = this.at.radial;
-    const w0 = params[r];
-    const b0 = params[r + 1];
-    const w1 = params[r + 2];
-    const norm = Math.sqrt(
-      EPS + rec[p] * rec[p] + rec[p + 1] * rec[p + 1] + rec[p + 2] * rec[p + 2],
-    );
-    let radial = params[r + 3][0];
-    for (let m = 0; m < CENTRAL_HIDDEN; m++) {
-      const hm = tanh(w0[m] * norm + b0[m]);
-      rec[h + FIELD_HIDDEN + m] = hm;
-      radial += w1[m] * hm;
-    }
-    rec[h + FIELD_NORM] = norm;
-    rec[h + FIELD_RADIAL] = radial;
-    return radial / norm;
   }
 
   /** The gate `1 + offset + slope · q` of field gate column `col`, or 0 for an absent part. */
@@ -723,9 +576,6 @@ function grow<T extends Float64Array>(a: T, n: number): T {
 function replayed({ steps, starts }: KernelForward, b: number): SubstepChoice {
   return (s) => ({ dt: steps[starts[b] + s], last: starts[b] + s + 1 === starts[b + 1] });
 }
-
-/** Index into A's 6 free entries of A[row][col], at row · 3 + col. */
-const SYM = Int32Array.from([0, 1, 2, 1, 3, 4, 2, 4, 5]);
 
 /** The inertia `1 + w₀ + w₁ q` of a particle of property q, kept at least MIN_INERTIA from 0. */
 function inertia(w: Float64Array, q: number): number {

@@ -111,13 +111,7 @@ export async function trainSized(
   // One thread, or data-parallel replicas (see ReplicaPool) that start from the model's weights;
   // the replicas' workers serve every training below, and stop at the end.
   const replicas = threads > 1 ? new ReplicaPool(threads) : null;
-  const fitOn = (
-    model: tf.LayersModel,
-    config: InteractionConfig,
-    on: Samples,
-    opts: Partial<TrainOptions>,
-    pressure: number,
-  ): Promise<LoopResult> => {
+  const fitOn: Fit = (model, config, on, opts, pressure) => {
     if (replicas) return replicas.train(model, config, on, val, opts, pressure);
     interactionLayerOf(model).setPressure(pressure);
     return trainModel(model, on, val, opts).finally(() => interactionLayerOf(model).setPressure(0));
@@ -126,8 +120,8 @@ export async function trainSized(
     const epochs = options.epochs ?? DEFAULT_TRAINING.epochs;
     const warmEpochs = Math.min(sizing.warmEpochs, Math.max(0, epochs - 2));
     const searchEpochs = Math.min(sizing.searchEpochs, Math.max(1, epochs - warmEpochs - 1));
-    const broad = buildInteractionModel(design);
     const searchOn = headSamples(train, sizing.searchTrainSamples);
+    const broad = buildInteractionModel(design);
     if (warmEpochs > 0) {
       log(`searching: the broad network (${broad.countParams()} weights), ${warmEpochs} epochs`);
       // A constant learning rate (halved on plateaus): the search's schedule starts after it.
@@ -142,93 +136,23 @@ export async function trainSized(
     };
     broad.dispose();
     const full = networkScore(trained, val);
-    const judgeOn = headSamples(val, sizing.searchSamples);
-    const maxMse = sizing.maxMseRatio * networkScore(trained, judgeOn).mse;
-    const onRemoval = (r: Removal) =>
-      log(
-        `  removed ${r.part}${r.refit ? " (after a refit)" : ""}: ${r.params} weights, search score ${r.score.toFixed(0)}`,
-      );
-    // Pruning's refits and scores run over the training's threads (see RefitPool): their results
-    // are the same.
-    const pool =
-      sizing.refitSteps > 0
-        ? new RefitPool(
-            searchOn,
-            {
-              steps: sizing.refitSteps,
-              batchSize: options.batchSize ?? DEFAULT_TRAINING.batchSize,
-              learningRate: sizing.tuneLearningRate,
-              seed: options.seed ?? DEFAULT_TRAINING.seed,
-              clipGradients: options.clipGradients ?? DEFAULT_TRAINING.clipGradients ?? 0,
-            },
-            threads,
-            judgeOn,
-          )
-        : null;
-    const refit: RefitJudging | undefined = pool
-      ? {
-          refitAll: (nets) => pool.refitAll(nets),
-          candidates: sizing.refitCandidates,
-          scoreAll: (nets) => pool.scoreAll(nets),
-        }
-      : undefined;
-    let clock = Date.now();
-    const seconds = () => `${((Date.now() - clock) / 1000).toFixed(0)} s`;
-    let net: SizedNetwork;
-    let removals: Removal[];
-    try {
-      ({ net, removals } = await pruneByScore(
-        trained,
-        judgeOn,
-        maxMse,
-        onRemoval,
-        sizing.pruneCandidates,
-        refit,
-      ));
-      log(`pruned to ${weightCount(net)} weights (${seconds()})`);
-      for (let round = 1; round < sizing.rounds; round++) {
-        // The kept network trains a little under pressure, and pruning looks again.
-        const model = buildInteractionModel(net.config);
-        interactionLayerOf(model).setNamedWeights(net.weights);
-        log(
-          `round ${round + 1}: ${weightCount(net)} weights train ${sizing.roundEpochs} epochs under pressure`,
-        );
-        const opts = {
-          ...options,
-          epochs: sizing.roundEpochs,
-          learningRate: sizing.tuneLearningRate,
-        };
-        await fitOn(model, net.config, searchOn, opts, sizing.pressure);
-        clock = Date.now();
-        const again = await pruneByScore(
-          { config: net.config, weights: interactionLayerOf(model).namedWeights() },
-          judgeOn,
-          maxMse,
-          onRemoval,
-          sizing.pruneCandidates,
-          refit,
-        );
-        model.dispose();
-        log(`pruned to ${weightCount(again.net)} weights (${seconds()})`);
-        net = again.net;
-        removals = [...removals, ...again.removals];
-        if (again.removals.length === 0) break;
-      }
-    } finally {
-      await pool?.close();
-    }
+    const pruning = { searchOn, judgeOn: headSamples(val, sizing.searchSamples) };
+    const { net, removals } = await pruneInRounds(
+      trained,
+      pruning,
+      options,
+      sizing,
+      threads,
+      fitOn,
+      log,
+    );
     const model = buildInteractionModel(net.config);
     interactionLayerOf(model).setNamedWeights(net.weights);
     const spent = warmEpochs + searchEpochs + (sizing.rounds - 1) * sizing.roundEpochs;
     const tuneEpochs = Math.max(1, epochs - spent);
     log(`fine-tuning the kept network (${weightCount(net)} weights), ${tuneEpochs} epochs`);
-    const fit = await fitOn(
-      model,
-      net.config,
-      train,
-      { ...options, epochs: tuneEpochs, learningRate: sizing.tuneLearningRate },
-      0,
-    );
+    const tune = { ...options, epochs: tuneEpochs, learningRate: sizing.tuneLearningRate };
+    const fit = await fitOn(model, net.config, train, tune, 0);
     return {
       model,
       config: net.config,
@@ -238,5 +162,93 @@ export async function trainSized(
     };
   } finally {
     await replicas?.close();
+  }
+}
+
+/** Trains `model` (of `config`) on `on` with `opts`, under `pressure` (see trainSized). */
+type Fit = (
+  model: tf.LayersModel,
+  config: InteractionConfig,
+  on: Samples,
+  opts: Partial<TrainOptions>,
+  pressure: number,
+) => Promise<LoopResult>;
+
+/**
+ * Step 2 of {@link trainSized}: prunes the searched network on `judgeOn`, then up to `rounds - 1`
+ * times trains the kept network on `searchOn` under pressure and prunes again, until a round
+ * removes nothing. The refits and the candidates' scores run over `threads` (see RefitPool).
+ */
+async function pruneInRounds(
+  trained: SizedNetwork,
+  { searchOn, judgeOn }: { searchOn: Samples; judgeOn: Samples },
+  options: Partial<TrainOptions>,
+  sizing: SizingOptions,
+  threads: number,
+  fitOn: Fit,
+  log: (line: string) => void,
+): Promise<{ net: SizedNetwork; removals: Removal[] }> {
+  const maxMse = sizing.maxMseRatio * networkScore(trained, judgeOn).mse;
+  const onRemoval = (r: Removal) =>
+    log(
+      `  removed ${r.part}${r.refit ? " (after a refit)" : ""}: ${r.params} weights, search score ${r.score.toFixed(0)}`,
+    );
+  // Pruning's refits and scores run over the training's threads: their results are the same.
+  const pool =
+    sizing.refitSteps > 0
+      ? new RefitPool(
+          searchOn,
+          {
+            steps: sizing.refitSteps,
+            batchSize: options.batchSize ?? DEFAULT_TRAINING.batchSize,
+            learningRate: sizing.tuneLearningRate,
+            seed: options.seed ?? DEFAULT_TRAINING.seed,
+            clipGradients: options.clipGradients ?? DEFAULT_TRAINING.clipGradients ?? 0,
+          },
+          threads,
+          judgeOn,
+        )
+      : null;
+  const refit: RefitJudging | undefined = pool
+    ? {
+        refitAll: (nets) => pool.refitAll(nets),
+        candidates: sizing.refitCandidates,
+        scoreAll: (nets) => pool.scoreAll(nets),
+      }
+    : undefined;
+  const prune = (net: SizedNetwork) =>
+    pruneByScore(net, judgeOn, maxMse, onRemoval, sizing.pruneCandidates, refit);
+  let clock = Date.now();
+  const seconds = () => `${((Date.now() - clock) / 1000).toFixed(0)} s`;
+  try {
+    let { net, removals } = await prune(trained);
+    log(`pruned to ${weightCount(net)} weights (${seconds()})`);
+    for (let round = 1; round < sizing.rounds; round++) {
+      // The kept network trains a little under pressure, and pruning looks again.
+      const model = buildInteractionModel(net.config);
+      interactionLayerOf(model).setNamedWeights(net.weights);
+      log(
+        `round ${round + 1}: ${weightCount(net)} weights train ${sizing.roundEpochs} epochs under pressure`,
+      );
+      const opts = {
+        ...options,
+        epochs: sizing.roundEpochs,
+        learningRate: sizing.tuneLearningRate,
+      };
+      await fitOn(model, net.config, searchOn, opts, sizing.pressure);
+      clock = Date.now();
+      const again = await prune({
+        config: net.config,
+        weights: interactionLayerOf(model).namedWeights(),
+      });
+      model.dispose();
+      log(`pruned to ${weightCount(again.net)} weights (${seconds()})`);
+      net = again.net;
+      removals = [...removals, ...again.removals];
+      if (again.removals.length === 0) break;
+    }
+    return { net, removals };
+  } finally {
+    await pool?.close();
   }
 }
