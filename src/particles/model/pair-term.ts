@@ -1,9 +1,9 @@
 import { compiledFunction } from "../../runtime/compiled-function";
 import * as pairs from "../data/particle-pairs";
-
-const N_PAIRS = pairs.N_PAIRS;
 import type { KernelMlp } from "./kernel-mlp";
 import { axisIndex, type NetworkParts, PAIR_INPUTS, PAIR_OUTPUTS } from "./network-parts";
+
+const N_PAIRS = pairs.N_PAIRS;
 
 /** Where the kernel's tape keeps what the pair term reads and writes, and its softening. */
 export interface PairTermLayout {
