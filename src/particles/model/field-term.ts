@@ -28,7 +28,7 @@ export interface FieldLayout {
   uniform: number;
   /** The radial function's first array (w0, then b0, w1, b1). */
   radial: number;
-  /** The gates' array, and the columns of the p, v and c gates in it (-1: absent) and their count. */
+  /** The gates' array; the columns of the p, v and c gates in it (-1: absent), and their count. */
   gate: number;
   gates: { p: number; v: number; c: number; n: number };
 }
@@ -162,8 +162,9 @@ export class FieldTerm {
       trap >= 0 ? `const gA = grads[${trap}];` : "",
       drag >= 0 ? `const gB = grads[${drag}];` : "",
       uniform >= 0 ? `const gC = grads[${uniform}];` : "",
-      `const norm = rec[h + ${FIELD_NORM}];`,
-      radial >= 0 ? `const ratio = rec[h + ${FIELD_RADIAL}] / norm;` : "const ratio = 0;",
+      ...(radial >= 0
+        ? [`const norm = rec[h + ${FIELD_NORM}];`, `const ratio = rec[h + ${FIELD_RADIAL}] / norm;`]
+        : ["const ratio = 0;"]),
       "const q = qs[i];",
       "let gGp = 0, gGv = 0, gGc = 0, gRatio = 0;",
       ...axes.map(perAxis),

@@ -14,13 +14,13 @@ type AccumulatePass = (grads: Float64Array[], act: Float64Array, A: number, G: n
  * numbers, every layer's, inputs first; the records of one evaluation's items follow each other.
  *
  * Its passes are written out for its sizes when it is made, as JavaScript source compiled with
- * `new Function` (see compiledFunction, and {@link source}): every index is a constant, every activation and adjoint a
- * local variable, and no loop runs over a layer's few inputs or outputs, which loops over arrays
- * of a handful of numbers spend more time steering than computing; tanh is written in place
- * (tanhSource), as V8 does not inline every call to it. Each sum adds its terms in the
- * order of the plain loops (`z = b; z += x[i] · W[i][o]` for i in order), so the results equal
- * theirs to the last bit; the tests check them against plain loops. For the sizes [2, 2, 1] the
- * forward pass reads:
+ * `new Function` (see compiledFunction, and {@link source}): every index is a constant, every
+ * activation and adjoint a local variable, and no loop runs over a layer's few inputs or outputs,
+ * which loops over arrays of a handful of numbers spend more time steering than computing; tanh is
+ * written in place (tanhSource), as V8 does not inline every call to it. Each sum adds its terms
+ * in the order of the plain loops (`z = b; z += x[i] · W[i][o]` for i in order), so the results
+ * equal theirs to the last bit; the tests check them against plain loops. For the sizes [2, 2, 1]
+ * the forward pass reads:
  *
  * ```js
  * const W0 = params[0], B0 = params[1], W1 = params[2], B1 = params[3];
