@@ -188,11 +188,13 @@ export class FieldTerm {
     ].join("\n");
     this.source = { forward, backward };
     this.forwardParticle = compiledFunction<ParticleForward>(
+      "fieldForward",
       {},
       ["params", "rec", "at", "acc", "gates", "i"],
       forward,
     );
     this.backwardParticle = compiledFunction<ParticleBackward>(
+      "fieldBackward",
       {},
       ["params", "rec", "at", "gAcc", "gPos", "gVel", "grads", "qs", "gates", "i"],
       backward,

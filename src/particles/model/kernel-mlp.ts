@@ -85,13 +85,20 @@ export class KernelMlp {
       accumulate: accumulateSource(sizes, this.offsets, first),
     };
     const g = { g: this.g };
-    this.forward = compiledFunction<ForwardPass>(g, ["params", "act", "at"], this.source.forward);
+    this.forward = compiledFunction<ForwardPass>(
+      "mlpForward",
+      g,
+      ["params", "act", "at"],
+      this.source.forward,
+    );
     this.backward = compiledFunction<BackwardPass>(
+      "mlpBackward",
       g,
       ["params", "act", "at", "item"],
       this.source.backward,
     );
     this.accumulateItem = compiledFunction<AccumulatePass>(
+      "mlpAccumulate",
       g,
       ["grads", "act", "A", "G"],
       this.source.accumulate,

@@ -251,11 +251,13 @@ export class PairTerm {
       g: mlp.g,
     };
     this.forwardPair = compiledFunction<PairForward>(
+      "pairForward",
       bound,
       ["params", "rec", "at", "acc", "q", "fac", "k"],
       forward,
     );
     this.backwardPair = compiledFunction<PairBackward>(
+      "pairBackward",
       bound,
       ["params", "rec", "at", "gAcc", "gPos", "gVel", "grads", "q", "fac", "k"],
       backward,

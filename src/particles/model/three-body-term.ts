@@ -147,11 +147,13 @@ export class ThreeBodyTerm {
       g: mlp.g,
     };
     this.forwardTriple = compiledFunction<TripleForward>(
+      "tripleForward",
       bound,
       ["params", "rec", "act", "acc", "q", "sideR", "sideD", "n"],
       forward,
     );
     this.backwardTriple = compiledFunction<TripleBackward>(
+      "tripleBackward",
       bound,
       ["params", "rec", "act", "gAcc", "gPos", "sideR", "sideD", "n"],
       backward,
