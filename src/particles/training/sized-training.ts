@@ -42,6 +42,11 @@ export interface SizingOptions {
   tuneLearningRate: number;
   /** Adam steps of the refit that judges a removal the network cannot take as it stands (0: none). */
   refitSteps: number;
+  /**
+   * Samples per step of the refit. Every network of a pruning step is refit on the same batches,
+   * so that their comparison does not hinge on the batches' noise; a refit's cost is its samples.
+   */
+  refitBatchSize: number;
   /** Removals judged after a refit per step of pruning (see RefitJudging). */
   refitCandidates: number;
 }
@@ -59,6 +64,7 @@ export const DEFAULT_SIZING: SizingOptions = {
   roundEpochs: 2,
   tuneLearningRate: 0.01,
   refitSteps: 150,
+  refitBatchSize: 64,
   refitCandidates: 3,
 };
 
@@ -90,9 +96,10 @@ export interface SizedTraining {
  *    them out of the network; up to `rounds - 1` more rounds each train the kept network for
  *    `roundEpochs` under pressure and prune again, until a round removes nothing. When no
  *    removal passes as the network stands, the best are judged again after a refit of
- *    `refitSteps` Adam steps, against the same refit of the network as it is (see refitOnKernel,
- *    RefitJudging): a network cut by a hidden unit or an input has lost what its other weights
- *    were tuned to, and scores below what the fine-tuning will make of it;
+ *    `refitSteps` Adam steps of `refitBatchSize` samples, against the same refit of the network
+ *    as it is (see refitOnKernel, RefitJudging): a network cut by a hidden unit or an input has
+ *    lost what its other weights were tuned to, and scores below what the fine-tuning will make
+ *    of it;
  * 3. fine-tune: the kept network trains for the remaining epochs on the whole training split
  *    without pressure, keeping its best validation epoch.
  *
@@ -200,7 +207,7 @@ async function pruneInRounds(
           searchOn,
           {
             steps: sizing.refitSteps,
-            batchSize: options.batchSize ?? DEFAULT_TRAINING.batchSize,
+            batchSize: sizing.refitBatchSize,
             learningRate: sizing.tuneLearningRate,
             seed: options.seed ?? DEFAULT_TRAINING.seed,
             clipGradients: options.clipGradients ?? DEFAULT_TRAINING.clipGradients ?? 0,
