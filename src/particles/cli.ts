@@ -60,9 +60,10 @@ field, an inertia) trains for a few epochs on part of the training split, first 
 with pressure on its parts; then parts are removed one at a time while the validation score
 (params · MSE)^-0.5 on part of the validation split does not fall and its MSE stays within
 ${DEFAULT_SIZING.maxMseRatio} times the broad network's (a removal the network cannot take as it stands is judged
-again after ${DEFAULT_SIZING.refitSteps} training steps, against the same steps for the network as it is), with a
-few short rounds of training and pruning; the kept network then trains for the remaining
-epochs. The count printed and saved is that of the kept network, every weight it holds.`;
+again after ${DEFAULT_SIZING.refitSteps} training steps of ${DEFAULT_SIZING.refitBatchSize} samples, against the same steps for the
+network as it is), with a few short rounds of training and pruning; the kept network then trains
+for the remaining epochs. The count printed and saved is that of the kept network, every
+weight it holds.`;
 
 /** Formats one result line of the report table. */
 export function formatResult(r: ModelResult): string {

@@ -43,8 +43,9 @@ export interface SizingOptions {
   /** Adam steps of the refit that judges a removal the network cannot take as it stands (0: none). */
   refitSteps: number;
   /**
-   * Samples per step of the refit. Every network of a pruning step is refit on the same batches,
-   * so that their comparison does not hinge on the batches' noise; a refit's cost is its samples.
+   * Samples per step of the refit: a refit costs its steps times its samples. Every network of a
+   * pruning step is refit on the same batches, so that their comparison does not hinge on the
+   * batches' noise.
    */
   refitBatchSize: number;
   /** Removals judged after a refit per step of pruning (see RefitJudging). */
