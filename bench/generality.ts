@@ -5,7 +5,8 @@
  * and on the three public sets, in worker threads over the cores, and prints per set: parameters,
  * validation MSE, score, the noise-floor ceiling 1e5 / sqrt(params) (the score at MSE 1e-4, the
  * observation noise), and linear least squares; then each design's minimum. `--out FILE` writes
- * the table as JSON (notebook 04 reads docs/generality.json).
+ * the table as JSON (notebook 04 reads docs/generality.json). The run's wall time is recorded with
+ * a yardstick of the machine's speed taken before and after it (kernelYardstick).
  */
 import { writeFileSync } from "node:fs";
 
@@ -24,6 +25,7 @@ import { DEFAULT_TRAINING } from "../src/particles/training/train";
 import { measuredOn, writeResultsPage } from "../src/report/results-page";
 import { parseCommandLine, wholeNumberOption } from "../src/runtime/command-line";
 import { runMain } from "../src/runtime/run-main";
+import { kernelYardstick } from "./kernel-workload";
 
 const PUBLIC = ["5bf4506e86", "ee1e1d5f36", "22233fd544"];
 const USAGE = `usage: npm run bench:generality -- [options]
@@ -92,6 +94,8 @@ async function main(argv: string[]): Promise<number> {
   console.log(
     `${jobs.length} trainings (${designs.join(", ")} on ${sets.length} sets, ${epochs} epochs, seed ${seed}, clip ${clipGradients}); the CLI's design is ${DEFAULT_DESIGN_NAME}`,
   );
+  const yardstickBefore = kernelYardstick();
+  console.log(`yardstick: ${yardstickBefore.toFixed(2)} µs per sample-evaluation`);
   const started = Date.now();
   const replies = await trainInParallel(jobs, {
     workers: values.workers ? Number(values.workers) : undefined,
@@ -100,6 +104,11 @@ async function main(argv: string[]): Promise<number> {
         `  done ${jobs[i].design} on ${sets[i % sets.length]}: score ${r.result!.valScore.toFixed(0)} (${r.result!.seconds.toFixed(0)} s; ${((Date.now() - started) / 1000).toFixed(0)} s in all)`,
       ),
   });
+  const seconds = (Date.now() - started) / 1000;
+  const yardstick = { before: yardstickBefore, after: kernelYardstick() };
+  console.log(
+    `${seconds.toFixed(0)} s; yardstick ${yardstick.before.toFixed(2)} µs before, ${yardstick.after.toFixed(2)} µs after`,
+  );
   const linearOf = new Map<string, ModelResult>();
   replies.forEach((r, i) => r.linear && linearOf.set(sets[i % sets.length], r.linear));
   const rows: GeneralityRow[] = replies.map((r, i) => {
@@ -136,7 +145,11 @@ async function main(argv: string[]): Promise<number> {
     if (r.kept) console.log(`  kept: ${r.kept}`);
   }
   const command = `npm run bench:generality -- ${argv.join(" ")}`.trim().replace(/ --$/, "");
-  const table: GeneralityTable = { epochs, rows, measured: { command, on: measuredOn() } };
+  const table: GeneralityTable = {
+    epochs,
+    rows,
+    measured: { command, on: measuredOn(), seconds, yardstick },
+  };
   for (const design of designs) {
     const m = generalitySummary(table, design);
     console.log(
@@ -191,11 +204,27 @@ function writeGeneralityPage(table: GeneralityTable, from?: string, name = "gene
         ]),
       },
     ],
-    notes: designs.map((d) => {
-      const m = generalitySummary(table, d);
-      return `\`${d}\`: minimum ${whole(m.min)} (\`${m.at}\`), median ${whole(m.median)}, ${m.reaching} of ${m.sets} sets at 9,000 or more.`;
-    }),
+    notes: [
+      ...designs.map((d) => {
+        const m = generalitySummary(table, d);
+        return `\`${d}\`: minimum ${whole(m.min)} (\`${m.at}\`), median ${whole(m.median)}, ${m.reaching} of ${m.sets} sets at 9,000 or more.`;
+      }),
+      ...(table.measured?.seconds === undefined
+        ? []
+        : [timeNote(table.measured.seconds, table.measured.yardstick)]),
+    ],
   });
 }
 
 runMain(module, main);
+
+/**
+ * The run's wall time, beside the yardstick measured before and after it: this machine's speed
+ * drifts, and the time compares with another run's only in the yardstick's light.
+ */
+function timeNote(seconds: number, yardstick?: { before: number; after: number }): string {
+  const time = `The run took ${Math.round(seconds).toLocaleString("en-US")} s`;
+  if (!yardstick) return `${time}.`;
+  const us = (x: number) => x.toFixed(2);
+  return `${time}. Yardstick (the substep design's kernel, forward + backward, one thread, as \`npm run bench:kernel\` times it): ${us(yardstick.before)} µs per sample-evaluation before the run and ${us(yardstick.after)} after; a run's time compares with another's only beside its yardstick, as this machine's speed drifts within the day.`;
+}

@@ -15,8 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { readNpz } from "../src/io/npz";
-import { particleDataFile } from "../src/io/project-paths";
+import { median } from "../src/math/statistics";
 import { BROAD_DESIGN, SUBSTEP_DESIGN } from "../src/particles/model/designs";
 import {
   DEFAULT_SUBSTEPS,
@@ -28,6 +27,8 @@ import { SeededRandom } from "../src/random/seeded";
 import { measuredOn, writeResultsPage } from "../src/report/results-page";
 import { parseCommandLine, wholeNumberOption } from "../src/runtime/command-line";
 import { runMain } from "../src/runtime/run-main";
+import { kernelBatch, kernelWorkload } from "./kernel-workload";
+import { secondsOf } from "./timing";
 
 const USAGE = `usage: npm run bench:kernel -- [options]
   --batch N   samples per pass (default 4096)
@@ -62,19 +63,6 @@ function multiplyAdds(config: InteractionConfig): number {
   return pair + triplet + radial;
 }
 
-/** Seconds one call of `f` takes. */
-function timed(f: () => void): number {
-  const t = process.hrtime.bigint();
-  f();
-  return Number(process.hrtime.bigint() - t) / 1e9;
-}
-
-/** The median of `times`. */
-function median(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 async function main(argv: string[]): Promise<number> {
   const args = parseCommandLine(argv, USAGE, {
     options: {
@@ -85,10 +73,7 @@ async function main(argv: string[]): Promise<number> {
   if (!args) return 0;
   const batch = wholeNumberOption("batch", args.values.batch);
   const runs = wholeNumberOption("runs", args.values.runs);
-  const x = (readNpz(particleDataFile("5bf4506e86")).train_x.data as Float32Array).slice(
-    0,
-    batch * 28,
-  );
+  const x = kernelBatch(batch);
   const random = new SeededRandom(7);
   const evals = batch * DEFAULT_SUBSTEPS;
   const designs = (
@@ -97,22 +82,12 @@ async function main(argv: string[]): Promise<number> {
       ["broad (before pruning)", BROAD_DESIGN],
       ["a kept network", KEPT_EXAMPLE],
     ] as const
-  ).map(([name, config]) => {
-    // Equal substeps, so that every sample takes DEFAULT_SUBSTEPS evaluations.
-    const kernel = kernelOf({ ...config, stepControl: 0 });
-    const params = kernel
-      .paramSizes()
-      .map((n) => Float64Array.from({ length: n }, () => 0.2 * random.normal()));
-    const dy = Float64Array.from({ length: batch * 12 }, () => random.normal());
-    return {
-      name,
-      config,
-      params,
-      forward: () => kernel.forward(x, batch, params, false),
-      both: () => kernel.backward(x, batch, params, kernel.forward(x, batch, params, true), dy),
-      times: { forward: [] as number[], both: [] as number[] },
-    };
-  });
+  ).map(([name, config]) => ({
+    name,
+    config,
+    ...kernelWorkload(config, x, batch, random),
+    times: { forward: [] as number[], both: [] as number[] },
+  }));
   const substep = designs[0];
   const c = cReference(x, batch, substep.params);
   try {
@@ -122,8 +97,8 @@ async function main(argv: string[]): Promise<number> {
     const cTimes: number[] = [];
     for (let round = 0; round < runs; round++) {
       for (const d of designs) {
-        d.times.forward.push(timed(d.forward));
-        d.times.both.push(timed(d.both));
+        d.times.forward.push(secondsOf(d.forward));
+        d.times.both.push(secondsOf(d.both));
       }
       if (c) cTimes.push(c.run());
       process.stdout.write(`\rround ${round + 1} of ${runs}`);

@@ -4,3 +4,10 @@ export async function timed<T>(work: () => T | Promise<T>): Promise<{ value: T; 
   const value = await work();
   return { value, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
+
+/** Runs `work` once and returns the wall time it took, in seconds (for synchronous work). */
+export function secondsOf(work: () => void): number {
+  const started = process.hrtime.bigint();
+  work();
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}

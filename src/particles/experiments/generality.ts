@@ -35,7 +35,18 @@ export interface GeneralityTable {
   epochs: number;
   rows: GeneralityRow[];
   /** The command, date, machine and commit of the run (absent in tables of earlier runs). */
-  measured?: { command: string; on: string };
+  measured?: {
+    command: string;
+    on: string;
+    /** The run's wall time, in seconds (absent in tables of earlier runs). */
+    seconds?: number;
+    /**
+     * The machine's speed before and after the run: µs per sample-evaluation of the substep
+     * design's kernel, forward + backward, on one thread (bench/kernel-workload.ts). The wall
+     * time compares with another run's only beside it.
+     */
+    yardstick?: { before: number; after: number };
+  };
 }
 
 /** Where the measured table is kept with the code, for notebook 04. */
