@@ -216,8 +216,6 @@ function writeGeneralityPage(table: GeneralityTable, from?: string, name = "gene
   });
 }
 
-runMain(module, main);
-
 /**
  * The run's wall time, beside the yardstick measured before and after it: this machine's speed
  * drifts, and the time compares with another run's only in the yardstick's light.
@@ -228,3 +226,5 @@ function timeNote(seconds: number, yardstick?: { before: number; after: number }
   const us = (x: number) => x.toFixed(2);
   return `${time}. Yardstick (the substep design's kernel, forward + backward, one thread, as \`npm run bench:kernel\` times it): ${us(yardstick.before)} µs per sample-evaluation before the run and ${us(yardstick.after)} after; a run's time compares with another's only beside its yardstick, as this machine's speed drifts within the day.`;
 }
+
+runMain(module, main);

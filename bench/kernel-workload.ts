@@ -6,7 +6,7 @@
 import { readNpz } from "../src/io/npz";
 import { particleDataFile } from "../src/io/project-paths";
 import { median } from "../src/math/statistics";
-import { SAMPLE_IN } from "../src/particles/data/particle-data";
+import { SAMPLE_IN, SAMPLE_OUT } from "../src/particles/data/particle-data";
 import { SUBSTEP_DESIGN } from "../src/particles/model/designs";
 import {
   DEFAULT_SUBSTEPS,
@@ -54,7 +54,7 @@ export function kernelWorkload(
   const params = kernel
     .paramSizes()
     .map((n) => Float64Array.from({ length: n }, () => 0.2 * random.normal()));
-  const dy = Float64Array.from({ length: batch * 12 }, () => random.normal());
+  const dy = Float64Array.from({ length: batch * SAMPLE_OUT }, () => random.normal());
   return {
     params,
     forward: () => void kernel.forward(x, batch, params, false),
@@ -70,8 +70,8 @@ const YARDSTICK_RUNS = 9;
 /**
  * µs per sample-evaluation of the substep design's forward + backward pass on this thread now
  * (as `npm run bench:kernel` measures it, on a smaller batch): a yardstick of the machine's
- * speed. This machine's speed drifts by tens of percent within a day, so a benchmark's wall time
- * compares with another run's only beside the yardstick measured with each.
+ * speed. This machine's speed drifts within the day, so a benchmark's wall time compares with
+ * another run's only beside the yardstick measured with each.
  *
  * @example
  * const before = kernelYardstick(); // µs per sample-evaluation
