@@ -224,7 +224,7 @@ function timeNote(seconds: number, yardstick?: { before: number; after: number }
   const time = `The run took ${Math.round(seconds).toLocaleString("en-US")} s`;
   if (!yardstick) return `${time}.`;
   const us = (x: number) => x.toFixed(2);
-  return `${time}. Yardstick (the substep design's kernel, forward + backward, one thread, as \`npm run bench:kernel\` times it): ${us(yardstick.before)} µs per sample-evaluation before the run and ${us(yardstick.after)} after; a run's time compares with another's only beside its yardstick, as this machine's speed drifts within the day.`;
+  return `${time}. Yardstick (the substep design's kernel, forward + backward, one thread, on 1,024 samples, timed as \`npm run bench:kernel\` times it): ${us(yardstick.before)} µs per sample-evaluation before the run and ${us(yardstick.after)} after; a run's time compares with another's only beside its yardstick, as this machine's speed drifts within the day.`;
 }
 
 runMain(module, main);
