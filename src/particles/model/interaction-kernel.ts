@@ -94,9 +94,9 @@ export interface KernelOptions {
  * (identities, reshapes and casts among them) on tensors of a few thousand numbers, and on the
  * wasm backend the cost per kernel, not the arithmetic, set the step time; there is no fused
  * kernel for a learned integrator in tfjs. Here a step is plain arithmetic on a few hundred numbers
- * per sample, and tfjs keeps the parts it is good at (the loss, Adam, saving). The pair and
- * three-body terms and their MLPs are written out for the network's parts when the kernel is made
- * and compiled (see PairTerm, ThreeBodyTerm, KernelMlp); the field, the inertia and the
+ * per sample, and tfjs keeps the parts it is good at (the loss, Adam, saving). The pair,
+ * three-body and field terms and the MLPs are written out for the network's parts when the kernel
+ * is made and compiled (see PairTerm, ThreeBodyTerm, FieldTerm, KernelMlp); the inertia and the
  * integrator are plain loops here. The gradient is checked against central finite differences in
  * the tests.
  *
@@ -550,11 +550,10 @@ export class InteractionKernel {
   }
 
   /**
-   * The property factor `1 + w₀ + w₁ qᵢ + w₂ qⱼ + w₃ qᵢ qⱼ` of pair output o, or 1 without
-   * factors.
+   * The property factor `1 + w₀ + w₁ qᵢ + w₂ qⱼ + w₃ qᵢ qⱼ` of pair output o, for a network with
+   * factors (without them, pairFactor stays 1).
    */
   private factor(params: Float64Array[], o: number, i: number, j: number): number {
-    if (!this.factors) return 1;
     const w = params[this.at.factors];
     const qi = this.q[i];
     const qj = this.q[j];
