@@ -34,7 +34,7 @@ import {
   DESIGNS,
 } from "./model/designs";
 import { DEFAULT_SIZING } from "./training/sized-training";
-import { DEFAULT_TRAINING, type EpochLog, predictFlat } from "./training/train";
+import { DEFAULT_TRAINING, type EpochLog, GRADIENT_SHARDS, predictFlat } from "./training/train";
 
 /** Epoch budget of the dense baseline: a reference point, not worth the full budget. */
 const DENSE_BASELINE_EPOCHS = 60;
@@ -44,8 +44,9 @@ const USAGE = `usage: npm run train:particles -- <file.npz> [options]
   --seed N        seed of the split, initialisation and batches (default 0)
   --design NAME   ${DESIGN_NAMES.join(", ")} (default ${DEFAULT_DESIGN_NAME}); see docs/particles.md
   --hidden LIST   hidden widths of the pair function, e.g. 16 or 16,16 (default: the design's)
-  --threads N     worker threads of the data-parallel training; 1 trains in this thread
-                  (default: one per core, here ${availableParallelism()})
+  --threads N     worker threads: the data-parallel training takes up to ${GRADIENT_SHARDS}, pruning's
+                  refits all N; 1 trains in this thread. The network kept is the same for
+                  any N (default: one per core, here ${availableParallelism()})
   --out DIR       output folder (default outputs/particles)
   --max-inflated MB
                   refuse a file whose three arrays would inflate to more than MB MiB
@@ -116,7 +117,7 @@ export async function main(argv: string[]): Promise<number> {
   if (problem) throw new Error(`--out ${values.out}: cannot write there (${problem})`);
   const backend = await initBackend();
   console.log(
-    `${file}: train_x (${data.nTrain}, ${N_PARTICLES}, ${N_IN}), train_y (${data.nTrain}, ${N_PARTICLES}, ${N_OUT}), test_x (${data.nTest}, ${N_PARTICLES}, ${N_IN}); tfjs backend: ${backend}, ${threads} training thread${threads === 1 ? "" : "s"}`,
+    `${file}: train_x (${data.nTrain}, ${N_PARTICLES}, ${N_IN}), train_y (${data.nTrain}, ${N_PARTICLES}, ${N_OUT}), test_x (${data.nTest}, ${N_PARTICLES}, ${N_IN}); tfjs backend: ${backend}, ${threads} thread${threads === 1 ? "" : "s"}`,
   );
   const { train, val } = trainValSamples(data, seed);
   const options = {

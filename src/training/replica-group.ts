@@ -17,41 +17,51 @@ export class ReplicaAbortedError extends Error {
 
 /**
  * The replicas of one data-parallel training, each in its own worker thread, and the one thing
- * they share: {@link ReplicaGroup.sum}, which adds a vector over all replicas and gives every
- * replica the same total (the slots are added in rank order, in float64, so the totals agree to
- * the bit and the replicas' weights stay identical). Built on a SharedArrayBuffer and Atomics: a
- * barrier per sum, no messages.
+ * they share: {@link ReplicaGroup.sum}, which adds vectors over the group's `shards` parts and
+ * gives every replica the same total. Each replica holds the shards `shardRange(shards, rank,
+ * size)` (one each when there are as many shards as replicas); the slots are added in shard
+ * order, in float64, so the totals agree to the bit, and they do not depend on how many replicas
+ * share the shards: a group of one replica holding every shard (no worker, in the calling thread)
+ * gives the same totals as one of several. Built on a SharedArrayBuffer and Atomics: a barrier
+ * per sum, no messages.
  *
  * @example
  * const buffer = ReplicaGroup.allocate(2, 105); // in the parent; pass it to both workers
  * const group = new ReplicaGroup(buffer, rank, 2); // in worker `rank`
- * const total = group.sum(Float64Array.of(1, 2)); // [2, 4] in both workers
+ * const total = group.sum([Float64Array.of(1, 2)]); // [2, 4] in both workers
  */
 export class ReplicaGroup {
   private readonly control: Int32Array;
   private readonly slots: Float64Array;
   private readonly width: number;
+  /** The shards this replica holds, `[first, end)`. */
+  readonly mine: [number, number];
 
   /**
    * @param buffer - from {@link ReplicaGroup.allocate}, the same in every replica
    * @param rank - this replica's index, 0 … size - 1
    * @param size - the number of replicas
+   * @param shards - the number of shards, at least `size` (the buffer's slots; default `size`)
    */
   constructor(
     buffer: SharedArrayBuffer,
     readonly rank: number,
     readonly size: number,
+    readonly shards = size,
   ) {
     if (!Number.isInteger(rank) || rank < 0 || rank >= size)
       throw new Error(`replica rank ${rank} outside 0 … ${size - 1}`);
+    if (!Number.isInteger(shards) || shards < size)
+      throw new Error(`a group of ${size} replicas needs at least as many shards, not ${shards}`);
     this.control = new Int32Array(buffer, 0, HEADER_BYTES / 4);
-    this.width = (buffer.byteLength - HEADER_BYTES) / 8 / size;
-    this.slots = new Float64Array(buffer, HEADER_BYTES, this.width * size);
+    this.width = (buffer.byteLength - HEADER_BYTES) / 8 / shards;
+    this.slots = new Float64Array(buffer, HEADER_BYTES, this.width * shards);
+    this.mine = shardRange(shards, rank, size);
   }
 
-  /** A buffer for `size` replicas summing vectors of at most `width` numbers. */
-  static allocate(size: number, width: number): SharedArrayBuffer {
-    return new SharedArrayBuffer(HEADER_BYTES + 8 * size * width);
+  /** A buffer for a group of `shards` shards summing vectors of at most `width` numbers. */
+  static allocate(shards: number, width: number): SharedArrayBuffer {
+    return new SharedArrayBuffer(HEADER_BYTES + 8 * shards * width);
   }
 
   /** Marks the group as failed: replicas waiting in, or later entering, {@link sum} throw. */
@@ -63,19 +73,27 @@ export class ReplicaGroup {
   }
 
   /**
-   * Adds `values` over every replica; each replica must call it with vectors of the same length,
-   * the same number of times. Blocks until all have; throws {@link ReplicaAbortedError} when the
-   * group was aborted.
+   * Adds vectors over every shard: `values[k]` is shard `mine[0] + k`'s, one per shard this
+   * replica holds, all of the same length in every replica, which must call it the same number
+   * of times. Blocks until all have; throws {@link ReplicaAbortedError} when the group was aborted.
    */
-  sum(values: ArrayLike<number>): Float64Array {
-    if (values.length > this.width)
-      throw new Error(`replica sum of ${values.length} values: the group holds ${this.width}`);
-    this.slots.set(values, this.rank * this.width);
+  sum(values: ArrayLike<number>[]): Float64Array {
+    const [first, end] = this.mine;
+    if (values.length !== end - first)
+      throw new Error(
+        `replica ${this.rank} holds ${end - first} shards, was given ${values.length}`,
+      );
+    const length = values[0]?.length ?? 0;
+    if (length > this.width)
+      throw new Error(`replica sum of ${length} values: the group holds ${this.width}`);
+    values.forEach((v, k) => {
+      if (v.length !== length) throw new Error("replica sum: the shards' vectors differ in length");
+      this.slots.set(v, (first + k) * this.width);
+    });
     this.barrier();
-    const total = new Float64Array(values.length);
-    for (let r = 0; r < this.size; r++)
-      for (let i = 0; i < values.length; i++) total[i] += this.slots[r * this.width + i];
-    // No replica writes its next values before every replica has read these.
+    const total = new Float64Array(length);
+    for (let s = 0; s < this.shards; s++)
+      for (let i = 0; i < length; i++) total[i] += this.slots[s * this.width + i];
     this.barrier();
     return total;
   }

@@ -30,10 +30,11 @@ export interface LoopOptions {
   /** Called after every epoch (progress lines, learning curves). */
   onEpoch?: (log: EpochLog) => void;
   /**
-   * For data-parallel training: turns this replica's batch loss and gradients into the whole
-   * batch's (see ReplicaGroup), which the optimizer then applies. Not for row-sparse models.
+   * A batch's gradient summed from parts, each part's computed by itself (see ShardedGradients):
+   * for data-parallel training over replicas, and for a result that does not depend on how many
+   * replicas there are. Not for row-sparse models.
    */
-  reduceGradients?: GradientReduce;
+  shardedGradients?: ShardedGradients;
   /**
    * Clip each batch's gradient (dense weights, after any reduction over replicas) to this many
    * times the running average of the norms before it (see RelativeGradientClip); 0 or absent: no
@@ -42,15 +43,23 @@ export interface LoopOptions {
   clipGradients?: number;
 }
 
+/** A loss and its gradients with respect to the dense weights, by name. */
+export interface LossGradients {
+  loss: tf.Scalar;
+  grads: tf.NamedTensorMap;
+}
+
 /**
- * Combines one replica's loss and gradients on its part of the batch `indices` into the whole
- * batch's; every replica must get the same totals.
+ * A batch's gradient as a sum of parts: the loop computes the loss and gradients of each part
+ * this thread takes (`parts`), each by itself, and `combine` turns them into the whole batch's
+ * (over replicas, see ReplicaGroup); every replica must get the same totals.
  */
-export type GradientReduce = (
-  indices: number[],
-  loss: tf.Scalar,
-  grads: tf.NamedTensorMap,
-) => { loss: tf.Scalar; grads: tf.NamedTensorMap };
+export interface ShardedGradients {
+  /** The parts of the batch `indices` this thread computes, in order (each one loss). */
+  parts: (indices: number[]) => number[][];
+  /** The whole batch's loss and gradients from this thread's parts', in the order of `parts`. */
+  combine: (indices: number[], parts: LossGradients[]) => LossGradients;
+}
 
 /**
  * A layer holding a table trained by rows: the loop leaves its weight out of the dense optimizer
@@ -150,7 +159,7 @@ export async function trainWithEarlyStopping(
               () => batchLoss(idx),
               learningRate,
             )
-          : denseStep(optimizer, vars, () => batchLoss(idx), idx, o.reduceGradients, clip),
+          : denseStep(optimizer, vars, batchLoss, idx, o.shardedGradients, clip),
       );
       tables.forEach((t) => t.syncRowTable());
       const valLoss = validate();
@@ -206,21 +215,27 @@ async function trainOneEpoch(
 }
 
 /**
- * One batch of dense weights: Adam on the batch's gradients, reduced over replicas and clipped
- * when asked.
+ * One batch of dense weights: Adam on the batch's gradients, summed from parts when asked (see
+ * ShardedGradients) and clipped when asked.
  */
 function denseStep(
   optimizer: tf.Optimizer,
   vars: tf.Variable[],
-  loss: () => tf.Scalar,
+  batchLoss: (indices: number[]) => tf.Scalar,
   indices: number[],
-  reduce?: GradientReduce,
+  sharded?: ShardedGradients,
   clip?: RelativeGradientClip,
 ): tf.Scalar {
-  if (!reduce && !clip) return tf.tidy(() => optimizer.minimize(loss, true, vars) as tf.Scalar);
+  const gradientsOf = (part: number[]): LossGradients => {
+    const { value, grads } = optimizer.computeGradients(() => batchLoss(part), vars);
+    return { loss: value, grads };
+  };
+  if (!sharded && !clip)
+    return tf.tidy(() => optimizer.minimize(() => batchLoss(indices), true, vars) as tf.Scalar);
   return tf.tidy(() => {
-    const { value, grads } = optimizer.computeGradients(loss, vars);
-    const whole = reduce ? reduce(indices, value, grads) : { loss: value, grads };
+    const whole = sharded
+      ? sharded.combine(indices, sharded.parts(indices).map(gradientsOf))
+      : gradientsOf(indices);
     const scale = clip ? clip.scaleFor(gradientNorm(whole.grads)) : 1;
     if (scale === 0) return whole.loss; // a gradient that is not finite: no step
     if (scale < 1)

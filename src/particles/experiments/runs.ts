@@ -108,8 +108,8 @@ export function trainValSamples(data: ParticleData, seed = 0): { train: Samples;
 
 /**
  * Trains the interaction network; resolves with the trained model and its validation result. With
- * `threads` above 1 the training is data-parallel over that many worker threads (see
- * trainInReplicas): the same steps up to floating-point rounding, in less time.
+ * `threads` above 1 the training is data-parallel over worker threads (see trainInReplicas, at
+ * most GRADIENT_SHARDS of them): the same network to the bit, in less time.
  */
 export async function runInteraction(
   train: Samples,

@@ -8,7 +8,7 @@ import { ReplicaGroup } from "../../training/replica-group";
 import type { EpochLog, LoopResult } from "../../training/training-loop";
 import type { InteractionConfig } from "../model/interaction-layer";
 import type { ReplicaJob, ReplicaReply } from "./replica-worker";
-import { type Samples, sharedSamples, type TrainOptions } from "./train";
+import { GRADIENT_SHARDS, type Samples, sharedSamples, type TrainOptions } from "./train";
 
 /**
  * Data-parallel training over `threads` worker threads (see {@link ReplicaPool.train}), the
@@ -27,16 +27,20 @@ import { type Samples, sharedSamples, type TrainOptions } from "./train";
  */
 export class ReplicaPool {
   private readonly workers: Worker[] = [];
+  /** The worker threads: those asked for, at most one per part of a batch (GRADIENT_SHARDS). */
+  readonly threads: number;
 
-  constructor(private readonly threads: number) {}
+  constructor(threads: number) {
+    this.threads = Math.max(1, Math.min(threads, GRADIENT_SHARDS));
+  }
 
   /**
    * Trains `model` (an interaction network built from `design`) data-parallel: each worker holds
    * a replica and computes the gradients of its part of every batch, and the replicas add them up
    * in shared memory (see ReplicaGroup), so they take the same Adam steps on the whole batch's
    * gradient. The tfjs wasm backend is single-threaded; this is how one training uses more than
-   * one core. The result matches {@link trainModel} on one thread up to floating-point rounding
-   * (sums in another order), and is itself deterministic. Resolves when the replicas are done,
+   * one core. The result is {@link trainModel}'s on one thread to the bit: the replicas compute
+   * the same parts of each batch (GRADIENT_SHARDS) and add them in the same order. Resolves when the replicas are done,
    * with `model` holding the trained weights; `options.onEpoch` hears every epoch. The replicas
    * start from `model`'s weights, with `pressure` on its removable parts (see
    * InteractionLayer.setPressure).
@@ -51,7 +55,7 @@ export class ReplicaPool {
   ): Promise<LoopResult> {
     const threads = this.threads;
     const initialWeights = model.getWeights().map((w) => w.dataSync() as Float32Array);
-    const group = ReplicaGroup.allocate(threads, model.countParams() + 2);
+    const group = ReplicaGroup.allocate(GRADIENT_SHARDS, model.countParams() + 2);
     const data = { train: sharedSamples(train), val: sharedSamples(val) };
     const { onEpoch, ...rest } = options;
     while (this.workers.length < threads)

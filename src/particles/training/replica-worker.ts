@@ -14,7 +14,7 @@ import {
   type InteractionConfig,
   interactionLayerOf,
 } from "../model/interaction-layer";
-import { type Samples, trainModel, type TrainOptions } from "./train";
+import { GRADIENT_SHARDS, type Samples, trainModel, type TrainOptions } from "./train";
 
 /** What a replica is given: its rank, the group's shared buffer, the design, recipe and data. */
 export interface ReplicaJob {
@@ -47,7 +47,7 @@ parentPort?.on("message", (job: ReplicaJob) => {
     let model: tf.LayersModel | undefined;
     try {
       await initBackend();
-      const group = new ReplicaGroup(job.group, job.rank, job.size);
+      const group = new ReplicaGroup(job.group, job.rank, job.size, GRADIENT_SHARDS);
       const built = buildInteractionModel(job.design);
       model = built;
       tf.tidy(() =>

@@ -1,13 +1,14 @@
 import * as tf from "@tensorflow/tfjs";
 
-import { mse, squaredErrorSum } from "../../math/mse";
+import { squaredErrorSum } from "../../math/mse";
 import { gatherRows } from "../../math/row-matrix";
-import { type ReplicaGroup, shardRange } from "../../training/replica-group";
+import { ReplicaGroup, shardRange } from "../../training/replica-group";
 import {
   type EpochLog,
-  type GradientReduce,
   type LoopOptions,
   type LoopResult,
+  type LossGradients,
+  type ShardedGradients,
   trainWithEarlyStopping,
 } from "../../training/training-loop";
 import { N_IN, N_OUT, N_PARTICLES, SAMPLE_IN, SAMPLE_OUT } from "../data/particle-data";
@@ -80,29 +81,40 @@ export function predictFlat(model: tf.LayersModel, x: Float32Array, chunk = 8192
 }
 
 /**
+ * The parts every batch's gradient, and the validation loss, are summed from, whatever the
+ * number of training threads (see {@link trainModel}): with as many threads as parts each thread
+ * computes one, with fewer a thread computes several, and the sums are the same to the bit. So a
+ * run gives the same network on a machine of any number of cores. It is also the most threads one
+ * training uses.
+ */
+export const GRADIENT_SHARDS = 2;
+
+/**
  * Trains with Adam on MSE in seeded mini-batches on the learning-rate schedule of the options (see
  * {@link DEFAULT_TRAINING}) and restores the weights of the best validation epoch. Resolves with the
  * history.
  *
- * With a replica `group` this is one replica of a data-parallel training (see trainInReplicas):
- * every replica runs the same loop on the same batches, computes the loss and gradients of its own
- * part of each batch and of the validation set, and the group adds them up, so all replicas take
- * the same steps, on the whole batch's gradient.
+ * Every batch is cut into GRADIENT_SHARDS parts (see shardRange), and so is the validation set:
+ * each part's loss and gradients are computed by themselves and added up in float64 in part
+ * order (see ReplicaGroup). With a replica `group` this is one replica of a data-parallel training
+ * (see trainInReplicas): every replica runs the same loop on the same batches and computes the
+ * parts it holds, so all replicas take the same steps, on the whole batch's gradient. Without,
+ * this thread computes every part, and the result is the same as over replicas.
  */
 export async function trainModel(
   model: tf.LayersModel,
   train: Samples,
   val: Samples,
   options: Partial<TrainOptions> = {},
-  group?: ReplicaGroup,
+  group: ReplicaGroup = localGroup(model),
 ): Promise<LoopResult> {
-  const part = (idx: number[]): number[] =>
-    group ? idx.slice(...shardRange(idx.length, group.rank, group.size)) : idx;
+  const [first, end] = group.mine;
+  const mine = Array.from({ length: end - first }, (_, k) => first + k);
+  /** Part s of `n` items, `[start, end)`. */
+  const part = (n: number, s: number) => shardRange(n, s, group.shards);
   // Batches are copied out of the arrays in JavaScript: a tfjs gather costs more than the network.
-  const batchLoss = (idx: number[]): tf.Scalar => {
-    const mine = part(idx);
-    // A part left empty by a batch smaller than the group computes on one sample, weighted 0.
-    const rows = Int32Array.from(mine.length > 0 ? mine : idx.slice(0, 1));
+  const batchLoss = (rowsOf: number[]): tf.Scalar => {
+    const rows = Int32Array.from(rowsOf);
     const x = tf.tensor3d(gatherRows({ values: train.x, width: SAMPLE_IN }, rows).values, [
       rows.length,
       N_PARTICLES,
@@ -116,49 +128,72 @@ export async function trainModel(
     return tf.mean(tf.squaredDifference(y, model.apply(x) as tf.Tensor)) as tf.Scalar;
   };
   const validate = (): number => {
-    if (!group) return mse(predictFlat(model, val.x), val.y);
-    const [start, end] = shardRange(val.n, group.rank, group.size);
-    const pred = predictFlat(model, val.x.subarray(start * SAMPLE_IN, end * SAMPLE_IN));
-    const target = val.y.subarray(start * SAMPLE_OUT, end * SAMPLE_OUT);
-    const [sum, count] = group.sum([squaredErrorSum(pred, target), pred.length]);
+    const sums = mine.map((s) => {
+      const [start, stop] = part(val.n, s);
+      const pred = predictFlat(model, val.x.subarray(start * SAMPLE_IN, stop * SAMPLE_IN));
+      const target = val.y.subarray(start * SAMPLE_OUT, stop * SAMPLE_OUT);
+      return [squaredErrorSum(pred, target), pred.length];
+    });
+    const [sum, count] = group.sum(sums);
     return sum / count;
+  };
+  const sharded: ShardedGradients = {
+    // A part left empty by a batch smaller than the parts computes on one sample, weighted 0.
+    parts: (idx) =>
+      mine.map((s) => {
+        const rows = idx.slice(...part(idx.length, s));
+        return rows.length > 0 ? rows : idx.slice(0, 1);
+      }),
+    combine: (idx, parts) => combineParts(group, idx.length, mine, parts),
   };
   return trainWithEarlyStopping(model, train.n, batchLoss, validate, {
     ...DEFAULT_TRAINING,
     ...options,
-    reduceGradients: group ? replicaReduce(group) : undefined,
+    shardedGradients: sharded,
   });
 }
 
+/** A group of one replica, in this thread, holding every part of {@link GRADIENT_SHARDS}. */
+function localGroup(model: tf.LayersModel): ReplicaGroup {
+  const buffer = ReplicaGroup.allocate(GRADIENT_SHARDS, model.countParams() + 2);
+  return new ReplicaGroup(buffer, 0, 1, GRADIENT_SHARDS);
+}
+
 /**
- * Adds a replica's loss and gradients, weighted by the samples of its part, over the group and
- * divides by the batch: the mean over the whole batch, the same in every replica.
+ * Adds the losses and gradients of this replica's parts `mine` of a batch of `n`, each weighted by
+ * its samples, over the group's parts and divides by the batch: the mean over the whole batch,
+ * the same in every replica.
  */
-function replicaReduce(group: ReplicaGroup): GradientReduce {
-  return (indices, loss, grads) => {
-    const names = Object.keys(grads).sort();
-    const [start, end] = shardRange(indices.length, group.rank, group.size);
+function combineParts(
+  group: ReplicaGroup,
+  n: number,
+  mine: number[],
+  parts: LossGradients[],
+): LossGradients {
+  const names = Object.keys(parts[0].grads).sort();
+  const flats = parts.map(({ loss, grads }, k) => {
+    const [start, end] = shardRange(n, mine[k], group.shards);
     const weight = end - start;
-    const flat = new Float64Array(1 + names.reduce((n, k) => n + grads[k].size, 0));
+    const flat = new Float64Array(1 + names.reduce((w, name) => w + grads[name].size, 0));
     flat[0] = loss.dataSync()[0] * weight;
     let at = 1;
-    for (const k of names) {
-      const g = grads[k].dataSync();
+    for (const name of names) {
+      const g = grads[name].dataSync();
       for (let i = 0; i < g.length; i++) flat[at + i] = g[i] * weight;
       at += g.length;
     }
-    const total = group.sum(flat);
-    const n = indices.length;
-    at = 1;
-    const whole: tf.NamedTensorMap = {};
-    for (const k of names) {
-      const size = grads[k].size;
-      whole[k] = tf.tensor(
-        Float32Array.from(total.subarray(at, at + size), (v) => v / n),
-        grads[k].shape,
-      );
-      at += size;
-    }
-    return { loss: tf.scalar(total[0] / n), grads: whole };
-  };
+    return flat;
+  });
+  const total = group.sum(flats);
+  let at = 1;
+  const whole: tf.NamedTensorMap = {};
+  for (const name of names) {
+    const { size, shape } = parts[0].grads[name];
+    whole[name] = tf.tensor(
+      Float32Array.from(total.subarray(at, at + size), (v) => v / n),
+      shape,
+    );
+    at += size;
+  }
+  return { loss: tf.scalar(total[0] / n), grads: whole };
 }
