@@ -94,6 +94,7 @@ export class ReplicaGroup {
     const total = new Float64Array(length);
     for (let s = 0; s < this.shards; s++)
       for (let i = 0; i < length; i++) total[i] += this.slots[s * this.width + i];
+    // No replica writes its next values before every replica has read these.
     this.barrier();
     return total;
   }

@@ -40,9 +40,9 @@ export class ReplicaPool {
    * in shared memory (see ReplicaGroup), so they take the same Adam steps on the whole batch's
    * gradient. The tfjs wasm backend is single-threaded; this is how one training uses more than
    * one core. The result is {@link trainModel}'s on one thread to the bit: the replicas compute
-   * the same parts of each batch (GRADIENT_SHARDS) and add them in the same order. Resolves when the replicas are done,
-   * with `model` holding the trained weights; `options.onEpoch` hears every epoch. The replicas
-   * start from `model`'s weights, with `pressure` on its removable parts (see
+   * the same parts of each batch (GRADIENT_SHARDS) and add them in the same order. Resolves when
+   * the replicas are done, with `model` holding the trained weights; `options.onEpoch` hears every
+   * epoch. The replicas start from `model`'s weights, with `pressure` on its removable parts (see
    * InteractionLayer.setPressure).
    */
   async train(
