@@ -8,9 +8,16 @@
  * forward pass of the substep design (bench/kernel/substep_forward.c, `-O2`), checked to give the
  * kernel's outputs, and the ratio. The timings run in rounds, every measurement once in each, and
  * the medians over the rounds are reported: this machine's speed drifts from minute to minute, and
- * a slow spell then falls on every measurement alike. Writes docs/results/kernel.md.
+ * a slow spell then falls on every measurement alike.
+ *
+ * Pruning trains many network shapes briefly, and V8 compiles a shape's kernel code anew each
+ * time, so a second table times each design as a shape the thread has never run (in a fresh worker
+ * thread, kernel-cold-worker.ts): its making and the steps of one of pruning's refits, then the
+ * same steps on the kernel warm; the difference is what a new shape costs before it runs at speed.
+ * A change to the kernel pays only if it wins in both tables. Writes docs/results/kernel.md.
  */
 import { spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,17 +30,21 @@ import {
   kernelOf,
 } from "../src/particles/model/interaction-layer";
 import { partsOf } from "../src/particles/model/network-surgery";
+import { DEFAULT_SIZING } from "../src/particles/training/sized-training";
 import { SeededRandom } from "../src/random/seeded";
 import { measuredOn, writeResultsPage } from "../src/report/results-page";
 import { parseCommandLine, wholeNumberOption } from "../src/runtime/command-line";
 import { runMain } from "../src/runtime/run-main";
+import { startTypeScriptWorker } from "../src/runtime/typescript-worker";
+import type { ColdRequest, ColdTimes } from "./kernel-cold-worker";
 import { kernelBatch, kernelWorkload } from "./kernel-workload";
 import { secondsOf } from "./timing";
 
 const USAGE = `usage: npm run bench:kernel -- [options]
   --batch N   samples per pass (default 4096)
   --runs N    rounds of timing, every measurement once in each; medians are reported (default 7)
-  --help      this text`;
+  --help      this text
+A new shape runs pruning's refit: ${DEFAULT_SIZING.refitSteps} steps of ${DEFAULT_SIZING.refitBatchSize} samples.`;
 
 /** A kept network of the kind pruning leaves: one pair output across vᵢ, an inertia. */
 const KEPT_EXAMPLE: InteractionConfig = {
@@ -89,6 +100,7 @@ async function main(argv: string[]): Promise<number> {
     times: { forward: [] as number[], both: [] as number[] },
   }));
   const substep = designs[0];
+  const cold = designs.map(() => ({ cold: [] as number[], warm: [] as number[] }));
   const c = cReference(x, batch, substep.params);
   try {
     // One untimed pass each (V8 compiles them), then rounds in which every measurement takes its
@@ -101,6 +113,11 @@ async function main(argv: string[]): Promise<number> {
         d.times.both.push(secondsOf(d.both));
       }
       if (c) cTimes.push(c.run());
+      for (const [k, d] of designs.entries()) {
+        const times = await newShapeTimes(d.config);
+        cold[k].cold.push(times.cold);
+        cold[k].warm.push(times.warm);
+      }
       process.stdout.write(`\rround ${round + 1} of ${runs}`);
     }
     process.stdout.write("\n");
@@ -129,6 +146,16 @@ async function main(argv: string[]): Promise<number> {
     } else notes.push("No C compiler here: the scalar C reference was not measured.");
     console.log("design                   params  MACs/eval  fwd µs  fwd GFLOP/s  fwd+bwd µs");
     for (const row of rows) console.log(row.map(String).join("  "));
+    const { refitSteps, refitBatchSize } = DEFAULT_SIZING;
+    const ms = (s: number) => (s * 1e3).toFixed(0);
+    const coldRows = designs.map((d, k) => [
+      d.name,
+      ms(median(cold[k].cold)),
+      ms(median(cold[k].warm)),
+      ms(median(cold[k].cold.map((t, r) => t - cold[k].warm[r]))),
+    ]);
+    console.log(`new shape, ${refitSteps} steps of ${refitBatchSize}: cold ms, warm ms, cost ms`);
+    for (const row of coldRows) console.log(row.join("  "));
     for (const note of notes) console.log(note);
     const page = writeResultsPage("kernel", {
       title: "The particle kernel's speed",
@@ -146,6 +173,16 @@ async function main(argv: string[]): Promise<number> {
           ],
           rows,
         },
+        {
+          caption: `A shape the thread has never run, in a fresh worker thread: the making of its kernel and ${refitSteps} forward + backward passes of ${refitBatchSize} samples (pruning's refit), then the same passes again; the cost of a new shape is the difference, taken within each round (medians over the rounds).`,
+          columns: [
+            "design",
+            `new shape: making + ${refitSteps} steps, ms`,
+            `the same ${refitSteps} steps warm, ms`,
+            "cost of a new shape, ms",
+          ],
+          rows: coldRows,
+        },
       ],
       notes: [...notes, `Measured on ${measuredOn()}.`],
     });
@@ -153,6 +190,29 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } finally {
     c?.close();
+  }
+}
+
+/**
+ * A design's kernel timed as a new shape (see kernel-cold-worker.ts): in a fresh worker thread, its
+ * making and pruning's refit steps, then the same steps warm.
+ */
+async function newShapeTimes(config: InteractionConfig): Promise<ColdTimes> {
+  const worker = startTypeScriptWorker(join(__dirname, "kernel-cold-worker.ts"));
+  try {
+    const request: ColdRequest = {
+      config,
+      batch: DEFAULT_SIZING.refitBatchSize,
+      steps: DEFAULT_SIZING.refitSteps,
+    };
+    worker.postMessage(request);
+    const [times] = (await Promise.race([
+      once(worker, "message"),
+      once(worker, "error").then(([err]) => Promise.reject(err as Error)),
+    ])) as [ColdTimes];
+    return times;
+  } finally {
+    await worker.terminate();
   }
 }
 
