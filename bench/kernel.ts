@@ -209,6 +209,9 @@ async function newShapeTimes(config: InteractionConfig): Promise<ColdTimes> {
     const [times] = (await Promise.race([
       once(worker, "message"),
       once(worker, "error").then(([err]) => Promise.reject(err as Error)),
+      once(worker, "exit").then(([code]) =>
+        Promise.reject(new Error(`the new-shape worker exited (code ${code}) without its times`)),
+      ),
     ])) as [ColdTimes];
     return times;
   } finally {
