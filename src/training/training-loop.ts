@@ -5,6 +5,7 @@ import { yieldToEventLoop } from "../runtime/event-loop";
 import { EarlyStopping } from "./early-stopping";
 import { gradientNorm, RelativeGradientClip } from "./gradient-clip";
 import { cosineSchedule, plateauSchedule } from "./learning-rate-schedule";
+import { ScheduledAdam } from "./scheduled-adam";
 
 /** Settings of {@link trainWithEarlyStopping}. */
 export interface LoopOptions {
@@ -100,20 +101,6 @@ export interface LoopResult {
   history: EpochLog[];
   bestEpoch: number;
   bestValLoss: number;
-}
-
-/**
- * Adam whose learning rate a schedule may change between epochs (tfjs keeps it in a protected
- * field with no setter).
- */
-class ScheduledAdam extends tf.AdamOptimizer {
-  constructor(learningRate: number) {
-    super(learningRate, 0.9, 0.999);
-  }
-  /** Sets the rate the next steps use. */
-  setLearningRate(rate: number): void {
-    this.learningRate = rate;
-  }
 }
 
 /**
