@@ -58,6 +58,11 @@ export interface LossGradients {
 export interface ShardedGradients {
   /** The parts of the batch `indices` this thread computes, in order (each one loss). */
   parts: (indices: number[]) => number[][];
+  /**
+   * A part's loss and gradients, when the model computes them itself; absent, tfjs's gradients of
+   * the loop's `batchLoss` on the part.
+   */
+  gradientsOf?: (part: number[]) => LossGradients;
   /** The whole batch's loss and gradients from this thread's parts', in the order of `parts`. */
   combine: (indices: number[], parts: LossGradients[]) => LossGradients;
 }
@@ -213,10 +218,12 @@ function denseStep(
   sharded?: ShardedGradients,
   clip?: RelativeGradientClip,
 ): tf.Scalar {
-  const gradientsOf = (part: number[]): LossGradients => {
-    const { value, grads } = optimizer.computeGradients(() => batchLoss(part), vars);
-    return { loss: value, grads };
-  };
+  const gradientsOf =
+    sharded?.gradientsOf ??
+    ((part: number[]): LossGradients => {
+      const { value, grads } = optimizer.computeGradients(() => batchLoss(part), vars);
+      return { loss: value, grads };
+    });
   if (!sharded && !clip)
     return tf.tidy(() => optimizer.minimize(() => batchLoss(indices), true, vars) as tf.Scalar);
   return tf.tidy(() => {

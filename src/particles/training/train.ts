@@ -12,6 +12,7 @@ import {
   trainWithEarlyStopping,
 } from "../../training/training-loop";
 import { N_IN, N_OUT, N_PARTICLES, SAMPLE_IN, SAMPLE_OUT } from "../data/particle-data";
+import { InteractionLayer } from "../model/interaction-layer";
 
 /** Samples as flat arrays: `x` is (n, 4, 7) and `y` (n, 4, 3), row-major. */
 export interface Samples {
@@ -137,6 +138,9 @@ export async function trainModel(
     const [sum, count] = group.sum(sums);
     return sum / count;
   };
+  // The particle network computes its own loss and gradients (see lossAndGradients); the
+  // baselines go through tfjs.
+  const layer = model.layers.find((l): l is InteractionLayer => l instanceof InteractionLayer);
   const sharded: ShardedGradients = {
     // A part left empty by a batch smaller than the parts computes on one sample, weighted 0.
     parts: (idx) =>
@@ -145,6 +149,21 @@ export async function trainModel(
         return rows.length > 0 ? rows : idx.slice(0, 1);
       }),
     combine: (idx, parts) => combineParts(group, idx.length, mine, parts),
+    gradientsOf: layer
+      ? (rowsOf) => {
+          const rows = Int32Array.from(rowsOf);
+          const x = gatherRows({ values: train.x, width: SAMPLE_IN }, rows).values;
+          const y = gatherRows({ values: train.y, width: SAMPLE_OUT }, rows).values;
+          const { loss, grads } = layer.lossAndGradients(x, y, rows.length);
+          const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+          return {
+            loss: tf.scalar(loss),
+            grads: Object.fromEntries(
+              weights.map((w, k) => [w.name, tf.tensor(grads[k], w.shape)]),
+            ),
+          };
+        }
+      : undefined,
   };
   return trainWithEarlyStopping(model, train.n, batchLoss, validate, {
     ...DEFAULT_TRAINING,

@@ -230,3 +230,33 @@ test("a network of every part saves and reloads with its parts and predictions (
   assert.deepEqual(interactionLayerOf(loaded).getConfig().parts, config.parts);
   close(predict(loaded, x.subarray(0, 8 * 28)), predict(model, x.subarray(0, 8 * 28)), 1e-7);
 });
+
+test("lossAndGradients gives tfjs's loss and gradients of the MSE to the bit, without tfjs, with and without pressure", async () => {
+  await initBackend();
+  const config = { hidden: [3], seed: 4, factors: true, parts: allParts(1, 2) };
+  const model = perturbed(buildInteractionModel(config));
+  const layer = interactionLayerOf(model);
+  const n = 48;
+  const viaTfjs = (xs: Float32Array, ys: Float32Array) =>
+    tf.tidy(() => {
+      const xb = tf.tensor3d(xs, [n, 4, 7]);
+      const yb = tf.tensor3d(ys, [n, 4, 3]);
+      const { value, grads } = tf.variableGrads(
+        () => tf.mean(tf.squaredDifference(yb, model.apply(xb) as tf.Tensor)) as tf.Scalar,
+      );
+      const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+      return { loss: value.dataSync()[0], grads: vars.map((v) => [...grads[v.name].dataSync()]) };
+    });
+  for (const rho of [0, 2])
+    for (const first of [0, 5, 16]) {
+      layer.setPressure(rho);
+      const xs = x.subarray(first * 28, (first + n) * 28);
+      const ys = y.subarray(first * 12, (first + n) * 12);
+      const expected = viaTfjs(xs, ys);
+      const got = layer.lossAndGradients(xs, ys, n);
+      assert.equal(got.loss, expected.loss, `loss, pressure ${rho}, from sample ${first}`);
+      assert.equal(got.grads.length, expected.grads.length);
+      got.grads.forEach((g, k) => assert.deepEqual([...g], expected.grads[k], `weights ${k}`));
+    }
+  layer.setPressure(0);
+});
