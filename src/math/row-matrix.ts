@@ -21,9 +21,11 @@ export function gatherRows<A extends Float32Array | Float64Array = Float32Array>
 ): RowMatrix<A> {
   const { values, width } = m;
   const out = new type(rows.length * width);
+  // Element by element: a `subarray` per row allocates, and training gathers a batch every step.
   for (let k = 0; k < rows.length; k++) {
-    const r = rows[k];
-    out.set(values.subarray(r * width, (r + 1) * width), k * width);
+    const from = rows[k] * width;
+    const to = k * width;
+    for (let j = 0; j < width; j++) out[to + j] = values[from + j];
   }
   return { values: out, width };
 }
