@@ -162,8 +162,8 @@ export class InteractionLayer extends tf.layers.Layer {
    * them). What tfjs computes in float32 is rounded to float32 here step by step in its order: the
    * outputs, each squared difference, the loss summed in order and divided by the count, and the
    * outputs' adjoint `(1 / count) · (2 · (out − y))`. A training step of the particle network costs
-   * little beyond the kernel this way, where tfjs's dispatch of a dozen ops and its gradient tape
-   * cost about as much as the kernel for the small networks pruning leaves.
+   * little beyond the kernel this way; through tfjs, the dispatch of its ops and the gradient tape
+   * took a large part of a step for the small networks pruning leaves.
    *
    * @example
    * const { loss, grads } = interactionLayerOf(model).lossAndGradients(x, y, 64);
