@@ -161,9 +161,11 @@ export class InteractionLayer extends tf.layers.Layer {
    * `tf.mean(tf.squaredDifference(y, layer.apply(x)))` through {@link fusedOp} (the tests compare
    * them). What tfjs computes in float32 is rounded to float32 here step by step in its order: the
    * outputs, each squared difference, the loss summed in order and divided by the count, and the
-   * outputs' adjoint `(1 / count) · (2 · (out − y))`. A training step of the particle network costs
-   * little beyond the kernel this way; through tfjs, the dispatch of its ops and the gradient tape
-   * took a large part of a step for the small networks pruning leaves.
+   * outputs' adjoint `(1 / count) · (2 · (out − y))`. (That is the wasm backend's order; the cpu
+   * backend sums the loss in float64, so there the loss may differ in its last bit, which only
+   * the reported training loss shows; the gradients do not.) A training step of the particle
+   * network costs little beyond the kernel this way; through tfjs, the dispatch of its ops and the
+   * gradient tape took a large part of a step for the small networks pruning leaves.
    *
    * @example
    * const { loss, grads } = interactionLayerOf(model).lossAndGradients(x, y, 64);
