@@ -105,9 +105,10 @@ async function main(argv: string[]): Promise<number> {
       ),
   });
   const seconds = (Date.now() - started) / 1000;
+  const dataSeconds = replies.reduce((sum, r) => sum + (r.dataSeconds ?? 0), 0);
   const yardstick = { before: yardstickBefore, after: kernelYardstick() };
   console.log(
-    `${seconds.toFixed(0)} s; yardstick ${yardstick.before.toFixed(2)} µs before, ${yardstick.after.toFixed(2)} µs after`,
+    `${seconds.toFixed(0)} s (the workers spent ${dataSeconds.toFixed(0)} s in all getting the data sets); yardstick ${yardstick.before.toFixed(2)} µs before, ${yardstick.after.toFixed(2)} µs after`,
   );
   const linearOf = new Map<string, ModelResult>();
   replies.forEach((r, i) => r.linear && linearOf.set(sets[i % sets.length], r.linear));
@@ -148,7 +149,7 @@ async function main(argv: string[]): Promise<number> {
   const table: GeneralityTable = {
     epochs,
     rows,
-    measured: { command, on: measuredOn(), seconds, yardstick },
+    measured: { command, on: measuredOn(), seconds, dataSeconds, yardstick },
   };
   for (const design of designs) {
     const m = generalitySummary(table, design);
@@ -211,17 +212,27 @@ function writeGeneralityPage(table: GeneralityTable, from?: string, name = "gene
       }),
       ...(table.measured?.seconds === undefined
         ? []
-        : [timeNote(table.measured.seconds, table.measured.yardstick)]),
+        : [timeNote(table.measured.seconds, table.measured.yardstick, table.measured.dataSeconds)]),
     ],
   });
 }
 
 /**
  * The run's wall time, beside the yardstick measured before and after it: this machine's speed
- * drifts, and the time compares with another run's only in the yardstick's light.
+ * drifts, and the time compares with another run's only in the yardstick's light. With
+ * `dataSeconds`, what the workers spent getting the data sets: a first run simulates the zoo.
  */
-function timeNote(seconds: number, yardstick?: { before: number; after: number }): string {
-  const time = `The run took ${Math.round(seconds).toLocaleString("en-US")} s`;
+function timeNote(
+  seconds: number,
+  yardstick?: { before: number; after: number },
+  dataSeconds?: number,
+): string {
+  const whole = (x: number) => Math.round(x).toLocaleString("en-US");
+  const data =
+    dataSeconds === undefined
+      ? ""
+      : `; its workers spent ${whole(dataSeconds)} s, added up over them, getting the data sets (simulating the laws of the zoo not yet in \`.cache/zoo/\`, and reading every set)`;
+  const time = `The run took ${whole(seconds)} s${data}`;
   if (!yardstick) return `${time}.`;
   const us = (x: number) => x.toFixed(2);
   return `${time}. Yardstick (the substep design's kernel, forward + backward, one thread, on 1,024 samples, timed as \`npm run bench:kernel\` times it): ${us(yardstick.before)} µs per sample-evaluation before the run and ${us(yardstick.after)} after; a run's time compares with another's only beside its yardstick, as this machine's speed drifts within the day.`;

@@ -41,6 +41,11 @@ export interface GeneralityTable {
     /** The run's wall time, in seconds (absent in tables of earlier runs). */
     seconds?: number;
     /**
+     * Seconds the workers spent, added up, getting the data sets: simulating the laws of the zoo
+     * not yet cached, and reading every set (absent in tables of earlier runs).
+     */
+    dataSeconds?: number;
+    /**
      * The machine's speed before and after the run: µs per sample-evaluation of the substep
      * design's kernel, forward + backward, on one thread (bench/kernel-workload.ts). The wall
      * time compares with another run's only beside it.

@@ -37,6 +37,11 @@ export interface TrainingReply {
   linear?: ModelResult;
   /** The tfjs backend the worker trained on. */
   backend?: string;
+  /**
+   * Seconds the worker took to get the data set: reading it, after simulating it first for a law
+   * of the zoo not yet cached.
+   */
+  dataSeconds?: number;
   error?: string;
 }
 
@@ -55,7 +60,10 @@ parentPort?.on("message", (job: TrainingJob) => {
   void (async () => {
     try {
       const backend = await initBackend();
-      const split = trainValSamples(loadParticles(jobFile(job.file)), job.options.seed ?? 0);
+      const reading = Date.now();
+      const data = loadParticles(jobFile(job.file));
+      const dataSeconds = (Date.now() - reading) / 1000;
+      const split = trainValSamples(data, job.options.seed ?? 0);
       const train = job.limit ? headSamples(split.train, job.limit.train) : split.train;
       const val = job.limit ? headSamples(split.val, job.limit.val) : split.val;
       let linear: ModelResult | undefined;
@@ -69,7 +77,13 @@ parentPort?.on("message", (job: TrainingJob) => {
       }
       const { model, result } = await runDesign(job.design, train, val, job.options, job.hidden);
       model.dispose();
-      parentPort!.postMessage({ id: job.id, result, linear, backend } satisfies TrainingReply);
+      parentPort!.postMessage({
+        id: job.id,
+        result,
+        linear,
+        backend,
+        dataSeconds,
+      } satisfies TrainingReply);
     } catch (err) {
       parentPort!.postMessage({
         id: job.id,

@@ -37,6 +37,9 @@ test("jobs in worker threads give exactly what the same training gives in this t
     JSON.stringify(worker.linear),
   );
   assert.equal(other.linear, undefined);
+  // Each says how long it took to read its data set.
+  for (const r of [worker, other, again])
+    assert.ok(Number.isFinite(r.dataSeconds) && r.dataSeconds! >= 0, String(r.dataSeconds));
 });
 
 test("a job that fails rejects with its data set named", async () => {
