@@ -1,7 +1,8 @@
-/** Adam's constants, as tfjs's `tf.train.adam` uses them. */
-const BETA1 = 0.9;
-const BETA2 = 0.999;
-const EPSILON = 1e-7;
+import {
+  ADAM_BETA1 as BETA1,
+  ADAM_BETA2 as BETA2,
+  ADAM_EPSILON as EPSILON,
+} from "./adam-constants";
 
 /**
  * Lazy Adam for a table trained by rows (the user vectors): a step updates only the rows a batch

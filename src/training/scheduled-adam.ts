@@ -1,8 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 
-/** Adam's constants, as tfjs's `tf.train.adam` uses them. */
-const BETA1 = 0.9;
-const BETA2 = 0.999;
+import { ADAM_BETA1 as BETA1, ADAM_BETA2 as BETA2 } from "./adam-constants";
 
 /** What tfjs's `applyGradients` takes: gradients by variable name. */
 type Gradients = Parameters<tf.AdamOptimizer["applyGradients"]>[0];

@@ -1,4 +1,9 @@
 import { SeededRandom } from "../../random/seeded";
+import {
+  ADAM_BETA1 as BETA1,
+  ADAM_BETA2 as BETA2,
+  ADAM_EPSILON as EPSILON,
+} from "../../training/adam-constants";
 import { RelativeGradientClip } from "../../training/gradient-clip";
 import { SAMPLE_IN, SAMPLE_OUT } from "../data/particle-data";
 import { kernelOf } from "../model/interaction-layer";
@@ -18,11 +23,6 @@ export interface RefitOptions {
   /** Gradient clip, a multiple of the running average norm, as in training; 0: none. */
   clipGradients: number;
 }
-
-/** Adam's constants, as tfjs's `tf.train.adam` uses them (the main training's optimizer). */
-const BETA1 = 0.9;
-const BETA2 = 0.999;
-const EPSILON = 1e-7;
 
 /**
  * A copy of `net` trained for a few Adam steps on MSE, computed by the kernel in float64: the
