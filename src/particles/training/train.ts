@@ -114,18 +114,17 @@ export async function trainModel(
   /** Part s of `n` items, `[start, end)`. */
   const part = (n: number, s: number) => shardRange(n, s, group.shards);
   // Batches are copied out of the arrays in JavaScript: a tfjs gather costs more than the network.
-  const batchLoss = (rowsOf: number[]): tf.Scalar => {
+  /** The training samples `rowsOf`, gathered: their inputs, targets and count. */
+  const batchOf = (rowsOf: number[]) => {
     const rows = Int32Array.from(rowsOf);
-    const x = tf.tensor3d(gatherRows({ values: train.x, width: SAMPLE_IN }, rows).values, [
-      rows.length,
-      N_PARTICLES,
-      N_IN,
-    ]);
-    const y = tf.tensor3d(gatherRows({ values: train.y, width: SAMPLE_OUT }, rows).values, [
-      rows.length,
-      N_PARTICLES,
-      N_OUT,
-    ]);
+    const x = gatherRows({ values: train.x, width: SAMPLE_IN }, rows).values;
+    const y = gatherRows({ values: train.y, width: SAMPLE_OUT }, rows).values;
+    return { x, y, n: rows.length };
+  };
+  const batchLoss = (rowsOf: number[]): tf.Scalar => {
+    const batch = batchOf(rowsOf);
+    const x = tf.tensor3d(batch.x, [batch.n, N_PARTICLES, N_IN]);
+    const y = tf.tensor3d(batch.y, [batch.n, N_PARTICLES, N_OUT]);
     return tf.mean(tf.squaredDifference(y, model.apply(x) as tf.Tensor)) as tf.Scalar;
   };
   const validate = (): number => {
@@ -151,10 +150,8 @@ export async function trainModel(
     combine: (idx, parts) => combineParts(group, idx.length, mine, parts),
     gradientsOf: layer
       ? (rowsOf) => {
-          const rows = Int32Array.from(rowsOf);
-          const x = gatherRows({ values: train.x, width: SAMPLE_IN }, rows).values;
-          const y = gatherRows({ values: train.y, width: SAMPLE_OUT }, rows).values;
-          const { loss, grads } = layer.lossAndGradients(x, y, rows.length);
+          const batch = batchOf(rowsOf);
+          const { loss, grads } = layer.lossAndGradients(batch.x, batch.y, batch.n);
           const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
           return {
             loss: tf.scalar(loss),
