@@ -19,14 +19,39 @@ interface PairGeometry {
   rHat: [number, number, number];
 }
 
-function geometry(p: Float64Array, i: number, j: number): PairGeometry {
-  const r: [number, number, number] = [
-    p[3 * j] - p[3 * i],
-    p[3 * j + 1] - p[3 * i + 1],
-    p[3 * j + 2] - p[3 * i + 2],
-  ];
-  const d = Math.hypot(r[0], r[1], r[2]);
-  return { r, d, rHat: [r[0] / d, r[1] / d, r[2] / d] };
+/** Every ordered pair's geometry, `g[i][j]`, as {@link pairGeometries} last wrote it. */
+type PairGeometries = PairGeometry[][];
+
+// The table pairGeometries fills: the simulator evaluates one law at a time in a thread, and a law
+// reads the table only within its evaluation, so one table is reused rather than one object made
+// per pair and per use.
+let table: PairGeometries = [];
+
+/**
+ * The geometry of every ordered pair of distinct particles at positions `p`, computed once for an
+ * evaluation of a law: a three-body law reads each pair's several times. The table is reused by
+ * the next call.
+ */
+function pairGeometries(p: Float64Array): PairGeometries {
+  const n = p.length / 3;
+  if (table.length !== n)
+    table = Array.from({ length: n }, () =>
+      Array.from({ length: n }, () => ({ r: [0, 0, 0], d: 0, rHat: [0, 0, 0] })),
+    );
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      if (i === j) continue;
+      const { r, rHat } = table[i][j];
+      r[0] = p[3 * j] - p[3 * i];
+      r[1] = p[3 * j + 1] - p[3 * i + 1];
+      r[2] = p[3 * j + 2] - p[3 * i + 2];
+      const d = Math.hypot(r[0], r[1], r[2]);
+      table[i][j].d = d;
+      rHat[0] = r[0] / d;
+      rHat[1] = r[1] / d;
+      rHat[2] = r[2] / d;
+    }
+  return table;
 }
 
 const vec = (x: Float64Array, i: number): [number, number, number] => [
@@ -37,10 +62,10 @@ const vec = (x: Float64Array, i: number): [number, number, number] => [
 const dot = (a: readonly number[], b: readonly number[]): number =>
   a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 
-/** Calls `f(i, j, geometry)` for every ordered pair of distinct particles. */
-function eachPair(p: Float64Array, f: (i: number, j: number, g: PairGeometry) => void): void {
-  const n = p.length / 3;
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) f(i, j, geometry(p, i, j));
+/** Calls `f(i, j, g[i][j])` for every ordered pair of distinct particles. */
+function eachPair(g: PairGeometries, f: (i: number, j: number, pair: PairGeometry) => void): void {
+  const n = g.length;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) f(i, j, g[i][j]);
 }
 
 /** Adds k · x to particle i's acceleration. */
@@ -58,7 +83,7 @@ export const BREADTH_LAWS: InteractionLaw[] = [
     property: [-1.5, 1.5],
     terms: [
       system((p, v, q, a) =>
-        eachPair(p, (i, j, { d, rHat }) => {
+        eachPair(pairGeometries(p), (i, j, { d, rHat }) => {
           const vi = vec(v, i);
           const vj = vec(v, j);
           // vᵢ × (vⱼ × r̂) = vⱼ (vᵢ·r̂) − r̂ (vᵢ·vⱼ)
@@ -79,7 +104,7 @@ export const BREADTH_LAWS: InteractionLaw[] = [
     property: [0.5, 2],
     terms: [
       system((p, v, q, a) =>
-        eachPair(p, (i, j, { d }) => {
+        eachPair(pairGeometries(p), (i, j, { d }) => {
           const w = Math.exp(-d / 0.7);
           add(a, i, 1.2 * q[j] * w, vec(v, j));
           add(a, i, -0.6 * w, vec(v, i));
@@ -94,7 +119,7 @@ export const BREADTH_LAWS: InteractionLaw[] = [
     property: [-1.5, 1.5],
     terms: [
       system((p, v, q, a) =>
-        eachPair(p, (i, j, { d, rHat }) => {
+        eachPair(pairGeometries(p), (i, j, { d, rHat }) => {
           const vi = vec(v, i);
           const cross = [
             vi[1] * rHat[2] - vi[2] * rHat[1],
@@ -114,7 +139,7 @@ export const BREADTH_LAWS: InteractionLaw[] = [
     property: [-1.5, 1.5],
     terms: [
       system((p, _v, q, a) =>
-        eachPair(p, (i, j, { d, rHat }) => {
+        eachPair(pairGeometries(p), (i, j, { d, rHat }) => {
           // On i from j: −3 mᵢmⱼ / d⁴ ((1 − 5 c²) r̂ + 2 c m̂), c = m̂·r̂, r̂ from i to j, with d
           // softened to √(d² + 0.09) throughout, so that the force is smooth where two meet.
           const soft = Math.sqrt(d * d + 0.09);
@@ -134,7 +159,7 @@ export const BREADTH_LAWS: InteractionLaw[] = [
     property: [0.5, 2],
     terms: [
       system((p, _v, q, a) =>
-        eachPair(p, (i, j, { d, rHat }) => {
+        eachPair(pairGeometries(p), (i, j, { d, rHat }) => {
           const c = dot(CRYSTAL, rHat);
           const stretch = 0.4 * q[j] * (d - 0.8);
           add(a, i, stretch * (1 + 2 * c * c), rHat);
@@ -151,7 +176,7 @@ export const BREADTH_LAWS: InteractionLaw[] = [
     property: [-1.5, 1.5],
     terms: [
       system((p, _v, q, a) =>
-        eachPair(p, (i, j, { d, rHat }) => {
+        eachPair(pairGeometries(p), (i, j, { d, rHat }) => {
           const c = dot(DIPOLE, rHat);
           add(a, i, 3 * q[i] * q[j] * c * Math.exp(-d / 0.8), DIPOLE);
         }),
@@ -168,13 +193,12 @@ export const BREADTH_LAWS: InteractionLaw[] = [
     terms: [
       system((p, _v, q, a) => {
         const n = q.length;
+        const g = pairGeometries(p);
         for (let i = 0; i < n; i++)
           for (let j = 0; j < n; j++)
             for (let k = j + 1; k < n; k++) {
               if (j === i || k === i) continue;
-              const ij = geometry(p, i, j);
-              const ik = geometry(p, i, k);
-              const jk = geometry(p, j, k);
+              const [ij, ik, jk] = [g[i][j], g[i][k], g[j][k]];
               const w = 1.5 * q[i] * Math.exp(-(ij.d + ik.d + jk.d) / 1.2);
               add(a, i, w, ij.rHat);
               add(a, i, w, ik.rHat);
@@ -191,12 +215,13 @@ export const BREADTH_LAWS: InteractionLaw[] = [
     terms: [
       system((p, _v, q, a) => {
         const n = q.length;
-        eachPair(p, (i, j, { d, rHat }) => {
+        const g = pairGeometries(p);
+        eachPair(g, (i, j, { d, rHat }) => {
           let shadow = 1;
           for (let k = 0; k < n; k++) {
             if (k === i || k === j) continue;
             // 0 when k lies on the segment from i to j, near 1 when it is far off it.
-            const detour = geometry(p, i, k).d + geometry(p, k, j).d - d;
+            const detour = g[i][k].d + g[k][j].d - d;
             shadow *= 1 - 0.9 * Math.exp(-detour / 0.3);
           }
           add(a, i, (0.5 * q[j] * d * shadow) / (d * d + 0.04) ** 1.5, rHat);
@@ -213,13 +238,13 @@ export const BREADTH_LAWS: InteractionLaw[] = [
     terms: [
       system((p, _v, _q, a) => {
         const n = p.length / 3;
+        const g = pairGeometries(p);
         for (let i = 0; i < n; i++)
           for (let j = 0; j < n; j++)
             for (let k = 0; k < n; k++) {
               if (j === i || k === i || j === k) continue;
               // On j, about vertex i: along the part of r̂ᵢₖ across r̂ᵢⱼ, pushing cos θ to 0.
-              const ij = geometry(p, i, j);
-              const ik = geometry(p, i, k);
+              const [ij, ik] = [g[i][j], g[i][k]];
               const cos = dot(ij.rHat, ik.rHat);
               const w = 3 * Math.exp(-(ij.d + ik.d) / 1.0);
               const across = [0, 1, 2].map((c) => ik.rHat[c] - cos * ij.rHat[c]);
@@ -244,11 +269,12 @@ export const BREADTH_LAWS: InteractionLaw[] = [
     terms: [
       system((p, v, q, a) => {
         const n = q.length;
+        const g = pairGeometries(p);
         for (let i = 0; i < n; i++) {
           const force = [0.5 * DIPOLE[0], 0.5 * DIPOLE[1], 0.5 * DIPOLE[2]];
           for (let j = 0; j < n; j++) {
             if (j === i) continue;
-            const { d, rHat } = geometry(p, i, j);
+            const { d, rHat } = g[i][j];
             for (let c = 0; c < 3; c++)
               force[c] -= (0.15 * d * rHat[c]) / (d * d + SOFT * SOFT) ** 1.5;
           }
@@ -267,6 +293,7 @@ export const BREADTH_LAWS: InteractionLaw[] = [
     terms: [
       system((p, v, q, a) => {
         const n = q.length;
+        const g = pairGeometries(p);
         for (let i = 0; i < n; i++) {
           const vi = vec(v, i);
           const b = CRYSTAL;
@@ -277,7 +304,7 @@ export const BREADTH_LAWS: InteractionLaw[] = [
           ];
           for (let j = 0; j < n; j++) {
             if (j === i) continue;
-            const { d, rHat } = geometry(p, i, j);
+            const { d, rHat } = g[i][j];
             for (let c = 0; c < 3; c++)
               force[c] -= (0.1 * d * rHat[c]) / (d * d + SOFT * SOFT) ** 1.5;
           }
