@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 
 import { projectEnvironment } from "./environment";
+import { useTransposingMatMul } from "./wasm-transposed-matmul";
 
 /** Which tfjs backend runs: WebAssembly, or plain JavaScript. */
 export type BackendName = "wasm" | "cpu";
@@ -37,6 +38,7 @@ async function pick(forced: BackendName | undefined): Promise<BackendName> {
       if (name === "wasm") require("@tensorflow/tfjs-backend-wasm");
       if (await tf.setBackend(name)) {
         await tf.ready();
+        if (name === "wasm") useTransposingMatMul();
         return name;
       }
     } catch {
