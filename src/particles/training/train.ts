@@ -95,9 +95,9 @@ export const GRADIENT_SHARDS = 2;
  * {@link DEFAULT_TRAINING}) and restores the weights of the best validation epoch. Resolves with the
  * history.
  *
- * Every batch is cut into GRADIENT_SHARDS parts (see shardRange), and so is the validation set:
- * each part's loss and gradients are computed by themselves and added up in float64 in part
- * order (see ReplicaGroup). With a replica `group` this is one replica of a data-parallel training
+ * Every batch is cut into the group's parts (GRADIENT_SHARDS for a particle network; see
+ * shardRange), and so is the validation set: each part's loss and gradients are computed by
+ * themselves and added up in float64 in part order (see ReplicaGroup). With a replica `group` this is one replica of a data-parallel training
  * (see trainInReplicas): every replica runs the same loop on the same batches and computes the
  * parts it holds, so all replicas take the same steps, on the whole batch's gradient. Without,
  * this thread computes every part, and the result is the same as over replicas.
@@ -169,10 +169,16 @@ export async function trainModel(
   });
 }
 
-/** A group of one replica, in this thread, holding every part of {@link GRADIENT_SHARDS}. */
+/**
+ * A group of one replica, in this thread. A particle network's holds every part of
+ * {@link GRADIENT_SHARDS}, so that it trains as over replicas. A model without an
+ * InteractionLayer (the dense baseline) never trains over replicas, and takes each batch whole:
+ * through tfjs, a part costs about as much to dispatch as to compute.
+ */
 function localGroup(model: tf.LayersModel): ReplicaGroup {
-  const buffer = ReplicaGroup.allocate(GRADIENT_SHARDS, model.countParams() + 2);
-  return new ReplicaGroup(buffer, 0, 1, GRADIENT_SHARDS);
+  const shards = model.layers.some((l) => l instanceof InteractionLayer) ? GRADIENT_SHARDS : 1;
+  const buffer = ReplicaGroup.allocate(shards, model.countParams() + 2);
+  return new ReplicaGroup(buffer, 0, 1, shards);
 }
 
 /**
@@ -205,10 +211,10 @@ function combineParts(
   const whole: tf.NamedTensorMap = {};
   for (const name of names) {
     const { size, shape } = parts[0].grads[name];
-    whole[name] = tf.tensor(
-      Float32Array.from(total.subarray(at, at + size), (v) => v / n),
-      shape,
-    );
+    // A loop, not Float32Array.from with a map function, which calls it for every element.
+    const mean = new Float32Array(size);
+    for (let i = 0; i < size; i++) mean[i] = total[at + i] / n;
+    whole[name] = tf.tensor(mean, shape);
     at += size;
   }
   return { loss: tf.scalar(total[0] / n), grads: whole };
