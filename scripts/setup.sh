@@ -59,8 +59,9 @@ PYEOF
 #    nbextensions/, where every figure output looks for it (src/plotting/figure.ts).
 ext_dir=.jupyter/nbextensions/literate-ml-ts
 mkdir -p "$ext_dir"
-if ! cmp -s node_modules/plotly.js-dist-min/plotly.min.js "$ext_dir/plotly.min.js"; then
-  cp node_modules/plotly.js-dist-min/plotly.min.js "$ext_dir/plotly.min.js.tmp"
+plotly=node_modules/plotly.js-cartesian-dist-min/plotly-cartesian.min.js # PLOTLY_BUNDLE
+if ! cmp -s "$plotly" "$ext_dir/plotly.min.js"; then
+  cp "$plotly" "$ext_dir/plotly.min.js.tmp"
   mv "$ext_dir/plotly.min.js.tmp" "$ext_dir/plotly.min.js"
 fi
 say "ready (kernel spec: $spec_dir)"

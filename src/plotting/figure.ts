@@ -2,11 +2,20 @@ import { randomUUID } from "node:crypto";
 
 /** A plotly figure: traces plus layout, as plotly.js takes them. */
 export interface Figure {
-  /** The traces (scatter, bar, histogram, heatmap, ...). */
+  /** The traces (scatter, bar, histogram, heatmap, ...; of the types PLOTLY_BUNDLE draws). */
   data: Record<string, unknown>[];
   /** Layout options: title, axes, size, ... */
   layout?: Record<string, unknown>;
 }
+
+/**
+ * The plotly.js bundle of every interactive figure and static image: plotly's cartesian
+ * distribution, with the trace types of 2-D axes (scatter, bar, histogram, heatmap, box, contour,
+ * ...) and none of 3-D, maps or polar plots. It is a fraction of the full bundle's size, so a
+ * browser loads it quicker and every HTML report that inlines it is smaller. A figure of another
+ * trace type needs the full bundle.
+ */
+export const PLOTLY_BUNDLE = require.resolve("plotly.js-cartesian-dist-min");
 
 /** Where a live Jupyter server serves plotly.js (scripts/setup.sh installs it as an nbextension). */
 export const PLOTLY_NBEXTENSION = "nbextensions/literate-ml-ts/plotly.min.js";

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 
 import { projectEnvironment } from "../runtime/environment";
-import type { Figure } from "./figure";
+import { type Figure, PLOTLY_BUNDLE } from "./figure";
 
 /** Debian's Chromium, installed by `scripts/setup.sh`; `CHROMIUM` names another binary. */
 export const CHROMIUM = projectEnvironment().chromium;
@@ -24,7 +24,7 @@ let browser: Browser | undefined;
 
 /** The plotly.js bundle, read once. */
 export function plotlyBundle(): string {
-  return readFileSync(require.resolve("plotly.js-dist-min"), "utf8");
+  return readFileSync(PLOTLY_BUNDLE, "utf8");
 }
 
 async function openPage(): Promise<Page> {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 
 import { REUSED_MARK } from "../io/cached-result";
 import { PROJECT_ROOT } from "../io/project-paths";
+import { PLOTLY_BUNDLE } from "../plotting/figure";
 import { projectEnvironment } from "../runtime/environment";
 
 /** Name of the generated project-local tslab kernel spec (see scripts/setup.sh). */
@@ -83,7 +84,7 @@ export function executeNotebook(path: string, options: ExecuteOptions): Promise<
     "--timeout",
     String(options.cellTimeout ?? 3600),
     "--plotly",
-    require.resolve("plotly.js-dist-min"),
+    PLOTLY_BUNDLE,
     ...(quick ? ["--quick"] : []),
     ...(options.wholeLines ? ["--whole-lines"] : []),
   ];
