@@ -42,6 +42,15 @@ test("a simulated data set has the challenge's layout, repeats with its seed, an
   assert.ok(sd > 0.009 && sd < 0.011, `noise sd ${sd}`);
 });
 
+test("the training arrays do not depend on the size of the test set", () => {
+  const law = LAW_ZOO.find((l) => l.name === "yukawa")!;
+  const whole = simulateDataSet(law, { nTrain: 100, nTest: 60, seed: 5 });
+  const one = simulateDataSet(law, { nTrain: 100, nTest: 1, seed: 5 });
+  assert.deepEqual(one.trainX, whole.trainX);
+  assert.deepEqual(one.trainY, whole.trainY);
+  assert.deepEqual(one.testX, whole.testX.subarray(0, 28));
+});
+
 test("every law of the zoo moves particles by forces, finitely, with its property in range", () => {
   const names = new Set<string>();
   for (const law of LAW_ZOO) {
