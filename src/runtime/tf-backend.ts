@@ -10,9 +10,10 @@ let chosen: Promise<BackendName> | undefined;
 
 /**
  * Picks the tfjs backend once per process: `@tensorflow/tfjs-backend-wasm`, else the pure-JS `cpu`
- * backend; `TF_BACKEND=wasm|cpu` forces one. Resolves with the backend's name so callers can report
- * it. (`@tensorflow/tfjs-node` is not a dependency: its install downloads libtensorflow, which
- * fails everywhere now; see the README, "Backends".)
+ * backend; `TF_BACKEND=wasm|cpu` forces one. On wasm, matrix products with a transposed input
+ * transpose it first (see useTransposingMatMul). Resolves with the backend's name so callers can
+ * report it. (`@tensorflow/tfjs-node` is not a dependency: its install downloads libtensorflow,
+ * which fails everywhere now; see the README, "Backends".)
  *
  * @example
  * const backend = await initBackend(); // "wasm"

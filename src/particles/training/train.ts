@@ -97,10 +97,11 @@ export const GRADIENT_SHARDS = 2;
  *
  * Every batch is cut into the group's parts (GRADIENT_SHARDS for a particle network; see
  * shardRange), and so is the validation set: each part's loss and gradients are computed by
- * themselves and added up in float64 in part order (see ReplicaGroup). With a replica `group` this is one replica of a data-parallel training
- * (see trainInReplicas): every replica runs the same loop on the same batches and computes the
- * parts it holds, so all replicas take the same steps, on the whole batch's gradient. Without,
- * this thread computes every part, and the result is the same as over replicas.
+ * themselves and added up in float64 in part order (see ReplicaGroup). With a replica `group`
+ * this is one replica of a data-parallel training (see trainInReplicas): every replica runs the
+ * same loop on the same batches and computes the parts it holds, so all replicas take the same
+ * steps, on the whole batch's gradient. Without, this thread computes every part, and the result
+ * is the same as over replicas.
  */
 export async function trainModel(
   model: tf.LayersModel,
