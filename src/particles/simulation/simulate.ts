@@ -56,24 +56,49 @@ export function integrate(
 ): void {
   const n = p.length;
   const h = dt / substeps;
-  const k = Array.from({ length: 4 }, () => ({ dp: new Float64Array(n), dv: new Float64Array(n) }));
-  const ps = new Float64Array(n);
-  const vs = new Float64Array(n);
-  const stage = [0, 0.5, 0.5, 1];
+  const { k, ps, vs } = rk4Scratch(n);
   for (let s = 0; s < substeps; s++) {
     for (let m = 0; m < 4; m++) {
-      for (let c = 0; c < n; c++) {
-        ps[c] = p[c] + (m ? stage[m] * h * k[m - 1].dp[c] : 0);
-        vs[c] = v[c] + (m ? stage[m] * h * k[m - 1].dv[c] : 0);
+      const { dp, dv } = k[m];
+      if (m === 0) {
+        // The state itself; + 0 as in the later stages' sums, so that a -0 becomes +0 alike.
+        for (let c = 0; c < n; c++) {
+          ps[c] = p[c] + 0;
+          vs[c] = v[c] + 0;
+        }
+      } else {
+        const step = STAGE[m] * h;
+        const { dp: dpPrev, dv: dvPrev } = k[m - 1];
+        for (let c = 0; c < n; c++) {
+          ps[c] = p[c] + step * dpPrev[c];
+          vs[c] = v[c] + step * dvPrev[c];
+        }
       }
-      k[m].dp.set(vs);
-      accelerations(law, ps, vs, q, k[m].dv);
+      dp.set(vs);
+      accelerations(law, ps, vs, q, dv);
     }
+    const [k0, k1, k2, k3] = k;
     for (let c = 0; c < n; c++) {
-      p[c] += (h / 6) * (k[0].dp[c] + 2 * k[1].dp[c] + 2 * k[2].dp[c] + k[3].dp[c]);
-      v[c] += (h / 6) * (k[0].dv[c] + 2 * k[1].dv[c] + 2 * k[2].dv[c] + k[3].dv[c]);
+      p[c] += (h / 6) * (k0.dp[c] + 2 * k1.dp[c] + 2 * k2.dp[c] + k3.dp[c]);
+      v[c] += (h / 6) * (k0.dv[c] + 2 * k1.dv[c] + 2 * k2.dv[c] + k3.dv[c]);
     }
   }
+}
+
+/** Where each of RK4's four stages evaluates, as a fraction of the substep. */
+const STAGE = [0, 0.5, 0.5, 1];
+
+/** RK4's stage derivatives and stage state, reused by every call for a system of `n` values. */
+let scratch: { k: { dp: Float64Array; dv: Float64Array }[]; ps: Float64Array; vs: Float64Array };
+
+function rk4Scratch(n: number): typeof scratch {
+  if (scratch?.ps.length !== n)
+    scratch = {
+      k: Array.from({ length: 4 }, () => ({ dp: new Float64Array(n), dv: new Float64Array(n) })),
+      ps: new Float64Array(n),
+      vs: new Float64Array(n),
+    };
+  return scratch;
 }
 
 /**
