@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 
 /** The two matrix-product kernels whose inputs may come transposed. */
 const MAT_MUL_KERNELS = [tf.BatchMatMul, tf._FusedMatMul];
@@ -8,19 +9,19 @@ const MAT_MUL_KERNELS = [tf.BatchMatMul, tf._FusedMatMul];
  *
  * The backend multiplies untransposed matrices with XNNPACK's SIMD kernels but falls back to a
  * plain loop when an input is transposed, and every dense layer's backward pass multiplies by a
- * transposed input (the weights' gradient `xᵀ · dy`, the input's `dy · Wᵀ`). A transpose, a
- * copy, costs little beside the product. The products are XNNPACK's, so their sums are taken in
- * its order, not the loop's: results can differ in the last bits. Kernels of other backends are
- * left alone. Idempotent; call after the wasm backend is registered.
+ * transposed input (the weights' gradient `xᵀ · dy`, the input's `dy · Wᵀ`). The transpose is a
+ * copy in JavaScript on the backend's memory (see swapLastAxes); where `dy` is thinner than `x`,
+ * `(dyᵀ · x)ᵀ` copies fewer numbers than `xᵀ · dy` and is taken instead. The products are
+ * XNNPACK's, so their sums are taken in its order, not the loop's: results can differ in the last
+ * bits. Kernels of other backends are left alone. Idempotent; call after the wasm backend is
+ * registered.
  *
  * @example
  * await tf.setBackend("wasm");
  * useTransposingMatMul();
- * tf.matMul(a, dy, true, false); // transpose(a), then XNNPACK's product
+ * tf.matMul(a, dy, true, false); // aᵀ copied, then XNNPACK's product
  */
 export function useTransposingMatMul(): void {
-  const transpose = tf.getKernel(tf.Transpose, "wasm");
-  if (!transpose) return;
   for (const name of MAT_MUL_KERNELS) {
     const product = tf.getKernel(name, "wasm");
     if (!product || wrapped.has(product.kernelFunc)) continue;
@@ -34,23 +35,29 @@ export function useTransposingMatMul(): void {
         inner(inputs.a, !attrs.transposeA) !== inner(inputs.b, attrs.transposeB)
       )
         return product.kernelFunc(args);
+      const backend = args.backend as BackendWasm;
+      const untransposed = { ...attrs, transposeA: false, transposeB: false };
+      // aᵀ · b for a of (k, m) and b of (k, n) with n small (a gradient of a layer of one or a few
+      // units): (bᵀ · a)ᵀ copies k·n + n·m numbers instead of k·m. Not for a fused product, whose
+      // bias runs along the output's last axis.
+      const [k, m] = inputs.a.shape.slice(-2);
+      const n = inputs.b.shape[inputs.b.shape.length - 1];
+      if (name === tf.BatchMatMul && attrs.transposeA && !attrs.transposeB && n * (k + m) < k * m) {
+        const bt = swapLastAxes(inputs.b, backend);
+        const ba = product.kernelFunc({
+          ...args,
+          inputs: { a: bt, b: inputs.a },
+          attrs: untransposed,
+        });
+        const out = swapLastAxes(ba as tf.TensorInfo, backend);
+        for (const c of [bt, ba as tf.TensorInfo]) backend.disposeData(c.dataId);
+        return out;
+      }
       const copies: tf.TensorInfo[] = [];
-      const flip = (x: tf.TensorInfo): tf.TensorInfo => {
-        const perm = x.shape.map((_, k) => k);
-        perm.splice(-2, 2, perm.length - 1, perm.length - 2);
-        const t = transpose.kernelFunc({ inputs: { x }, backend: args.backend, attrs: { perm } });
-        copies.push(t as tf.TensorInfo);
-        return t as tf.TensorInfo;
-      };
-      if (attrs.transposeA) inputs.a = flip(inputs.a);
-      if (attrs.transposeB) inputs.b = flip(inputs.b);
-      const out = product.kernelFunc({
-        ...args,
-        inputs,
-        attrs: { ...attrs, transposeA: false, transposeB: false },
-      });
-      // A kernel's backend is typed `{}`; the wasm one is a tfjs KernelBackend.
-      for (const c of copies) (args.backend as tf.KernelBackend).disposeData(c.dataId);
+      if (attrs.transposeA) copies.push((inputs.a = swapLastAxes(inputs.a, backend)));
+      if (attrs.transposeB) copies.push((inputs.b = swapLastAxes(inputs.b, backend)));
+      const out = product.kernelFunc({ ...args, inputs, attrs: untransposed });
+      for (const c of copies) backend.disposeData(c.dataId);
       return out;
     };
     wrapped.add(kernelFunc);
@@ -61,3 +68,20 @@ export function useTransposingMatMul(): void {
 
 /** The kernel functions this module registered, so that a second call wraps nothing twice. */
 const wrapped = new Set<tf.KernelFunc>();
+
+/**
+ * A float32 tensor of the wasm backend with its last two axes swapped, copied in JavaScript on the
+ * backend's memory: the backend's own Transpose kernel is a general n-axis loop that takes many
+ * times as long on the tall matrices of a batch's activations.
+ */
+function swapLastAxes(x: tf.TensorInfo, backend: BackendWasm): tf.TensorInfo {
+  const [rows, cols] = x.shape.slice(-2);
+  const out = backend.makeOutput([...x.shape.slice(0, -2), cols, rows], x.dtype);
+  // Views taken after makeOutput, which may grow (and so replace) the backend's memory.
+  const from = backend.typedArrayFromHeap(x);
+  const to = backend.typedArrayFromHeap(out);
+  for (let at = 0; at < from.length; at += rows * cols)
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j < cols; j++) to[at + j * rows + i] = from[at + i * cols + j];
+  return out;
+}

@@ -30,13 +30,15 @@ function reference(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): Float6
   return out;
 }
 
-test("a transposed input is transposed first: the product is XNNPACK's of the transpose", async () => {
+test("a transposed input is transposed first: the product is XNNPACK's of the transposes", async () => {
   assert.equal(await initBackend(), "wasm");
   const a = matrix([96, 40], 1);
   const b = matrix([96, 24], 2);
   const c = matrix([24, 40], 3);
+  const column = matrix([96, 1], 11);
   const cases: [tf.Tensor, tf.Tensor, boolean, boolean][] = [
     [a, b, true, false], // a weight's gradient, xᵀ · dy
+    [a, column, true, false], // the same for a layer of one unit, as (dyᵀ · x)ᵀ
     [b, c, false, false],
     [a, c, false, true], // an input's gradient, dy · Wᵀ
     [c, b, true, true],
