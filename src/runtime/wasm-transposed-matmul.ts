@@ -44,21 +44,28 @@ export function useTransposingMatMul(): void {
       const n = inputs.b.shape[inputs.b.shape.length - 1];
       if (name === tf.BatchMatMul && attrs.transposeA && !attrs.transposeB && n * (k + m) < k * m) {
         const bt = swapLastAxes(inputs.b, backend);
-        const ba = product.kernelFunc({
-          ...args,
-          inputs: { a: bt, b: inputs.a },
-          attrs: untransposed,
-        });
-        const out = swapLastAxes(ba as tf.TensorInfo, backend);
-        for (const c of [bt, ba as tf.TensorInfo]) backend.disposeData(c.dataId);
-        return out;
+        try {
+          const ba = product.kernelFunc({
+            ...args,
+            inputs: { a: bt, b: inputs.a },
+            attrs: untransposed,
+          }) as tf.TensorInfo;
+          const out = swapLastAxes(ba, backend);
+          backend.disposeData(ba.dataId);
+          return out;
+        } finally {
+          backend.disposeData(bt.dataId);
+        }
       }
       const copies: tf.TensorInfo[] = [];
-      if (attrs.transposeA) copies.push((inputs.a = swapLastAxes(inputs.a, backend)));
-      if (attrs.transposeB) copies.push((inputs.b = swapLastAxes(inputs.b, backend)));
-      const out = product.kernelFunc({ ...args, inputs, attrs: untransposed });
-      for (const c of copies) backend.disposeData(c.dataId);
-      return out;
+      try {
+        if (attrs.transposeA) copies.push((inputs.a = swapLastAxes(inputs.a, backend)));
+        if (attrs.transposeB) copies.push((inputs.b = swapLastAxes(inputs.b, backend)));
+        return product.kernelFunc({ ...args, inputs, attrs: untransposed });
+      } finally {
+        // Copies are freed even when the product throws (an input that is not float32).
+        for (const c of copies) backend.disposeData(c.dataId);
+      }
     };
     wrapped.add(kernelFunc);
     tf.unregisterKernel(name, "wasm");

@@ -82,7 +82,7 @@ test("batched and fused products, and the gradients of a dense layer, keep their
   dx.dataSync().forEach((v, k) => assert.ok(Math.abs(v - wSums[k % 8]) < 1e-4));
 });
 
-test("shapes that do not match keep the backend's message; nothing is left allocated", async () => {
+test("inputs the product refuses keep the backend's message; nothing is left allocated", async () => {
   await initBackend();
   const a = matrix([10, 6], 9);
   const b = matrix([10, 7], 10);
@@ -92,6 +92,10 @@ test("shapes that do not match keep the backend's message; nothing is left alloc
   );
   const backend = tf.backend() as unknown as { numDataIds(): number };
   const before = backend.numDataIds();
+  // An input the product refuses: its copy is freed all the same.
+  const ints = tf.tensor2d([1, 2, 3, 4], [2, 2], "int32");
+  assert.throws(() => tf.matMul(ints, ints, true, false), /non-float32/);
+  ints.dispose();
   for (let k = 0; k < 5; k++)
     tf.tidy(() => {
       tf.matMul(a, b, true, false);
