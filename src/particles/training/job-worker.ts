@@ -48,8 +48,8 @@ export interface TrainingReply {
 /**
  * The file of a job's data set: a path, or the zoo's cached simulation of a law. A job trains and
  * scores on the training arrays alone (a seeded 90/10 split), so a law's simulation holds one test
- * sample rather than a whole test set, which would cost half as much again as the training set to
- * simulate. The training arrays are the same either way: they are drawn first.
+ * sample rather than a whole test set, whose every sample costs as much to simulate as a training
+ * sample. The training arrays are the same either way: they are drawn first.
  */
 export function jobFile(file: string): string {
   if (!file.startsWith("zoo:")) return file;
