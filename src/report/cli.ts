@@ -1,6 +1,8 @@
 /**
  * `npm run report`: executes every numbered notebook in order and writes the executed notebooks,
- * their HTML reports and `outputs/index.html`. Exits 1 naming the notebook and cell that failed.
+ * their HTML reports and `outputs/index.html`. A notebook whose outputs are up to date (same
+ * notebook, code, data and settings as the run that wrote them) is not run again unless `--force`.
+ * Exits 1 naming the notebook and cell that failed.
  */
 import { mkdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -14,8 +16,11 @@ import { runMain } from "../runtime/run-main";
 import { listNotebooks, renderIndex } from "./notebooks";
 import { runNotebooks } from "./run-notebooks";
 
-const USAGE = `usage: npm run report -- [--quick] [--notebooks DIR] [--out DIR] [--jobs N] [NAME_FILTER...]
+const USAGE = `usage: npm run report -- [--quick] [--force] [--notebooks DIR] [--out DIR] [--jobs N] [NAME_FILTER...]
   --quick        small settings (same as REPORT_QUICK=1), as CI runs them
+  --force        execute every notebook, also those whose outputs are up to date (outputs
+                 stamped by a run from the same notebook, src/, package-lock.json, data/,
+                 settings and environment; RESULT_CACHE=off implies it)
   --notebooks    folder of NN-*.ipynb notebooks (default notebooks/)
   --out          output folder (default outputs/)
   --jobs N       notebooks run at once (default one per core, here ${availableParallelism()}); a
@@ -29,6 +34,7 @@ export async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       quick: { type: "boolean", default: projectEnvironment().quick },
+      force: { type: "boolean", default: !projectEnvironment().resultCache },
       notebooks: { type: "string", default: join(PROJECT_ROOT, "notebooks") },
       out: { type: "string", default: OUTPUTS_DIR },
       jobs: { type: "string", default: String(availableParallelism()) },
@@ -50,10 +56,16 @@ export async function main(argv: string[]): Promise<number> {
   const runs = await runNotebooks(
     values.notebooks,
     names,
-    { outDir: values.out, quick: values.quick },
+    { outDir: values.out, quick: values.quick, skipUpToDate: !values.force },
     jobs,
     (name) => console.log(`[report] ${name}${mode} ...`),
     (run) => {
+      if (run.upToDateSince) {
+        console.log(
+          `[report] ${run.notebook}: up to date (executed ${run.upToDateSince} in ${run.seconds.toFixed(1)} s; inputs unchanged, --force runs it again)`,
+        );
+        return;
+      }
       const reused =
         run.reused > 0
           ? ` (${run.reused} results reused from .cache/results: same data, settings and code; RESULT_CACHE=off recomputes)`

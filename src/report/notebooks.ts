@@ -26,6 +26,22 @@ export interface NotebookRun {
   error?: string;
   /** How many results the notebook read back from the result cache instead of computing. */
   reused: number;
+  /**
+   * Set when the notebook did not run because its outputs were up to date: when the run that
+   * wrote them happened (ISO 8601); `seconds` and `reused` are then that run's.
+   */
+  upToDateSince?: string;
+}
+
+/**
+ * Where {@link executeNotebook} writes a notebook's executed copy and HTML report.
+ *
+ * @example
+ * notebookOutputs("01-ratings-eda.ipynb", "outputs"); // { ipynb: "outputs/01-ratings-eda.ipynb", html: "outputs/01-ratings-eda.html" }
+ */
+export function notebookOutputs(name: string, outDir: string): { ipynb: string; html: string } {
+  const stem = (name.split("/").pop() ?? name).replace(/\.ipynb$/, "");
+  return { ipynb: join(outDir, `${stem}.ipynb`), html: join(outDir, `${stem}.html`) };
 }
 
 /** Counts the reuse messages of the result cache in an executed notebook's outputs. */
@@ -71,9 +87,7 @@ export interface ExecuteOptions {
 export function executeNotebook(path: string, options: ExecuteOptions): Promise<NotebookRun> {
   const name = path.split("/").pop() ?? path;
   const quick = options.quick ?? projectEnvironment().quick;
-  const stem = name.replace(/\.ipynb$/, "");
-  const ipynb = join(options.outDir, `${stem}.ipynb`);
-  const html = join(options.outDir, `${stem}.html`);
+  const { ipynb, html } = notebookOutputs(name, options.outDir);
   const args = [
     join(PROJECT_ROOT, "scripts", "execute_notebook.py"),
     path,
@@ -115,7 +129,11 @@ export function renderIndex(runs: NotebookRun[], quick: boolean): string {
     .map((r) => {
       const file = r.html.split("/").pop() ?? r.html;
       const status = r.ok ? "ok" : "FAILED";
-      const cached = r.reused > 0 ? `${r.reused} reused from .cache/results` : "computed";
+      const cached = r.upToDateSince
+        ? `up to date: inputs unchanged since ${r.upToDateSince}`
+        : r.reused > 0
+          ? `${r.reused} reused from .cache/results`
+          : "computed";
       return `<tr><td><a href="${file}">${r.notebook}</a></td><td>${status}</td><td>${r.seconds.toFixed(1)} s</td><td>${cached}</td></tr>`;
     })
     .join("\n");

@@ -1,7 +1,20 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { executeNotebook, type ExecuteOptions, type NotebookRun } from "./notebooks";
+import { projectEnvironment } from "../runtime/environment";
+import {
+  executeNotebook,
+  type ExecuteOptions,
+  notebookOutputs,
+  type NotebookRun,
+} from "./notebooks";
+import {
+  notebookInputDigest,
+  removeStamp,
+  sharedInputDigest,
+  upToDateStamp,
+  writeStamp,
+} from "./up-to-date";
 
 /**
  * The notebooks a notebook must wait for: its metadata's `report.after`, file names of earlier
@@ -20,13 +33,23 @@ export function notebookPrerequisites(path: string): string[] {
   return after as string[];
 }
 
+/** Options of {@link runNotebooks}. */
+export interface RunOptions extends ExecuteOptions {
+  /**
+   * Skip a notebook whose outputs are up to date: stamped by a successful run from the same
+   * notebook, code, data, settings and prerequisites (see `up-to-date.ts`), and unchanged since.
+   * Every run that succeeds stamps its outputs either way.
+   */
+  skipUpToDate?: boolean;
+}
+
 /**
  * Executes notebooks (file names in `dir`, in their numbered order), up to `jobs` at once, each as
  * soon as the notebooks it waits for (see {@link notebookPrerequisites}) have run. After a failure
  * no further notebook starts; those running finish. With more than one job, each notebook prints
  * its cells' progress as whole lines (see ExecuteOptions.wholeLines). Resolves with the runs in
  * the order given, those that never started left out. `onStart` and `onDone` see each notebook as
- * it goes.
+ * it goes; a notebook skipped as up to date (`options.skipUpToDate`) is only done.
  *
  * @example
  * const runs = await runNotebooks("notebooks", listNotebooks("notebooks"), { outDir: "outputs" }, 2);
@@ -34,7 +57,7 @@ export function notebookPrerequisites(path: string): string[] {
 export async function runNotebooks(
   dir: string,
   names: string[],
-  options: ExecuteOptions,
+  options: RunOptions,
   jobs: number,
   onStart: (name: string) => void = () => {},
   onDone: (run: NotebookRun) => void = () => {},
@@ -48,6 +71,21 @@ export async function runNotebooks(
     for (const a of after)
       if (names.indexOf(a) > names.indexOf(name) || a === name)
         throw new Error(`${name}: metadata.report.after names ${a}, which runs after it`);
+  const inputs = inputDigests(dir, names, options.quick ?? projectEnvironment().quick);
+  const runOne = async (name: string): Promise<NotebookRun> => {
+    const { ipynb, html } = notebookOutputs(name, options.outDir);
+    const key = inputs.get(name)!;
+    const stamp = options.skipUpToDate ? upToDateStamp(ipynb, html, key) : undefined;
+    if (stamp) {
+      const { seconds, reused, executedAt } = stamp;
+      return { notebook: name, ok: true, seconds, ipynb, html, reused, upToDateSince: executedAt };
+    }
+    onStart(name);
+    removeStamp(ipynb);
+    const run = await executeNotebook(join(dir, name), { ...options, wholeLines: jobs > 1 });
+    if (run.ok) writeStamp(run, key);
+    return run;
+  };
   const runs = new Map<string, NotebookRun>();
   const pending = [...names];
   let running = 0;
@@ -60,8 +98,7 @@ export async function runNotebooks(
         if (next < 0) break;
         const [name] = pending.splice(next, 1);
         running++;
-        onStart(name);
-        executeNotebook(join(dir, name), { ...options, wholeLines: jobs > 1 }).then((run) => {
+        runOne(name).then((run) => {
           running--;
           runs.set(name, run);
           failed ||= !run.ok;
@@ -73,4 +110,32 @@ export async function runNotebooks(
     };
     pump();
   });
+}
+
+/**
+ * Each notebook's input digest ({@link notebookInputDigest}) for quick or full settings, over its
+ * prerequisites' digests whether or not they run this time, so that a filtered run and a full one
+ * agree. Only earlier notebooks count as prerequisites here (runNotebooks rejects others).
+ */
+function inputDigests(dir: string, names: string[], quick: boolean): Map<string, string> {
+  const shared = sharedInputDigest({ ...process.env, REPORT_QUICK: quick ? "1" : "0" });
+  const digests = new Map<string, string>();
+  const digestOf = (name: string): string => {
+    const path = join(dir, name);
+    if (!existsSync(path)) return `missing ${name}`;
+    if (!digests.has(name))
+      digests.set(
+        name,
+        notebookInputDigest(
+          path,
+          shared,
+          notebookPrerequisites(path)
+            .filter((a) => a < name)
+            .map(digestOf),
+        ),
+      );
+    return digests.get(name)!;
+  };
+  names.forEach(digestOf);
+  return digests;
 }

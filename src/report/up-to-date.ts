@@ -1,0 +1,153 @@
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+
+import { DEFAULT_EMBEDDING_MODEL } from "../embeddings/embedding-model-choice";
+import { writeFileAtomic } from "../io/atomic-write";
+import { sourceDigest } from "../io/cached-result";
+import { DATA_DIR, MODEL_CACHE_DIR, PROJECT_ROOT } from "../io/project-paths";
+import { projectEnvironment } from "../runtime/environment";
+
+/**
+ * What a notebook's outputs were made from, besides the notebook itself: the project's code and
+ * library versions ({@link sourceDigest}), the scripts that run a notebook, every byte of `data/`,
+ * which model files are at hand (names and sizes of a local copy of distilbert-base-uncased and of an
+ * `EMBEDDING_MODEL` folder; the generated test model follows from the code), the project's
+ * environment variables, and Node's version. Computed once per report.
+ *
+ * @example
+ * const shared = sharedInputDigest(); // "9f2c…", 64 hex digits
+ */
+export function sharedInputDigest(env: NodeJS.ProcessEnv = process.env): string {
+  const hash = createHash("sha256");
+  const add = (label: string, data: string | Uint8Array) =>
+    hash.update(label).update("\0").update(data).update("\0");
+  add("code", sourceDigest());
+  for (const script of ["execute_notebook.py", "kernel-launch.sh"])
+    add(script, readFileSync(join(PROJECT_ROOT, "scripts", script)));
+  add("tsconfig", readFileSync(join(PROJECT_ROOT, "tsconfig.json")));
+  for (const file of filesUnder(DATA_DIR)) add(relative(PROJECT_ROOT, file), readFileSync(file));
+  const settings = projectEnvironment(env);
+  const modelFolders = [
+    join(MODEL_CACHE_DIR, DEFAULT_EMBEDDING_MODEL),
+    join(MODEL_CACHE_DIR, "hub", DEFAULT_EMBEDDING_MODEL),
+  ];
+  if (settings.embeddingModel && existsSync(settings.embeddingModel))
+    modelFolders.push(resolve(settings.embeddingModel));
+  for (const file of modelFolders.flatMap(filesUnder))
+    add(`model file ${file}`, String(statSync(file).size));
+  add("environment", JSON.stringify({ ...settings, node: process.version, arch: process.arch }));
+  return hash.digest("hex");
+}
+
+/** Every file under `dir` (none when it is missing), sorted; a file itself when `dir` is one. */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  if (!statSync(dir).isDirectory()) return [dir];
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]))
+    .sort();
+}
+
+/**
+ * The digest a notebook's outputs are stamped with: its own bytes, the shared inputs
+ * ({@link sharedInputDigest}) and the digests of the notebooks it waits for, so that a notebook
+ * reading another's results runs again whenever that one does.
+ *
+ * @example
+ * const key = notebookInputDigest("notebooks/03-cold-start-rating-model.ipynb", shared, [key02]);
+ */
+export function notebookInputDigest(
+  path: string,
+  shared: string,
+  prerequisites: readonly string[],
+): string {
+  const hash = createHash("sha256").update(shared).update("\0").update(readFileSync(path));
+  for (const p of prerequisites) hash.update("\0").update(p);
+  return hash.digest("hex");
+}
+
+/** What the stamp beside a notebook's outputs records of the run that wrote them. */
+export interface NotebookStamp {
+  /** Notebook file name. */
+  notebook: string;
+  /** {@link notebookInputDigest} of the run. */
+  inputs: string;
+  /** When it ran, ISO 8601. */
+  executedAt: string;
+  /** Its wall time in seconds. */
+  seconds: number;
+  /** Results it read back from the result cache. */
+  reused: number;
+  /** SHA-256 of the executed notebook and of the HTML report it wrote. */
+  ipynb: string;
+  html: string;
+}
+
+/**
+ * The stamp file of a notebook's outputs, e.g. `outputs/01-ratings-eda.stamp.json`.
+ *
+ * @example
+ * stampPath("outputs/01-ratings-eda.ipynb"); // "outputs/01-ratings-eda.stamp.json"
+ */
+export function stampPath(ipynb: string): string {
+  return ipynb.replace(/\.ipynb$/, ".stamp.json");
+}
+
+function fileDigest(path: string): string {
+  return createHash("sha256").update(readFileSync(path)).digest("hex");
+}
+
+/**
+ * The stamp of outputs that are up to date: written by a successful run from the same inputs,
+ * and the executed notebook and HTML report still as that run left them. Undefined otherwise,
+ * including when the stamp or an output is missing or cannot be read (the notebook then runs).
+ *
+ * @example
+ * upToDateStamp("outputs/01-ratings-eda.ipynb", "outputs/01-ratings-eda.html", key)?.seconds;
+ */
+export function upToDateStamp(
+  ipynb: string,
+  html: string,
+  inputs: string,
+): NotebookStamp | undefined {
+  try {
+    const stamp = JSON.parse(readFileSync(stampPath(ipynb), "utf8")) as NotebookStamp;
+    const fresh =
+      stamp.inputs === inputs &&
+      stamp.ipynb === fileDigest(ipynb) &&
+      stamp.html === fileDigest(html);
+    return fresh ? stamp : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes a notebook's stamp, before it runs: outputs being rewritten are not up to date.
+ */
+export function removeStamp(ipynb: string): void {
+  rmSync(stampPath(ipynb), { force: true });
+}
+
+/**
+ * Stamps the outputs of a successful run with its inputs (written atomically, after them).
+ *
+ * @example
+ * writeStamp({ notebook, ipynb, html, seconds, reused }, key);
+ */
+export function writeStamp(
+  run: { notebook: string; ipynb: string; html: string; seconds: number; reused: number },
+  inputs: string,
+): void {
+  const stamp: NotebookStamp = {
+    notebook: run.notebook,
+    inputs,
+    executedAt: new Date().toISOString(),
+    seconds: run.seconds,
+    reused: run.reused,
+    ipynb: fileDigest(run.ipynb),
+    html: fileDigest(run.html),
+  };
+  writeFileAtomic(stampPath(run.ipynb), JSON.stringify(stamp, null, 2) + "\n");
+}

@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+
+import { runNotebooks } from "../../src/report/run-notebooks";
+import {
+  sharedInputDigest,
+  stampPath,
+  upToDateStamp,
+  writeStamp,
+} from "../../src/report/up-to-date";
+
+const fine = readFileSync("test/fixtures/notebooks-broken/01-fine.ipynb", "utf8");
+
+test("outputs are up to date only for the same inputs and while both files are as stamped", () => {
+  const out = mkdtempSync(join(tmpdir(), "stamp-"));
+  const ipynb = join(out, "01-a.ipynb");
+  const html = join(out, "01-a.html");
+  writeFileSync(ipynb, "{}");
+  writeFileSync(html, "<p>a</p>");
+  const run = { notebook: "01-a.ipynb", ipynb, html, seconds: 4.2, reused: 1 };
+  assert.equal(upToDateStamp(ipynb, html, "k1"), undefined, "no stamp yet");
+  writeStamp(run, "k1");
+  assert.equal(upToDateStamp(ipynb, html, "k1")?.seconds, 4.2);
+  assert.equal(upToDateStamp(ipynb, html, "k2"), undefined, "other inputs");
+  appendFileSync(html, " ");
+  assert.equal(upToDateStamp(ipynb, html, "k1"), undefined, "an edited report");
+  writeStamp(run, "k1");
+  writeFileSync(stampPath(ipynb), "{ not json");
+  assert.equal(upToDateStamp(ipynb, html, "k1"), undefined, "a stamp that cannot be read");
+});
+
+test("the shared inputs change with the settings and with a local copy of the model", () => {
+  const base = sharedInputDigest({ REPORT_QUICK: "0" });
+  assert.equal(sharedInputDigest({ REPORT_QUICK: "0" }), base);
+  assert.notEqual(sharedInputDigest({ REPORT_QUICK: "1" }), base);
+  const model = mkdtempSync(join(tmpdir(), "model-"));
+  const withModel = sharedInputDigest({ REPORT_QUICK: "0", EMBEDDING_MODEL: model });
+  mkdirSync(join(model, "onnx"));
+  writeFileSync(join(model, "onnx", "model.onnx"), "weights");
+  assert.notEqual(sharedInputDigest({ REPORT_QUICK: "0", EMBEDDING_MODEL: model }), withModel);
+});
+
+test("a rerun skips notebooks whose inputs are unchanged, and reruns an edited one and those after it", async () => {
+  // Real notebooks on the real kernel: 02-b waits for 01-a.
+  const dir = mkdtempSync(join(tmpdir(), "uptodate-nb-"));
+  const nb = JSON.parse(fine) as { cells: { source: string[] }[]; metadata: object };
+  const write = (name: string, after: string[], note: string) =>
+    writeFileSync(
+      join(dir, name),
+      JSON.stringify({
+        ...nb,
+        cells: [{ ...nb.cells[0], source: [`# ${note}`] }, ...nb.cells.slice(1)],
+        metadata: { ...nb.metadata, report: { after } },
+      }),
+    );
+  write("01-a.ipynb", [], "A");
+  write("02-b.ipynb", ["01-a.ipynb"], "B");
+  const out = mkdtempSync(join(tmpdir(), "uptodate-out-"));
+  const names = ["01-a.ipynb", "02-b.ipynb"];
+  const report = async (skipUpToDate: boolean) => {
+    const started: string[] = [];
+    const runs = await runNotebooks(dir, names, { outDir: out, skipUpToDate }, 2, (n) =>
+      started.push(n),
+    );
+    assert.ok(
+      runs.every((r) => r.ok),
+      runs.map((r) => r.error).join("\n"),
+    );
+    return { started, upToDate: runs.filter((r) => r.upToDateSince).map((r) => r.notebook) };
+  };
+  assert.deepEqual(await report(true), { started: names, upToDate: [] });
+  const executed = readFileSync(join(out, "02-b.ipynb"), "utf8");
+  assert.deepEqual(await report(true), { started: [], upToDate: names });
+  assert.equal(
+    readFileSync(join(out, "02-b.ipynb"), "utf8"),
+    executed,
+    "outputs left as they were",
+  );
+  write("01-a.ipynb", [], "A, edited");
+  assert.deepEqual(await report(true), { started: names, upToDate: [] });
+  assert.deepEqual(await report(false), { started: names, upToDate: [] }, "forced");
+});
