@@ -129,6 +129,25 @@ export function partsOf(config: InteractionConfig): NetworkParts {
 }
 
 /**
+ * The network with the part's own weights at 0 (see {@link removableParts}): the same shape as
+ * `net`, and the same function as `removePart(net, part)` to the last bit. A weight at 0 adds an
+ * exact 0 to each sum it is in, a hidden unit at 0 passes tanh(0) = 0 onwards, an output or a field
+ * at 0 scales what it multiplies to 0, and adding 0 leaves a sum as it was. Pruning judges its
+ * candidates this way: they share the kernel of the network they come from, already compiled,
+ * instead of each compiling its own. The tests check the equality for every part.
+ *
+ * @example
+ * const judged = zeroPart(net, "hidden 3"); // predicts as removePart(net, "hidden 3")
+ */
+export function zeroPart(net: SizedNetwork, part: string): SizedNetwork {
+  const found = removableParts(net.config).find((p) => p.name === part);
+  if (!found) throw new Error(`unknown network part "${part}"`);
+  const weights = copyWeights(net.weights);
+  for (const { array, index } of found.weights) weights.get(array)!.data[index] = 0;
+  return { config: net.config, weights };
+}
+
+/**
  * The network without the named part (see {@link removableParts}): a new configuration and the
  * weights cut to it. A removed input or unit takes its rows and columns with it; a removed output
  * its column and factors; an axis its input and output; the last output the whole pair function.

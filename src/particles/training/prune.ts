@@ -7,6 +7,7 @@ import {
   removePart,
   type SizedNetwork,
   weightCount,
+  zeroPart,
 } from "../model/network-surgery";
 import { particleScore } from "../score";
 import type { Samples } from "./train";
@@ -90,11 +91,17 @@ export async function pruneByScore(
     const smaller = smallestParts(net, consider)
       .map((part) => ({ part: part.name, net: removePart(net, part.name) }))
       .filter((t) => weightCount(t.net) > 0);
-    const nets = smaller.map((t) => t.net);
-    const scores = refit?.scoreAll
-      ? await refit.scoreAll(nets)
-      : nets.map((n) => networkScore(n, samples));
-    const tried = smaller.map((t, k) => ({ ...t, score: scores[k].score, mse: scores[k].mse }));
+    // Each is judged as `net` with the part's weights at 0: the same outputs to the bit (see
+    // zeroPart), on the kernel of `net`, which all of them share.
+    const judged = smaller.map((t) => zeroPart(net, t.part));
+    const mses = (
+      refit?.scoreAll ? await refit.scoreAll(judged) : judged.map((n) => networkScore(n, samples))
+    ).map((s) => s.mse);
+    const tried = smaller.map((t, k) => ({
+      ...t,
+      score: particleScore(weightCount(t.net), mses[k]),
+      mse: mses[k],
+    }));
     tried.sort((a, b) => b.score - a.score);
     let best: (typeof tried)[number] | null =
       tried.find((t) => t.score >= score && t.mse <= maxMse) ?? null;
