@@ -8,9 +8,12 @@ report gets that title, code that wraps instead of being cut off, plotly.js inli
 figure is interactive offline), and in quick mode a banner saying so, as the notebook does.
 
 usage: execute_notebook.py IN.ipynb OUT.ipynb OUT.html [--kernel NAME] [--timeout SECONDS]
-                           [--plotly PLOTLY.MIN.JS] [--quick]
+                           [--plotly PLOTLY.MIN.JS] [--quick] [--whole-lines]
+                           [--digests DIGESTS.json]
 """
 import argparse
+import hashlib
+import json
 import os
 import re
 import sys
@@ -131,6 +134,9 @@ def main():
     ap.add_argument("--plotly", default=None)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--whole-lines", action="store_true")
+    # Where to write the SHA-256 of the two files as this run wrote them (JSON), so that the
+    # report's up-to-date stamp describes this run's outputs even if another run replaces them.
+    ap.add_argument("--digests", default=None)
     args = ap.parse_args()
 
     nb = nbformat.read(args.src, as_version=4)
@@ -183,8 +189,15 @@ def main():
     html, _ = HTMLExporter().from_notebook_node(nb)
     if args.quick:
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(QUICK_NOTE))
-    write_atomic(args.out_ipynb, nbformat.writes(nb))
-    write_atomic(args.out_html, decorate_html(html, args.plotly, args.quick))
+    written = {
+        "ipynb": nbformat.writes(nb),
+        "html": decorate_html(html, args.plotly, args.quick),
+    }
+    write_atomic(args.out_ipynb, written["ipynb"])
+    write_atomic(args.out_html, written["html"])
+    if args.digests:
+        digests = {k: hashlib.sha256(v.encode("utf-8")).hexdigest() for k, v in written.items()}
+        write_atomic(args.digests, json.dumps(digests))
     if failure:
         print(failure, file=sys.stderr)
         sys.exit(1)

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { REUSED_MARK } from "../io/cached-result";
@@ -26,6 +27,11 @@ export interface NotebookRun {
   error?: string;
   /** How many results the notebook read back from the result cache instead of computing. */
   reused: number;
+  /**
+   * SHA-256 of the executed notebook and the HTML report as this run wrote them, when it wrote
+   * both (what the up-to-date stamp records).
+   */
+  written?: { ipynb: string; html: string };
   /**
    * Set when the notebook did not run because its outputs were up to date: when the run that
    * wrote them happened (ISO 8601); `seconds` and `reused` are then that run's.
@@ -88,6 +94,8 @@ export function executeNotebook(path: string, options: ExecuteOptions): Promise<
   const name = path.split("/").pop() ?? path;
   const quick = options.quick ?? projectEnvironment().quick;
   const { ipynb, html } = notebookOutputs(name, options.outDir);
+  const scratch = mkdtempSync(join(tmpdir(), "notebook-run-"));
+  const digests = join(scratch, "digests.json");
   const args = [
     join(PROJECT_ROOT, "scripts", "execute_notebook.py"),
     path,
@@ -101,6 +109,8 @@ export function executeNotebook(path: string, options: ExecuteOptions): Promise<
     PLOTLY_BUNDLE,
     ...(quick ? ["--quick"] : []),
     ...(options.wholeLines ? ["--whole-lines"] : []),
+    "--digests",
+    digests,
   ];
   const env = {
     ...process.env,
@@ -112,15 +122,32 @@ export function executeNotebook(path: string, options: ExecuteOptions): Promise<
     const child = spawn("/usr/bin/python3", args, { env, stdio: ["ignore", "inherit", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
+    child.on("error", (err) => {
+      rmSync(scratch, { recursive: true, force: true });
+      reject(err);
+    });
     child.on("close", (code) => {
       const seconds = (Date.now() - started) / 1000;
       const ok = code === 0;
       const error = ok ? undefined : stderr.trim() || `exit code ${code}`;
       const reused = ok ? countReused(ipynb) : 0;
-      resolvePromise({ notebook: name, ok, seconds, ipynb, html, error, reused });
+      const written = readDigests(digests);
+      rmSync(scratch, { recursive: true, force: true });
+      resolvePromise({ notebook: name, ok, seconds, ipynb, html, error, reused, written });
     });
   });
+}
+
+/** The digests execute_notebook.py wrote, or undefined when it wrote none. */
+function readDigests(path: string): NotebookRun["written"] {
+  try {
+    const d = JSON.parse(readFileSync(path, "utf8")) as { ipynb?: unknown; html?: unknown };
+    return typeof d.ipynb === "string" && typeof d.html === "string"
+      ? { ipynb: d.ipynb, html: d.html }
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Renders the `index.html` that links every notebook report with its status and time. */

@@ -7,6 +7,7 @@ import { writeFileAtomic } from "../io/atomic-write";
 import { sourceDigest } from "../io/cached-result";
 import { DATA_DIR, MODEL_CACHE_DIR, PROJECT_ROOT } from "../io/project-paths";
 import { projectEnvironment } from "../runtime/environment";
+import type { NotebookRun } from "./notebooks";
 
 /**
  * What a notebook's outputs were made from, besides the notebook itself: the project's code and
@@ -131,23 +132,26 @@ export function removeStamp(ipynb: string): void {
 }
 
 /**
- * Stamps the outputs of a successful run with its inputs (written atomically, after them).
+ * Stamps the outputs of a successful run with its inputs (written atomically, after them): the
+ * digests of the files as the run wrote them (see NotebookRun.written), so that outputs another
+ * run has replaced since never pass for this run's. Writes nothing without them.
  *
  * @example
- * writeStamp({ notebook, ipynb, html, seconds, reused }, key);
+ * writeStamp(run, key);
  */
 export function writeStamp(
-  run: { notebook: string; ipynb: string; html: string; seconds: number; reused: number },
+  run: Pick<NotebookRun, "notebook" | "ipynb" | "seconds" | "reused" | "written">,
   inputs: string,
 ): void {
+  const written = run.written;
+  if (!written) return;
   const stamp: NotebookStamp = {
     notebook: run.notebook,
     inputs,
     executedAt: new Date().toISOString(),
     seconds: run.seconds,
     reused: run.reused,
-    ipynb: fileDigest(run.ipynb),
-    html: fileDigest(run.html),
+    ...written,
   };
   writeFileAtomic(stampPath(run.ipynb), JSON.stringify(stamp, null, 2) + "\n");
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,14 +21,19 @@ test("outputs are up to date only for the same inputs and while both files are a
   const html = join(out, "01-a.html");
   writeFileSync(ipynb, "{}");
   writeFileSync(html, "<p>a</p>");
-  const run = { notebook: "01-a.ipynb", ipynb, html, seconds: 4.2, reused: 1 };
-  assert.equal(upToDateStamp(ipynb, html, "k1"), undefined, "no stamp yet");
+  const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+  const run = { notebook: "01-a.ipynb", ipynb, seconds: 4.2, reused: 1 };
   writeStamp(run, "k1");
+  assert.equal(upToDateStamp(ipynb, html, "k1"), undefined, "no digests of what was written");
+  const written = { ipynb: sha("{}"), html: sha("<p>a</p>") };
+  writeStamp({ ...run, written: { ...written, html: sha("<p>another run's</p>") } }, "k1");
+  assert.equal(upToDateStamp(ipynb, html, "k1"), undefined, "replaced by another run since");
+  writeStamp({ ...run, written }, "k1");
   assert.equal(upToDateStamp(ipynb, html, "k1")?.seconds, 4.2);
   assert.equal(upToDateStamp(ipynb, html, "k2"), undefined, "other inputs");
   appendFileSync(html, " ");
   assert.equal(upToDateStamp(ipynb, html, "k1"), undefined, "an edited report");
-  writeStamp(run, "k1");
+  writeStamp({ ...run, written }, "k1");
   writeFileSync(stampPath(ipynb), "{ not json");
   assert.equal(upToDateStamp(ipynb, html, "k1"), undefined, "a stamp that cannot be read");
 });
