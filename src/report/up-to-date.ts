@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 
 import { DEFAULT_EMBEDDING_MODEL } from "../embeddings/embedding-model-choice";
@@ -35,19 +35,28 @@ export function sharedInputDigest(env: NodeJS.ProcessEnv = process.env): string 
   ];
   if (settings.embeddingModel && existsSync(settings.embeddingModel))
     modelFolders.push(resolve(settings.embeddingModel));
-  for (const file of modelFolders.flatMap(filesUnder))
-    add(`model file ${file}`, String(statSync(file).size));
+  for (const file of modelFolders.flatMap((d) => filesUnder(d)))
+    add(`model file ${relative(PROJECT_ROOT, file)}`, String(statSync(file).size));
   add("environment", JSON.stringify({ ...settings, node: process.version, arch: process.arch }));
   return hash.digest("hex");
 }
 
-/** Every file under `dir` (none when it is missing), sorted; a file itself when `dir` is one. */
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  if (!statSync(dir).isDirectory()) return [dir];
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]))
-    .sort();
+/**
+ * Every file under `dir`, sorted, following links (a data folder may be a link to one elsewhere)
+ * but entering each real folder once; none when it is missing; `dir` itself when it is a file.
+ * What is neither a file nor a folder (a broken link, a socket) is left out.
+ */
+function filesUnder(dir: string, entered = new Set<string>()): string[] {
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (!stat) return [];
+  if (stat.isFile()) return [dir];
+  if (!stat.isDirectory()) return [];
+  const real = realpathSync(dir);
+  if (entered.has(real)) return [];
+  entered.add(real);
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => filesUnder(join(dir, name), entered));
 }
 
 /**

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -47,6 +54,16 @@ test("the shared inputs change with the settings and with a local copy of the mo
   mkdirSync(join(model, "onnx"));
   writeFileSync(join(model, "onnx", "model.onnx"), "weights");
   assert.notEqual(sharedInputDigest({ REPORT_QUICK: "0", EMBEDDING_MODEL: model }), withModel);
+  // Links are followed (a folder may be a link to one elsewhere), a loop of them entered once,
+  // and a broken one left out.
+  const elsewhere = mkdtempSync(join(tmpdir(), "weights-"));
+  writeFileSync(join(elsewhere, "model.onnx"), "w");
+  symlinkSync(elsewhere, join(model, "linked"));
+  symlinkSync(model, join(model, "loop"));
+  symlinkSync(join(model, "gone"), join(model, "broken"));
+  const linked = sharedInputDigest({ REPORT_QUICK: "0", EMBEDDING_MODEL: model });
+  writeFileSync(join(elsewhere, "model.onnx"), "weights");
+  assert.notEqual(sharedInputDigest({ REPORT_QUICK: "0", EMBEDDING_MODEL: model }), linked);
 });
 
 test("a rerun skips notebooks whose inputs are unchanged, and reruns an edited one and those after it", async () => {
