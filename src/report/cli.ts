@@ -20,7 +20,7 @@ const USAGE = `usage: npm run report -- [--quick] [--force] [--notebooks DIR] [-
   --quick        small settings (same as REPORT_QUICK=1), as CI runs them
   --force        execute every notebook, also those whose outputs are up to date (outputs
                  stamped by a run from the same notebook, src/, package-lock.json, data/,
-                 settings and environment; RESULT_CACHE=off implies it)
+                 docs/*.json, settings and environment; RESULT_CACHE=off implies it)
   --notebooks    folder of NN-*.ipynb notebooks (default notebooks/)
   --out          output folder (default outputs/)
   --jobs N       notebooks run at once (default one per core, here ${availableParallelism()}); a

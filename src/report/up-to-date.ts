@@ -5,13 +5,14 @@ import { join, relative, resolve } from "node:path";
 import { DEFAULT_EMBEDDING_MODEL } from "../embeddings/embedding-model-choice";
 import { writeFileAtomic } from "../io/atomic-write";
 import { sourceDigest } from "../io/cached-result";
-import { DATA_DIR, MODEL_CACHE_DIR, PROJECT_ROOT } from "../io/project-paths";
+import { DATA_DIR, DOCS_DIR, MODEL_CACHE_DIR, PROJECT_ROOT } from "../io/project-paths";
 import { projectEnvironment } from "../runtime/environment";
 import type { NotebookRun } from "./notebooks";
 
 /**
  * What a notebook's outputs were made from, besides the notebook itself: the project's code and
- * library versions ({@link sourceDigest}), the scripts that run a notebook, every byte of `data/`,
+ * library versions ({@link sourceDigest}), the scripts that run a notebook, every byte of `data/`
+ * and of the JSON tables in `docs/` (benchmark results notebook 04 shows),
  * which model files are at hand (names and sizes of a local copy of distilbert-base-uncased and of an
  * `EMBEDDING_MODEL` folder; the generated test model follows from the code), the project's
  * environment variables, and Node's version. Computed once per report.
@@ -19,7 +20,10 @@ import type { NotebookRun } from "./notebooks";
  * @example
  * const shared = sharedInputDigest(); // "9f2c…", 64 hex digits
  */
-export function sharedInputDigest(env: NodeJS.ProcessEnv = process.env): string {
+export function sharedInputDigest(
+  env: NodeJS.ProcessEnv = process.env,
+  folders: { data: string; docs: string } = { data: DATA_DIR, docs: DOCS_DIR },
+): string {
   const hash = createHash("sha256");
   const add = (label: string, data: string | Uint8Array) =>
     hash.update(label).update("\0").update(data).update("\0");
@@ -27,7 +31,11 @@ export function sharedInputDigest(env: NodeJS.ProcessEnv = process.env): string 
   for (const script of ["execute_notebook.py", "kernel-launch.sh"])
     add(script, readFileSync(join(PROJECT_ROOT, "scripts", script)));
   add("tsconfig", readFileSync(join(PROJECT_ROOT, "tsconfig.json")));
-  for (const file of filesUnder(DATA_DIR)) add(relative(PROJECT_ROOT, file), readFileSync(file));
+  // The data, and the measured tables in docs/ that notebooks read (notebook 04 shows
+  // bench:generality's): a benchmark rerun makes the notebooks that show it run again.
+  const tables = filesUnder(folders.docs).filter((f) => f.endsWith(".json"));
+  for (const file of [...filesUnder(folders.data), ...tables])
+    add(relative(PROJECT_ROOT, file), readFileSync(file));
   const settings = projectEnvironment(env);
   const modelFolders = [
     join(MODEL_CACHE_DIR, DEFAULT_EMBEDDING_MODEL),

@@ -45,6 +45,23 @@ test("outputs are up to date only for the same inputs and while both files are a
   assert.equal(upToDateStamp(ipynb, html, "k1"), undefined, "a stamp that cannot be read");
 });
 
+test("the shared inputs change with the data and the measured tables, not with the prose", () => {
+  const data = mkdtempSync(join(tmpdir(), "data-"));
+  const docs = mkdtempSync(join(tmpdir(), "docs-"));
+  writeFileSync(join(data, "df_train.csv"), "userId,rating,movieId\n1,4,2\n");
+  writeFileSync(join(docs, "generality.json"), "[]");
+  writeFileSync(join(docs, "particles.md"), "# Particles");
+  const digest = () => sharedInputDigest({ REPORT_QUICK: "0" }, { data, docs });
+  const base = digest();
+  writeFileSync(join(docs, "particles.md"), "# Particles, reworded");
+  assert.equal(digest(), base, "prose in docs/");
+  writeFileSync(join(docs, "generality.json"), "[{}]");
+  const rerunBench = digest();
+  assert.notEqual(rerunBench, base, "a benchmark's table");
+  writeFileSync(join(data, "df_train.csv"), "userId,rating,movieId\n1,5,2\n");
+  assert.notEqual(digest(), rerunBench, "the data");
+});
+
 test("the shared inputs change with the settings and with a local copy of the model", () => {
   const base = sharedInputDigest({ REPORT_QUICK: "0" });
   assert.equal(sharedInputDigest({ REPORT_QUICK: "0" }), base);
