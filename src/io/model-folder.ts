@@ -259,12 +259,16 @@ const held = new Map<string, { count: number; path: string }>();
  * otherwise switch the lock off. Two processes taking over one stale lock at once take turns
  * through `<dir>.lock.takeover` (made with an exclusive create), and each reads the lock again
  * before removing it, so that only one of them gets it. Returns the function that releases it (the
- * lock also goes when the process exits).
+ * lock also goes when the process exits). `use` says in a refusal what the lock is for (the
+ * report locks its output folder with it too).
  *
  * @example
  * const release = lockModelDir("models/ratings"); // a second server on the folder is refused
  */
-export function lockModelDir(dir: string): () => void {
+export function lockModelDir(
+  dir: string,
+  use = "one server or trainer per model folder",
+): () => void {
   const home = modelHome(dir);
   const path = `${home}.lock`;
   const mine = held.get(path);
@@ -278,7 +282,7 @@ export function lockModelDir(dir: string): () => void {
     const holder = lockHolder(dir, path);
     if (holder !== null && holder !== process.pid && processRuns(holder))
       throw new ModelFilesError(
-        `${dir} is in use by another process (pid ${holder}): one server or trainer per model folder; stop it or choose another folder (if no such process uses it, remove ${basename(path)})`,
+        `${dir} is in use by another process (pid ${holder}): ${use}; stop it or choose another folder (if no such process uses it, remove ${basename(path)})`,
       );
     if (attempt > 1000)
       throw new ModelFilesError(

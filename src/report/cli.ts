@@ -9,6 +9,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 
 import { writeFileAtomic } from "../io/atomic-write";
+import { lockModelDir } from "../io/model-folder";
 import { OUTPUTS_DIR, PROJECT_ROOT } from "../io/project-paths";
 import { parseCommandLine, wholeNumberOption } from "../runtime/command-line";
 import { projectEnvironment } from "../runtime/environment";
@@ -22,7 +23,7 @@ const USAGE = `usage: npm run report -- [--quick] [--force] [--notebooks DIR] [-
                  stamped by a run from the same notebook, src/, package-lock.json, data/,
                  docs/*.json, settings and environment; RESULT_CACHE=off implies it)
   --notebooks    folder of NN-*.ipynb notebooks (default notebooks/)
-  --out          output folder (default outputs/)
+  --out          output folder (default outputs/), one report in it at a time
   --jobs N       notebooks run at once (default one per core, here ${availableParallelism()}); a
                  notebook whose metadata.report.after names others waits for them
   NAME_FILTER    run only notebooks whose name contains one of these
@@ -52,6 +53,22 @@ export async function main(argv: string[]): Promise<number> {
   const jobs = wholeNumberOption("jobs", values.jobs);
   if (jobs < 1) throw new Error(`--jobs must be at least 1, got ${jobs}`);
   mkdirSync(values.out, { recursive: true });
+  // One report per output folder (its lock, e.g. outputs.lock, beside it): two would interleave
+  // their files and stamps.
+  const release = lockModelDir(values.out, "one report per output folder");
+  try {
+    return await report(values, names, jobs);
+  } finally {
+    release();
+  }
+}
+
+/** Runs the notebooks and writes the index, with the output folder locked. */
+async function report(
+  values: { notebooks: string; out: string; quick: boolean; force: boolean },
+  names: string[],
+  jobs: number,
+): Promise<number> {
   const mode = values.quick ? " (quick)" : "";
   const runs = await runNotebooks(
     values.notebooks,

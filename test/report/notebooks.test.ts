@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -62,4 +62,40 @@ test("the report command exits 1 and names notebook and cell", () => {
     readFileSync(join(out, "index.html"), "utf8"),
     /02-broken\.ipynb<\/a><\/td><td>FAILED/,
   );
+});
+
+test("a second report into the same output folder is refused, naming the first one's pid", async () => {
+  const out = mkdtempSync(join(tmpdir(), "nb-"));
+  const report = () =>
+    spawnSync(
+      process.execPath,
+      ["--import", "tsx", "src/report/cli.ts", "--notebooks", broken, "--out", out, "01-fine"],
+      { encoding: "utf8" },
+    );
+  // The other report: a process holding the folder's lock, as a running report does.
+  const holder = spawn(process.execPath, [
+    "--import",
+    "tsx",
+    "test/fixtures/hold-model-lock.ts",
+    out,
+  ]);
+  await new Promise<void>((done, fail) => {
+    holder.stdout.on("data", (b: Buffer) => b.toString().includes("locked") && done());
+    holder.on("exit", (code) => fail(new Error(`holder exited ${code}`)));
+  });
+  try {
+    const refused = report();
+    assert.equal(refused.status, 1, refused.stdout + refused.stderr);
+    assert.match(
+      refused.stderr,
+      new RegExp(`in use by another process \\(pid ${holder.pid}\\): one report per output folder`),
+    );
+    assert.equal(existsSync(join(out, "01-fine.html")), false, "the refused report ran nothing");
+  } finally {
+    holder.stdin.end();
+    await new Promise((done) => holder.on("exit", done));
+  }
+  const after = report();
+  assert.equal(after.status, 0, after.stdout + after.stderr);
+  assert.equal(existsSync(`${out}.lock`), false, "the report let its lock go");
 });
