@@ -12,10 +12,10 @@ import type { NotebookRun } from "./notebooks";
 /**
  * What a notebook's outputs were made from, besides the notebook itself: the project's code and
  * library versions ({@link sourceDigest}), the scripts that run a notebook, every byte of `data/`
- * and of the JSON tables in `docs/` (benchmark results notebook 04 shows),
- * which model files are at hand (names and sizes of a local copy of distilbert-base-uncased and of an
- * `EMBEDDING_MODEL` folder; the generated test model follows from the code), the project's
- * environment variables, and Node's version. Computed once per report.
+ * and of the JSON tables in `docs/` (benchmark results notebook 04 shows), which model files are
+ * at hand (names and sizes of a local copy of distilbert-base-uncased and of an `EMBEDDING_MODEL`
+ * folder; the generated test model follows from the code), the project's environment variables,
+ * and Node's version. Computed once per report.
  *
  * @example
  * const shared = sharedInputDigest(); // "9f2c…", 64 hex digits
@@ -119,7 +119,8 @@ function fileDigest(path: string): string {
 /**
  * The stamp of outputs that are up to date: written by a successful run from the same inputs,
  * and the executed notebook and HTML report still as that run left them. Undefined otherwise,
- * including when the stamp or an output is missing or cannot be read (the notebook then runs).
+ * including when the stamp or an output is missing or cannot be read, or the stamp lacks a field
+ * (the notebook then runs).
  *
  * @example
  * upToDateStamp("outputs/01-ratings-eda.ipynb", "outputs/01-ratings-eda.html", key)?.seconds;
@@ -132,6 +133,9 @@ export function upToDateStamp(
   try {
     const stamp = JSON.parse(readFileSync(stampPath(ipynb), "utf8")) as NotebookStamp;
     const fresh =
+      typeof stamp.seconds === "number" &&
+      typeof stamp.reused === "number" &&
+      typeof stamp.executedAt === "string" &&
       stamp.inputs === inputs &&
       stamp.ipynb === fileDigest(ipynb) &&
       stamp.html === fileDigest(html);

@@ -43,6 +43,14 @@ test("outputs are up to date only for the same inputs and while both files are a
   writeStamp({ ...run, written }, "k1");
   writeFileSync(stampPath(ipynb), "{ not json");
   assert.equal(upToDateStamp(ipynb, html, "k1"), undefined, "a stamp that cannot be read");
+  writeStamp({ ...run, written }, "k1");
+  const stamp = JSON.parse(readFileSync(stampPath(ipynb), "utf8")) as Record<string, unknown>;
+  writeFileSync(stampPath(ipynb), JSON.stringify({ ...stamp, seconds: "4.2" }));
+  assert.equal(
+    upToDateStamp(ipynb, html, "k1"),
+    undefined,
+    "a stamp with a field of the wrong type",
+  );
 });
 
 test("the shared inputs change with the data and the measured tables, not with the prose", () => {
