@@ -48,6 +48,19 @@ export class RelativeGradientClip {
 export function gradientNorm(grads: tf.NamedTensorMap): number {
   let sum = 0;
   for (const name of Object.keys(grads).sort())
-    for (const g of grads[name].dataSync() as Float32Array) sum += g * g;
+    sum = sumOfSquares(grads[name].dataSync() as Float32Array, sum);
   return Math.sqrt(sum);
+}
+
+/**
+ * `start` plus the squares of `values`, added in float64 in order: the sum under a gradient's
+ * norm, whether it comes as tensors (gradientNorm) or flat.
+ *
+ * @example
+ * Math.sqrt(sumOfSquares(Float32Array.of(3, 4))); // 5
+ */
+export function sumOfSquares(values: ArrayLike<number>, start = 0): number {
+  let sum = start;
+  for (let i = 0; i < values.length; i++) sum += values[i] * values[i];
+  return sum;
 }

@@ -44,10 +44,44 @@ export class ScheduledAdam extends tf.AdamOptimizer {
 
   /** One Adam step on the variables named by the gradients (see the class comment). */
   override applyGradients(gradients: Gradients): void {
-    const f = Math.fround;
     const named = Array.isArray(gradients)
       ? gradients.map((g) => [g.name, g.tensor] as const)
       : Object.entries(gradients as tf.NamedTensorMap);
+    tf.tidy(() => {
+      for (const [name, gradient] of named) {
+        if (gradient == null) continue;
+        const variable = tf.engine().registeredVariables[name];
+        if (!variable) throw new Error(`ScheduledAdam: no variable named ${name}`);
+        this.update(variable, gradient.dataSync() as Float32Array);
+      }
+    });
+    this.endStep();
+  }
+
+  /**
+   * One Adam step on every variable of `vars`, whose gradients `flat` holds one after the other in
+   * that order: {@link applyGradients} on gradients that never became tensors, to the bit.
+   *
+   * @example
+   * adam.applyFlat([w, b], Float32Array.of(0.1, -0.2, 0.05)); // w of 2 numbers, b of 1
+   */
+  applyFlat(vars: tf.Variable[], flat: Float32Array): void {
+    const total = vars.reduce((n, v) => n + v.size, 0);
+    if (flat.length !== total)
+      throw new Error(`ScheduledAdam: ${flat.length} gradients for ${total} weights`);
+    let at = 0;
+    tf.tidy(() => {
+      for (const variable of vars) {
+        this.update(variable, flat.subarray(at, at + variable.size));
+        at += variable.size;
+      }
+    });
+    this.endStep();
+  }
+
+  /** Adam's update of one variable given its gradient `g`, inside the step's tidy. */
+  private update(variable: tf.Variable, g: Float32Array): void {
+    const f = Math.fround;
     const beta1 = f(this.beta1);
     const beta2 = f(this.beta2);
     const keep1 = f(1 - this.beta1);
@@ -56,36 +90,33 @@ export class ScheduledAdam extends tf.AdamOptimizer {
     const correction2 = f(1 - this.beta2Power);
     const epsilon = f(this.epsilon);
     const rate = f(-this.learningRate);
-    tf.tidy(() => {
-      for (const [name, gradient] of named) {
-        if (gradient == null) continue;
-        const variable = tf.engine().registeredVariables[name];
-        if (!variable) throw new Error(`ScheduledAdam: no variable named ${name}`);
-        const g = gradient.dataSync() as Float32Array;
-        const w = variable.dataSync() as Float32Array;
-        let moments = this.moments.get(name);
-        if (!moments)
-          this.moments.set(
-            name,
-            (moments = { m: new Float32Array(w.length), v: new Float32Array(w.length) }),
-          );
-        const { m, v } = moments;
-        const next = new Float32Array(w.length);
-        for (let i = 0; i < w.length; i++) {
-          const gi = g[i];
-          const mi = f(f(m[i] * beta1) + f(gi * keep1));
-          const vi = f(f(v[i] * beta2) + f(f(gi * gi) * keep2));
-          m[i] = mi;
-          v[i] = vi;
-          const mHat = f(mi / correction1);
-          const vHat = f(vi / correction2);
-          next[i] = f(f(f(mHat / f(f(Math.sqrt(vHat)) + epsilon)) * rate) + w[i]);
-        }
-        variable.assign(tf.tensor(next, variable.shape, "float32"));
-      }
-    });
-    this.beta1Power = f(this.beta1Power * beta1);
-    this.beta2Power = f(this.beta2Power * beta2);
+    const w = variable.dataSync() as Float32Array;
+    let moments = this.moments.get(variable.name);
+    if (!moments)
+      this.moments.set(
+        variable.name,
+        (moments = { m: new Float32Array(w.length), v: new Float32Array(w.length) }),
+      );
+    const { m, v } = moments;
+    const next = new Float32Array(w.length);
+    for (let i = 0; i < w.length; i++) {
+      const gi = g[i];
+      const mi = f(f(m[i] * beta1) + f(gi * keep1));
+      const vi = f(f(v[i] * beta2) + f(f(gi * gi) * keep2));
+      m[i] = mi;
+      v[i] = vi;
+      const mHat = f(mi / correction1);
+      const vHat = f(vi / correction2);
+      next[i] = f(f(f(mHat / f(f(Math.sqrt(vHat)) + epsilon)) * rate) + w[i]);
+    }
+    variable.assign(tf.tensor(next, variable.shape, "float32"));
+  }
+
+  /** After every variable's update: β₁ᵗ and β₂ᵗ move on, and so does the step count. */
+  private endStep(): void {
+    const f = Math.fround;
+    this.beta1Power = f(this.beta1Power * f(this.beta1));
+    this.beta2Power = f(this.beta2Power * f(this.beta2));
     this.incrementIterations();
   }
 }

@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { SeededRandom } from "../random/seeded";
 import { yieldToEventLoop } from "../runtime/event-loop";
 import { EarlyStopping } from "./early-stopping";
-import { gradientNorm, RelativeGradientClip } from "./gradient-clip";
+import { gradientNorm, RelativeGradientClip, sumOfSquares } from "./gradient-clip";
 import { cosineSchedule, plateauSchedule } from "./learning-rate-schedule";
 import { ScheduledAdam } from "./scheduled-adam";
 
@@ -44,16 +44,21 @@ export interface LoopOptions {
   clipGradients?: number;
 }
 
-/** A loss and its gradients with respect to the dense weights, by name. */
-export interface LossGradients {
-  loss: tf.Scalar;
-  grads: tf.NamedTensorMap;
+/**
+ * A loss and its gradients with respect to the dense weights, flat: every weight's gradient in
+ * turn, the weights in the order of their names, sorted (see {@link byName}). The loss is a
+ * float32 value, as a tfjs scalar holds it.
+ */
+export interface FlatLossGradients {
+  loss: number;
+  grads: Float32Array;
 }
 
 /**
  * A batch's gradient as a sum of parts: the loop computes the loss and gradients of each part
  * this thread takes (`parts`), each by itself, and `combine` turns them into the whole batch's
- * (over replicas, see ReplicaGroup); every replica must get the same totals.
+ * (over replicas, see ReplicaGroup); every replica must get the same totals. The gradients stay
+ * plain arrays from part to step: a step of a small network makes no tensor but its weights'.
  */
 export interface ShardedGradients {
   /** The parts of the batch `indices` this thread computes, in order (each one loss). */
@@ -62,9 +67,9 @@ export interface ShardedGradients {
    * A part's loss and gradients, when the model computes them itself; absent, tfjs's gradients of
    * the loop's `batchLoss` on the part.
    */
-  gradientsOf?: (part: number[]) => LossGradients;
+  gradientsOf?: (part: number[]) => FlatLossGradients;
   /** The whole batch's loss and gradients from this thread's parts', in the order of `parts`. */
-  combine: (indices: number[], parts: LossGradients[]) => LossGradients;
+  combine: (indices: number[], parts: FlatLossGradients[]) => FlatLossGradients;
 }
 
 /**
@@ -124,9 +129,9 @@ export async function trainWithEarlyStopping(
   const rng = new SeededRandom(o.seed);
   const tables = o.rowsOf ? rowSparseTables(model) : [];
   const byRows = new Set(tables.map((t) => t.rowVariable));
-  const vars = model.trainableWeights
-    .filter((w) => !byRows.has(w))
-    .map((w) => w.read() as tf.Variable);
+  const vars = byName(
+    model.trainableWeights.filter((w) => !byRows.has(w)).map((w) => w.read() as tf.Variable),
+  );
   const schedule =
     o.schedule === "cosine" ? cosineSchedule(o) : plateauSchedule({ ...o, patience: o.lrPatience });
   const optimizer = new ScheduledAdam(o.learningRate);
@@ -185,59 +190,97 @@ function startRowTraining(tables: RowSparseTable[], rows: Int32Array, batches: n
 /**
  * One pass over `order` in batches of `batchSize`, `step` training on each; resolves with the
  * mean training loss. The event loop runs between batches, so that a server stays responsive.
+ * The batches' losses are added up as tfjs would add float32 scalars: each times its batch size,
+ * rounded to float32, and the sum rounded at each step.
  */
 async function trainOneEpoch(
   order: number[],
   batchSize: number,
-  step: (indices: number[]) => tf.Scalar,
+  step: (indices: number[]) => number | tf.Scalar,
 ): Promise<number> {
-  let lossSum = tf.scalar(0);
+  const f = Math.fround;
+  let lossSum = 0;
   for (let s = 0; s < order.length; s += batchSize) {
     const idx = order.slice(s, s + batchSize);
     const next = step(idx);
-    const summed = tf.tidy(() => tf.add(lossSum, tf.mul(next, idx.length)) as tf.Scalar);
-    next.dispose();
-    lossSum.dispose();
-    lossSum = summed;
+    let loss: number;
+    if (typeof next === "number") loss = next;
+    else {
+      loss = next.dataSync()[0];
+      next.dispose();
+    }
+    lossSum = f(lossSum + f(loss * idx.length));
     await yieldToEventLoop();
   }
-  const loss = (await lossSum.data())[0] / order.length;
-  lossSum.dispose();
-  return loss;
+  return lossSum / order.length;
 }
 
 /**
  * One batch of dense weights: Adam on the batch's gradients, summed from parts when asked (see
- * ShardedGradients) and clipped when asked.
+ * ShardedGradients) and clipped when asked. Returns the batch's loss.
  */
 function denseStep(
-  optimizer: tf.Optimizer,
+  optimizer: ScheduledAdam,
   vars: tf.Variable[],
   batchLoss: (indices: number[]) => tf.Scalar,
   indices: number[],
   sharded?: ShardedGradients,
   clip?: RelativeGradientClip,
-): tf.Scalar {
-  const gradientsOf =
-    sharded?.gradientsOf ??
-    ((part: number[]): LossGradients => {
-      const { value, grads } = optimizer.computeGradients(() => batchLoss(part), vars);
-      return { loss: value, grads };
-    });
-  if (!sharded && !clip)
+): number | tf.Scalar {
+  if (sharded) {
+    const gradientsOf =
+      sharded.gradientsOf ??
+      ((part: number[]): FlatLossGradients => {
+        let flat: FlatLossGradients | undefined;
+        tf.tidy(() => {
+          const { value, grads } = optimizer.computeGradients(() => batchLoss(part), vars);
+          flat = { loss: value.dataSync()[0], grads: flatGradients(vars, grads) };
+        });
+        return flat!;
+      });
+    const whole = sharded.combine(indices, sharded.parts(indices).map(gradientsOf));
+    const scale = clip ? clip.scaleFor(Math.sqrt(sumOfSquares(whole.grads))) : 1;
+    if (scale === 0) return whole.loss; // a gradient that is not finite: no step
+    if (scale < 1) {
+      // tf.mul's float32 product: the exact product of two float32 numbers, rounded.
+      const s = Math.fround(scale);
+      for (let i = 0; i < whole.grads.length; i++) whole.grads[i] = Math.fround(whole.grads[i] * s);
+    }
+    optimizer.applyFlat(vars, whole.grads);
+    return whole.loss;
+  }
+  if (!clip)
     return tf.tidy(() => optimizer.minimize(() => batchLoss(indices), true, vars) as tf.Scalar);
   return tf.tidy(() => {
-    const whole = sharded
-      ? sharded.combine(indices, sharded.parts(indices).map(gradientsOf))
-      : gradientsOf(indices);
-    const scale = clip ? clip.scaleFor(gradientNorm(whole.grads)) : 1;
-    if (scale === 0) return whole.loss; // a gradient that is not finite: no step
-    if (scale < 1)
-      for (const name of Object.keys(whole.grads))
-        whole.grads[name] = tf.mul(whole.grads[name], scale);
-    optimizer.applyGradients(whole.grads);
-    return whole.loss;
+    const { value, grads } = optimizer.computeGradients(() => batchLoss(indices), vars);
+    const scale = clip.scaleFor(gradientNorm(grads));
+    if (scale === 0) return value; // a gradient that is not finite: no step
+    if (scale < 1) for (const name of Object.keys(grads)) grads[name] = tf.mul(grads[name], scale);
+    (optimizer as tf.Optimizer).applyGradients(grads);
+    return value;
   });
+}
+
+/**
+ * `vars` in the order of their names, sorted: the order of a flat gradient (see
+ * FlatLossGradients) and of a gradient norm's sum (see gradientNorm).
+ *
+ * @example
+ * byName([b, a]); // [a, b] for variables named "a" and "b"
+ */
+export function byName(vars: tf.Variable[]): tf.Variable[] {
+  return [...vars].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** The gradients of `vars` (in the order byName gives) one after the other, as float32. */
+function flatGradients(vars: tf.Variable[], grads: tf.NamedTensorMap): Float32Array {
+  const flat = new Float32Array(vars.reduce((n, v) => n + v.size, 0));
+  let at = 0;
+  for (const v of vars) {
+    flat.set(grads[v.name].dataSync() as Float32Array, at);
+    at += v.size;
+  }
+  return flat;
 }
 
 /** One batch with row-sparse tables: Adam on the dense weights, lazy Adam on the looked-up rows. */

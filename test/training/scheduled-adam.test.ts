@@ -58,6 +58,34 @@ test("ScheduledAdam's steps give tfjs's Adam's weights to the bit, learning rate
   reference.dispose();
 });
 
+test("applyFlat takes applyGradients' steps to the bit, on gradients that never became tensors", async () => {
+  await initBackend();
+  const random = new SeededRandom(12);
+  const shapes = [[4, 2], [2]];
+  const start = shapes.map((s) => gradientValues(random, s[0] * (s[1] ?? 1)));
+  const named = start.map((w, k) => tf.variable(tf.tensor(w, shapes[k]), true, `named${k}`));
+  const flat = start.map((w, k) => tf.variable(tf.tensor(w, shapes[k]), true, `flat${k}`));
+  const byName = new ScheduledAdam(0.02);
+  const byFlat = new ScheduledAdam(0.02);
+  for (let step = 0; step < 30; step++) {
+    const grads = [gradientValues(random, 8), gradientValues(random, 2)];
+    const tensors = grads.map((g, k) => tf.tensor(g, shapes[k]));
+    byName.applyGradients(
+      Object.fromEntries(tensors.map((t, k) => [`named${k}`, t])) as unknown as Gradients,
+    );
+    byFlat.applyFlat(flat, Float32Array.from([...grads[0], ...grads[1]]));
+    tf.dispose(tensors);
+  }
+  flat.forEach((v, k) => {
+    assert.notDeepEqual(Array.from(v.dataSync()), Array.from(start[k]), "the weights moved");
+    assert.deepEqual(Array.from(v.dataSync()), Array.from(named[k].dataSync()), `variable ${k}`);
+  });
+  assert.throws(() => byFlat.applyFlat(flat, new Float32Array(3)), /3 gradients for 10 weights/);
+  tf.dispose([...named, ...flat]);
+  byName.dispose();
+  byFlat.dispose();
+});
+
 test("ScheduledAdam names a gradient of no variable", async () => {
   await initBackend();
   const adam = new ScheduledAdam(0.01);

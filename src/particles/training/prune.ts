@@ -28,9 +28,10 @@ export interface Removal {
 export interface RefitJudging {
   /**
    * The refit of each network given, in order: a copy trained a little, the same way for every
-   * network (see RefitPool, which runs them over the cores).
+   * network, with its score on pruning's samples (see RefitPool, which runs them over the cores
+   * and scores each where it was refit).
    */
-  refitAll: (nets: SizedNetwork[]) => Promise<SizedNetwork[]>;
+  refitAll: (nets: SizedNetwork[]) => Promise<RefitResult[]>;
   /** Removals refit per step: those whose networks score best before the refit. */
   candidates: number;
   /**
@@ -38,6 +39,13 @@ export interface RefitJudging {
    * cores (see RefitPool); without it, in this thread.
    */
   scoreAll?: (nets: SizedNetwork[]) => Promise<{ mse: number; score: number }[]>;
+}
+
+/** A network refit for pruning's judging (see RefitJudging), with its MSE and score (see networkScore). */
+export interface RefitResult {
+  net: SizedNetwork;
+  mse: number;
+  score: number;
 }
 
 /**
@@ -108,12 +116,10 @@ export async function pruneByScore(
     let afterRefit = false;
     if (!best && refit && tried.length > 0) {
       const candidates = tried.slice(0, refit.candidates);
-      const [refitBar, ...refitNets] = await refit.refitAll([net, ...candidates.map((t) => t.net)]);
-      const bar = networkScore(refitBar, samples).score;
+      const [bar, ...refits] = await refit.refitAll([net, ...candidates.map((t) => t.net)]);
       for (const [k, t] of candidates.entries()) {
-        const refitNet = refitNets[k];
-        const { mse: err, score: s } = networkScore(refitNet, samples);
-        if (s >= bar && err <= maxMse && (!best || s > best.score))
+        const { net: refitNet, mse: err, score: s } = refits[k];
+        if (s >= bar.score && err <= maxMse && (!best || s > best.score))
           best = { net: refitNet, part: t.part, score: s, mse: err };
       }
       afterRefit = true;

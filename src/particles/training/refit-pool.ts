@@ -4,17 +4,19 @@ import type { Worker } from "node:worker_threads";
 import { startTypeScriptWorker } from "../../runtime/typescript-worker";
 import type { SizedNetwork } from "../model/network-surgery";
 import { refitOnKernel, type RefitOptions } from "./kernel-refit";
-import { networkScore } from "./prune";
+import { networkScore, type RefitResult } from "./prune";
 import type { RefitReply, RefitRequest, RefitSetup } from "./refit-worker";
 import { type Samples, sharedSamples } from "./train";
 
 /**
  * Pruning's work on several networks at once, in worker threads over the cores: the refits of the
- * network it has and its best removals (see refitOnKernel), and the scores of its candidate
- * removals on the judging samples (see networkScore); each network's is independent of the
- * others'. Both are deterministic, so what comes back is what this thread computes, to the last
- * bit. With one thread it works here, one network after the other, and starts no worker.
- * {@link close} stops the workers.
+ * network it has and its best removals (see refitOnKernel), each scored on the judging samples
+ * where it was refit, and the scores of its candidate removals (see networkScore); each network's
+ * is independent of the others'. Both are deterministic, so what comes back is what this thread
+ * computes, to the last bit. With one thread it works here, one network after the other, and
+ * starts no worker. It may borrow threads that are already up (a sized training's replicas, whose
+ * worker also serves refits, see replica-worker.ts), one pool at a time, and starts its own for
+ * the rest; {@link close} stops its own.
  *
  * @example
  * const pool = new RefitPool(train, { steps: 150, batchSize: 128, learningRate: 0.01, seed: 0, clipGradients: 10 }, 2, judge);
@@ -26,62 +28,78 @@ import { type Samples, sharedSamples } from "./train";
  * }
  */
 export class RefitPool {
+  /** The threads this pool works on: the borrowed ones first, then its own. */
   private readonly workers: Worker[] = [];
+  private readonly own = new Set<Worker>();
   private readonly samples: Samples;
-  private readonly judge: Samples | null;
+  private readonly judge: Samples;
 
-  /** Refits train on `samples` with `options`; scores are taken on `judge`. */
+  /**
+   * Refits train on `samples` with `options`; scores are taken on `judge`. `borrowed`: threads
+   * running the refit handler (see refit-worker.ts) that this pool may use and does not stop.
+   */
   constructor(
     samples: Samples,
     private readonly options: RefitOptions,
     private readonly threads: number,
-    judge?: Samples,
+    judge: Samples,
+    private readonly borrowed: readonly Worker[] = [],
   ) {
     this.samples = threads > 1 ? sharedSamples(samples) : samples;
-    this.judge = judge ? (threads > 1 ? sharedSamples(judge) : judge) : null;
+    this.judge = threads > 1 ? sharedSamples(judge) : judge;
   }
 
-  /** The refit of each network, in the order given. */
-  refitAll(nets: SizedNetwork[]): Promise<SizedNetwork[]> {
-    return this.run(nets, "refit", (net) => refitOnKernel(net, this.samples, this.options));
+  /** The refit of each network, in the order given, with its score on the judging samples. */
+  async refitAll(nets: SizedNetwork[]): Promise<RefitResult[]> {
+    const replies = await this.run(nets, "refit", (net) => {
+      const refit = refitOnKernel(net, this.samples, this.options);
+      return { net: refit, score: networkScore(refit, this.judge) };
+    });
+    return replies.map(({ net, score }) => ({ net: net!, ...score! }));
   }
 
   /** The validation MSE and score of each network on the judging samples, in the order given. */
-  scoreAll(nets: SizedNetwork[]): Promise<{ mse: number; score: number }[]> {
-    const judge = this.judge;
-    if (!judge) return Promise.reject(new Error("this pool was given no samples to judge on"));
-    return this.run(nets, "score", (net) => networkScore(net, judge));
+  async scoreAll(nets: SizedNetwork[]): Promise<{ mse: number; score: number }[]> {
+    const replies = await this.run(nets, "score", (net) => ({
+      score: networkScore(net, this.judge),
+    }));
+    return replies.map((r) => r.score!);
   }
 
-  /** Stops the workers. */
+  /** Stops the threads this pool started; borrowed ones stay up. */
   async close(): Promise<void> {
-    await Promise.all(this.workers.splice(0).map((w) => w.terminate()));
+    const own = this.workers.splice(0).filter((w) => this.own.has(w));
+    this.own.clear();
+    await Promise.all(own.map((w) => w.terminate()));
   }
 
-  private async run<T>(
+  private async run(
     nets: SizedNetwork[],
     task: RefitRequest["task"],
-    here: (net: SizedNetwork) => T,
-  ): Promise<T[]> {
+    here: (net: SizedNetwork) => Omit<RefitReply, "id">,
+  ): Promise<Omit<RefitReply, "id">[]> {
     if (this.threads <= 1 || nets.length <= 1) return nets.map(here);
     while (this.workers.length < Math.min(this.threads, nets.length))
-      this.workers.push(this.start());
-    const results: T[] = new Array(nets.length);
+      this.workers.push(this.next());
+    const results: Omit<RefitReply, "id">[] = new Array(nets.length);
     let next = 0;
     const drain = async (w: Worker): Promise<void> => {
       while (next < nets.length) {
         const id = next++;
-        const reply = await ask(w, { id, task, net: nets[id] });
-        results[id] = (task === "refit" ? reply.net : reply.score) as T;
+        results[id] = await ask(w, { id, task, net: nets[id] });
       }
     };
     await Promise.all(this.workers.slice(0, nets.length).map(drain));
     return results;
   }
 
-  private start(): Worker {
-    const w = startTypeScriptWorker(join(__dirname, "refit-worker.ts"));
+  /** The next thread to work on, a borrowed one while any is left, set up for this pool's work. */
+  private next(): Worker {
+    const borrowed = this.borrowed[this.workers.length];
+    const w = borrowed ?? startTypeScriptWorker(join(__dirname, "refit-worker.ts"));
+    if (!borrowed) this.own.add(w);
     w.postMessage({
+      kind: "refit-setup",
       samples: this.samples,
       options: this.options,
       judge: this.judge,
@@ -104,7 +122,7 @@ function ask(w: Worker, request: RefitRequest): Promise<RefitReply> {
     const onMessage = (reply: RefitReply): void => {
       if (reply.id !== request.id) return;
       cleanUp();
-      if (reply.error !== undefined || (!reply.net && !reply.score))
+      if (reply.error !== undefined || !reply.score || (request.task === "refit" && !reply.net))
         reject(new Error(`${request.task} failed: ${reply.error ?? "nothing came back"}`));
       else resolve(reply);
     };

@@ -88,6 +88,7 @@ export class ReplicaPool {
                 w.off("message", onMessage);
               });
               w.postMessage({
+                kind: "replica",
                 rank,
                 size: threads,
                 group,
@@ -118,6 +119,14 @@ export class ReplicaPool {
     } finally {
       for (const cleanUp of cleanUps) cleanUp();
     }
+  }
+
+  /**
+   * The worker threads started so far (none before the first training): between trainings they
+   * serve pruning's refits (see RefitPool's `borrowed`), as their worker loads the refit handler.
+   */
+  get started(): readonly Worker[] {
+    return this.workers;
   }
 
   /** Stops the workers. */

@@ -1,7 +1,11 @@
 /**
  * The worker thread of {@link ReplicaPool} (see replica-training.ts): one replica of each
- * data-parallel training it is given, one after the other. Not an entry point of its own.
+ * data-parallel training it is given, one after the other. Between trainings it serves pruning's
+ * refits and scores too (refit-worker.ts, loaded here; see RefitPool), so that a sized training
+ * starts no threads of its own for them. Not an entry point of its own.
  */
+import "./refit-worker";
+
 import { parentPort } from "node:worker_threads";
 
 import * as tf from "@tensorflow/tfjs";
@@ -18,6 +22,7 @@ import { GRADIENT_SHARDS, type Samples, trainModel, type TrainOptions } from "./
 
 /** What a replica is given: its rank, the group's shared buffer, the design, recipe and data. */
 export interface ReplicaJob {
+  kind: "replica";
   rank: number;
   size: number;
   group: SharedArrayBuffer;
@@ -42,7 +47,9 @@ export interface ReplicaReply {
   aborted?: boolean;
 }
 
-parentPort?.on("message", (job: ReplicaJob) => {
+parentPort?.on("message", (message: ReplicaJob | { kind?: string }) => {
+  if (message.kind !== "replica") return; // the refit handler's message
+  const job = message as ReplicaJob;
   void (async () => {
     let model: tf.LayersModel | undefined;
     try {

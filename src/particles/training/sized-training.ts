@@ -1,3 +1,5 @@
+import type { Worker } from "node:worker_threads";
+
 import type * as tf from "@tensorflow/tfjs";
 
 import type { LoopResult } from "../../training/training-loop";
@@ -150,7 +152,7 @@ export async function trainSized(
       pruning,
       options,
       sizing,
-      threads,
+      { count: threads, borrowed: replicas?.started ?? [] },
       fitOn,
       log,
     );
@@ -185,14 +187,15 @@ type Fit = (
 /**
  * Step 2 of {@link trainSized}: prunes the searched network on `judgeOn`, then up to `rounds - 1`
  * times trains the kept network on `searchOn` under pressure and prunes again, until a round
- * removes nothing. The refits and the candidates' scores run over `threads` (see RefitPool).
+ * removes nothing. The refits and the candidates' scores run over `threads.count` threads, the
+ * replicas' `threads.borrowed` first (see RefitPool).
  */
 async function pruneInRounds(
   trained: SizedNetwork,
   { searchOn, judgeOn }: { searchOn: Samples; judgeOn: Samples },
   options: Partial<TrainOptions>,
   sizing: SizingOptions,
-  threads: number,
+  threads: { count: number; borrowed: readonly Worker[] },
   fitOn: Fit,
   log: (line: string) => void,
 ): Promise<{ net: SizedNetwork; removals: Removal[] }> {
@@ -213,8 +216,9 @@ async function pruneInRounds(
             seed: options.seed ?? DEFAULT_TRAINING.seed,
             clipGradients: options.clipGradients ?? DEFAULT_TRAINING.clipGradients ?? 0,
           },
-          threads,
+          threads.count,
           judgeOn,
+          threads.borrowed,
         )
       : null;
   const refit: RefitJudging | undefined = pool

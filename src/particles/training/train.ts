@@ -4,10 +4,11 @@ import { squaredErrorSum } from "../../math/mse";
 import { gatherRows } from "../../math/row-matrix";
 import { ReplicaGroup, shardRange } from "../../training/replica-group";
 import {
+  byName,
   type EpochLog,
+  type FlatLossGradients,
   type LoopOptions,
   type LoopResult,
-  type LossGradients,
   type ShardedGradients,
   trainWithEarlyStopping,
 } from "../../training/training-loop";
@@ -141,6 +142,8 @@ export async function trainModel(
   // The particle network computes its own loss and gradients (see lossAndGradients); the
   // baselines go through tfjs.
   const layer = model.layers.find((l): l is InteractionLayer => l instanceof InteractionLayer);
+  // The layer's weights in the flat gradient's order (see FlatLossGradients), by their place.
+  const flatOrder = layer ? flatOrderOf(layer) : [];
   const sharded: ShardedGradients = {
     // A part left empty by a batch smaller than the parts computes on one sample, weighted 0.
     parts: (idx) =>
@@ -153,13 +156,13 @@ export async function trainModel(
       ? (rowsOf) => {
           const batch = batchOf(rowsOf);
           const { loss, grads } = layer.lossAndGradients(batch.x, batch.y, batch.n);
-          const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-          return {
-            loss: tf.scalar(loss),
-            grads: Object.fromEntries(
-              weights.map((w, k) => [w.name, tf.tensor(grads[k], w.shape)]),
-            ),
-          };
+          const flat = new Float32Array(grads.reduce((n, g) => n + g.length, 0));
+          let at = 0;
+          for (const k of flatOrder) {
+            flat.set(grads[k], at);
+            at += grads[k].length;
+          }
+          return { loss, grads: flat };
         }
       : undefined,
   };
@@ -182,41 +185,33 @@ function localGroup(model: tf.LayersModel): ReplicaGroup {
   return new ReplicaGroup(buffer, 0, 1, shards);
 }
 
+/** The places of `layer`'s weights in the order of their names (see byName). */
+function flatOrderOf(layer: InteractionLayer): number[] {
+  const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+  return byName(vars).map((v) => vars.indexOf(v));
+}
+
 /**
  * Adds the losses and gradients of this replica's parts `mine` of a batch of `n`, each weighted by
  * its samples, over the group's parts and divides by the batch: the mean over the whole batch,
- * the same in every replica.
+ * the same in every replica, rounded to float32.
  */
 function combineParts(
   group: ReplicaGroup,
   n: number,
   mine: number[],
-  parts: LossGradients[],
-): LossGradients {
-  const names = Object.keys(parts[0].grads).sort();
+  parts: FlatLossGradients[],
+): FlatLossGradients {
   const flats = parts.map(({ loss, grads }, k) => {
     const [start, end] = shardRange(n, mine[k], group.shards);
     const weight = end - start;
-    const flat = new Float64Array(1 + names.reduce((w, name) => w + grads[name].size, 0));
-    flat[0] = loss.dataSync()[0] * weight;
-    let at = 1;
-    for (const name of names) {
-      const g = grads[name].dataSync();
-      for (let i = 0; i < g.length; i++) flat[at + i] = g[i] * weight;
-      at += g.length;
-    }
+    const flat = new Float64Array(1 + grads.length);
+    flat[0] = loss * weight;
+    for (let i = 0; i < grads.length; i++) flat[1 + i] = grads[i] * weight;
     return flat;
   });
   const total = group.sum(flats);
-  let at = 1;
-  const whole: tf.NamedTensorMap = {};
-  for (const name of names) {
-    const { size, shape } = parts[0].grads[name];
-    // A loop, not Float32Array.from with a map function, which calls it for every element.
-    const mean = new Float32Array(size);
-    for (let i = 0; i < size; i++) mean[i] = total[at + i] / n;
-    whole[name] = tf.tensor(mean, shape);
-    at += size;
-  }
-  return { loss: tf.scalar(total[0] / n), grads: whole };
+  const mean = new Float32Array(total.length - 1);
+  for (let i = 0; i < mean.length; i++) mean[i] = total[1 + i] / n;
+  return { loss: Math.fround(total[0] / n), grads: mean };
 }
