@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { deserialize, serialize } from "node:v8";
 
 import { projectEnvironment } from "../runtime/environment";
 import { writeFileAtomic } from "./atomic-write";
+import { filesUnder } from "./files-under";
 import { CACHE_DIR, PROJECT_ROOT } from "./project-paths";
 
 /**
@@ -44,12 +45,8 @@ export const REUSED_MARK = "reused the cached result";
  */
 export function sourceDigest(): string {
   const hash = createHash("sha256");
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true })
-      .flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]))
-      .sort();
   for (const file of [
-    ...walk(join(PROJECT_ROOT, "src")),
+    ...filesUnder(join(PROJECT_ROOT, "src")),
     join(PROJECT_ROOT, "package-lock.json"),
   ]) {
     hash.update(relative(PROJECT_ROOT, file)).update("\0").update(readFileSync(file)).update("\0");

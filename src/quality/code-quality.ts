@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 
 import { ESLint } from "eslint";
 import ts from "typescript";
 
+import { filesUnder } from "../io/files-under";
 import { sourceLines } from "./source-lines";
 
 /** The code the quality score judges: the rating service (server and ratings modules). */
@@ -67,11 +68,7 @@ export async function measureCodeQuality(
 }
 
 function tsFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return tsFiles(path);
-    return name.endsWith(".ts") ? [path] : [];
-  });
+  return filesUnder(dir).filter((path) => path.endsWith(".ts"));
 }
 
 /** Type errors in `files` under the project's tsconfig with `strict` forced on. */

@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 
 import { DEFAULT_EMBEDDING_MODEL } from "../embeddings/embedding-model-choice";
 import { writeFileAtomic } from "../io/atomic-write";
 import { sourceDigest } from "../io/cached-result";
+import { filesUnder } from "../io/files-under";
 import { DATA_DIR, DOCS_DIR, MODEL_CACHE_DIR, PROJECT_ROOT } from "../io/project-paths";
 import { projectEnvironment } from "../runtime/environment";
 import type { NotebookRun } from "./notebooks";
@@ -47,24 +48,6 @@ export function sharedInputDigest(
     add(`model file ${relative(PROJECT_ROOT, file)}`, String(statSync(file).size));
   add("environment", JSON.stringify({ ...settings, node: process.version, arch: process.arch }));
   return hash.digest("hex");
-}
-
-/**
- * Every file under `dir`, sorted, following links (a data folder may be a link to one elsewhere)
- * but entering each real folder once; none when it is missing; `dir` itself when it is a file.
- * What is neither a file nor a folder (a broken link, a socket) is left out.
- */
-function filesUnder(dir: string, entered = new Set<string>()): string[] {
-  const stat = statSync(dir, { throwIfNoEntry: false });
-  if (!stat) return [];
-  if (stat.isFile()) return [dir];
-  if (!stat.isDirectory()) return [];
-  const real = realpathSync(dir);
-  if (entered.has(real)) return [];
-  entered.add(real);
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => filesUnder(join(dir, name), entered));
 }
 
 /**
