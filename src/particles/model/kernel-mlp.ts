@@ -2,10 +2,16 @@ import { tanhSource } from "../../math/fast-tanh";
 import { compiledFunction } from "../../runtime/compiled-function";
 import type { ParamSpec } from "./interaction-kernel";
 
-/** A compiled pass of the MLP over one item (the weight gradients: one item's terms). */
+/** A compiled pass of the MLP over one item (the weight gradients: a block of items' terms). */
 type ForwardPass = (params: Float64Array[], act: Float64Array, at: number) => void;
 type BackwardPass = (params: Float64Array[], act: Float64Array, at: number, item: number) => void;
 type AccumulatePass = (grads: Float64Array[], act: Float64Array, A: number, G: number) => void;
+
+/**
+ * Items whose weight-gradient terms one compiled call adds (see KernelMlp.accumulate): a divisor
+ * of the 12 pairs and the 24 triples of an evaluation.
+ */
+export const ACCUMULATE_BLOCK = 4;
 
 /**
  * A small MLP inside the particle kernel, run on `count` items (the pairs or the triples of one
@@ -46,8 +52,17 @@ export class KernelMlp {
   readonly width: number;
   /** Scratch for the backward pass: every layer's adjoints, one record per item. */
   readonly g: Float64Array;
-  /** The source of the compiled passes, to read. */
-  readonly source: { forward: string; backward: string; accumulate: string };
+  /**
+   * The source of the compiled passes, to read: `accumulate` adds a block's terms of the weight
+   * gradients, `accumulateRest` those of the items left after the last whole block ("" when none
+   * are).
+   */
+  readonly source: {
+    forward: string;
+    backward: string;
+    accumulate: string;
+    accumulateRest: string;
+  };
   /** The MLP on the inputs at `act[at…]`, writing every layer's activations after them. */
   readonly forward: ForwardPass;
   /**
@@ -57,8 +72,16 @@ export class KernelMlp {
    * {@link accumulate}.
    */
   readonly backward: BackwardPass;
-  /** Adds one item's terms of the weight gradients: its activations at `act[A…]`, adjoints at `g[G…]`. */
-  private readonly accumulateItem: AccumulatePass;
+  /**
+   * Adds a block's terms of the weight gradients: the items' activations from `act[A…]`, adjoints
+   * from `g[G…]`; and the same for the items after the last whole block.
+   */
+  private readonly accumulateBlock: AccumulatePass;
+  private readonly accumulateRest: AccumulatePass | null;
+  /** Items per call of the compiled part of {@link accumulate}: ACCUMULATE_BLOCK, or `count` when fewer. */
+  private readonly block: number;
+  /** The items after the last whole block. */
+  private readonly rest: number;
 
   constructor(
     readonly sizes: number[],
@@ -79,10 +102,15 @@ export class KernelMlp {
     this.offsets = sizes.map((_, l) => sizes.slice(0, l).reduce((a, b) => a + b, 0));
     this.width = sizes.reduce((a, b) => a + b, 0);
     this.g = new Float64Array(this.width * count);
+    this.block = Math.min(ACCUMULATE_BLOCK, count);
+    this.rest = count % this.block;
     this.source = {
       forward: forwardSource(sizes, this.offsets, first),
       backward: backwardSource(sizes, this.offsets, first, this.width),
-      accumulate: accumulateSource(sizes, this.offsets, first),
+      accumulate: accumulateSource(sizes, this.offsets, first, this.width, this.block),
+      accumulateRest: this.rest
+        ? accumulateSource(sizes, this.offsets, first, this.width, this.rest)
+        : "",
     };
     const g = { g: this.g };
     this.forward = compiledFunction<ForwardPass>(
@@ -97,23 +125,25 @@ export class KernelMlp {
       ["params", "act", "at", "item"],
       this.source.backward,
     );
-    this.accumulateItem = compiledFunction<AccumulatePass>(
-      "mlpAccumulate",
-      g,
-      ["grads", "act", "A", "G"],
-      this.source.accumulate,
-    );
+    const accumulate = (body: string) =>
+      compiledFunction<AccumulatePass>("mlpAccumulate", g, ["grads", "act", "A", "G"], body);
+    this.accumulateBlock = accumulate(this.source.accumulate);
+    this.accumulateRest = this.rest ? accumulate(this.source.accumulateRest) : null;
   }
 
   /**
    * Adds to `grads` the weight gradients of the `count` items, once {@link backward} has run for
    * each: their records of activations from `act[at…]` and their adjoints in `g`. Per weight, the
-   * items' terms in item order. (The loop is here rather than in the compiled source: V8 enters
-   * a compiled loop through on-stack replacement at every call, and it cost more than the loop.)
+   * items' terms in item order, a block of items per call. (The loop is here rather than in the
+   * compiled source: V8 enters a compiled loop through on-stack replacement at every call, and it
+   * cost more than the loop.)
    */
   accumulate(grads: Float64Array[], act: Float64Array, at: number): void {
-    const width = this.width;
-    for (let k = 0; k < this.count; k++) this.accumulateItem(grads, act, at + k * width, k * width);
+    const whole = this.count - this.rest;
+    for (let k = 0; k < whole; k += this.block)
+      this.accumulateBlock(grads, act, at + k * this.width, k * this.width);
+    if (this.accumulateRest)
+      this.accumulateRest(grads, act, at + whole * this.width, whole * this.width);
   }
 
   /** Where the outputs start in a record. */
@@ -191,24 +221,44 @@ function backwardSource(sizes: number[], offsets: number[], first: number, width
   return lines.join("\n");
 }
 
-function accumulateSource(sizes: number[], offsets: number[], first: number): string {
+/**
+ * The weight gradients' terms of `items` consecutive items, the first's activations at `act[A…]`
+ * and adjoints at `g[G…]`, the next `width` further on: each weight's terms are added in item
+ * order to what it holds, `gW = gW + t₀ + t₁ + …` (JavaScript adds left to right), which is the
+ * items' `+=` one after the other, to the bit, with one read and one write of the weight's
+ * gradient instead of one per item.
+ */
+function accumulateSource(
+  sizes: number[],
+  offsets: number[],
+  first: number,
+  width: number,
+  items: number,
+): string {
   const L = sizes.length - 1;
-  const reads: string[] = [];
-  const body: string[] = [];
+  const lines = [weightArrays(sizes, first, "grads", "g")];
+  const ks = Array.from({ length: items }, (_, k) => k);
   for (let l = 0; l < L; l++) {
     const nIn = sizes[l];
     const nOut = sizes[l + 1];
-    for (let i = 0; i < nIn; i++) reads.push(`x${offsets[l] + i} = act[A + ${offsets[l] + i}]`);
+    const reads: string[] = [];
+    for (const k of ks) {
+      for (let i = 0; i < nIn; i++)
+        reads.push(`x${offsets[l] + i}_${k} = act[A + ${k * width + offsets[l] + i}]`);
+      for (let o = 0; o < nOut; o++)
+        reads.push(`e${offsets[l + 1] + o}_${k} = g[G + ${k * width + offsets[l + 1] + o}]`);
+    }
+    const body: string[] = [];
     for (let o = 0; o < nOut; o++) {
-      const k = offsets[l + 1] + o;
-      reads.push(`e${k} = g[G + ${k}]`);
-      body.push(`gB${l}[${o}] += e${k};`);
+      const e = offsets[l + 1] + o;
+      body.push(`gB${l}[${o}] = gB${l}[${o}]${ks.map((k) => ` + e${e}_${k}`).join("")};`);
     }
     for (let i = 0; i < nIn; i++)
-      for (let o = 0; o < nOut; o++)
-        body.push(`gW${l}[${i * nOut + o}] += x${offsets[l] + i} * e${offsets[l + 1] + o};`);
+      for (let o = 0; o < nOut; o++) {
+        const [x, e, w] = [offsets[l] + i, offsets[l + 1] + o, `gW${l}[${i * nOut + o}]`];
+        body.push(`${w} = ${w}${ks.map((k) => ` + x${x}_${k} * e${e}_${k}`).join("")};`);
+      }
+    lines.push(`{ const ${reads.join(", ")};`, ...body, "}");
   }
-  return [weightArrays(sizes, first, "grads", "g"), `const ${reads.join(", ")};`, ...body].join(
-    "\n",
-  );
+  return lines.join("\n");
 }

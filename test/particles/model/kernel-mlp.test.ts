@@ -110,7 +110,11 @@ test("KernelMlp's source reads as the sizes say", () => {
   assert.match(mlp.source.forward, /let a2 = B0\[0\] \+ a0 \* W0\[0\] \+ a1 \* W0\[2\];/);
   assert.match(mlp.source.forward, /a2 = \(tc \* tp\) \/ tq;/);
   assert.match(mlp.source.forward, /const a4 = B1\[0\] \+ a2 \* W1\[0\] \+ a3 \* W1\[1\];/);
-  assert.match(mlp.source.accumulate, /gW1\[1\] \+= x3 \* e4;/);
+  assert.match(
+    mlp.source.accumulate,
+    /gW1\[1\] = gW1\[1\] \+ x3_0 \* e4_0 \+ x3_1 \* e4_1 \+ x3_2 \* e4_2 \+ x3_3 \* e4_3;/,
+  );
+  assert.equal(mlp.source.accumulateRest, "");
 });
 
 test("KernelMlp refuses sizes that are not whole numbers, before writing any source", () => {
