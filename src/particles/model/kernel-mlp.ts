@@ -2,7 +2,7 @@ import { tanhSource } from "../../math/fast-tanh";
 import { compiledFunction } from "../../runtime/compiled-function";
 import type { ParamSpec } from "./interaction-kernel";
 
-/** A compiled pass of the MLP over one item (the weight gradients: a block of items' terms). */
+/** A compiled pass of the MLP over one item (the weight gradients: over a block of items). */
 type ForwardPass = (params: Float64Array[], act: Float64Array, at: number) => void;
 type BackwardPass = (params: Float64Array[], act: Float64Array, at: number, item: number) => void;
 type AccumulatePass = (grads: Float64Array[], act: Float64Array, A: number, G: number) => void;
@@ -11,7 +11,7 @@ type AccumulatePass = (grads: Float64Array[], act: Float64Array, A: number, G: n
  * Items whose weight-gradient terms one compiled call adds (see KernelMlp.accumulate): a divisor
  * of the 12 pairs and the 24 triples of an evaluation.
  */
-export const ACCUMULATE_BLOCK = 4;
+const ACCUMULATE_BLOCK = 4;
 
 /**
  * A small MLP inside the particle kernel, run on `count` items (the pairs or the triples of one
