@@ -181,28 +181,49 @@ export class PairTerm {
     });
     const nOut = outputs.length;
     const outAt = mlp.outAt;
-    const geometry = [
-      "const i = PAIR_I[k], j = PAIR_J[k];",
-      `const act = at + ${layout.pairs} + k * ${mlp.width}, F = k * ${nOut};`,
-      `const Pi = at + ${layout.positions} + i * 3, Pj = at + ${layout.positions} + j * 3;`,
-      `const Vi = at + ${layout.velocities} + i * 3, Vj = at + ${layout.velocities} + j * 3;`,
-      `let rr = ${layout.eps}, uu = ${layout.eps}, ru = 0;`,
-      ...[0, 1, 2].map(
-        (c) =>
-          `const vi${c} = rec[Vi + ${c}], vj${c} = rec[Vj + ${c}], r${c} = rec[Pj + ${c}] - rec[Pi + ${c}], u${c} = vj${c} - vi${c}; rr += r${c} * r${c}; uu += u${c} * u${c}; ru += r${c} * u${c};`,
-      ),
-      "const d = Math.sqrt(rr), invD = 1 / d, speed = Math.sqrt(uu);",
-      "const qi = q[i], qj = q[j];",
-      "const ai = i * 3;",
-    ];
+    // The pair's geometry, for a pass whose other statements are `rest`: only what they read
+    // (with what that reads) is computed, so that a network without the velocity parts computes
+    // no velocity; rr's sum, and so d, is the same either way.
+    const geometry = (rest: string): string[] => {
+      const reads = (name: string) => new RegExp(`\\b${name}\\b`).test(rest);
+      const speed = reads("speed");
+      const ru = reads("ru");
+      const u = speed || ru || reads("u[012]");
+      const vi = u || reads("vi[012]");
+      const vj = u || reads("vj[012]");
+      const sums = ["rr = " + layout.eps, speed ? "uu = " + layout.eps : "", ru ? "ru = 0" : ""];
+      return [
+        "const i = PAIR_I[k], j = PAIR_J[k];",
+        `const act = at + ${layout.pairs} + k * ${mlp.width}, F = k * ${nOut};`,
+        `const Pi = at + ${layout.positions} + i * 3, Pj = at + ${layout.positions} + j * 3;`,
+        vi || vj
+          ? `const Vi = at + ${layout.velocities} + i * 3, Vj = at + ${layout.velocities} + j * 3;`
+          : "",
+        `let ${sums.filter(Boolean).join(", ")};`,
+        ...[0, 1, 2].map((c) =>
+          [
+            vi ? `const vi${c} = rec[Vi + ${c}];` : "",
+            vj ? `const vj${c} = rec[Vj + ${c}];` : "",
+            `const r${c} = rec[Pj + ${c}] - rec[Pi + ${c}];`,
+            u ? `const u${c} = vj${c} - vi${c};` : "",
+            `rr += r${c} * r${c};`,
+            speed ? `uu += u${c} * u${c};` : "",
+            ru ? `ru += r${c} * u${c};` : "",
+          ]
+            .filter(Boolean)
+            .join(" "),
+        ),
+        `const d = Math.sqrt(rr), invD = 1 / d${speed ? ", speed = Math.sqrt(uu)" : ""};`,
+        "const qi = q[i], qj = q[j];",
+        "const ai = i * 3;",
+      ].filter(Boolean);
+    };
     const directions = outputs.map(
       (out, o) =>
         `const e${o}0 = ${out.direction(0)}, e${o}1 = ${out.direction(1)}, e${o}2 = ${out.direction(2)};`,
     );
     const axes = layout.axes >= 0 ? `const N = params[${layout.axes}];` : "";
-    const forward = [
-      axes,
-      ...geometry,
+    const forwardRest = [
       ...values.map((v, m) => `rec[act + ${m}] = ${v};`),
       "mlpForward(params, rec, act);",
       ...directions,
@@ -211,11 +232,8 @@ export class PairTerm {
           `{ const coef = rec[act + ${outAt + o}] * fac[F + ${o}]; acc[ai] += coef * e${o}0; acc[ai + 1] += coef * e${o}1; acc[ai + 2] += coef * e${o}2; }`,
       ),
     ].join("\n");
-    const backward = [
-      axes,
-      layout.axes >= 0 ? `const gAxes = grads[${layout.axes}];` : "",
-      factors ? `const gf = grads[${layout.factors}];` : "",
-      ...geometry,
+    const forward = [axes, ...geometry(forwardRest), forwardRest].join("\n");
+    const backwardRest = [
       `const G = k * ${mlp.width};`,
       ...directions,
       "const gA0 = gAcc[ai], gA1 = gAcc[ai + 1], gA2 = gAcc[ai + 2];",
@@ -241,6 +259,13 @@ export class PairTerm {
         (c) =>
           `{ const gr = aR${c} + gd * r${c}; gPos[j * 3 + ${c}] += gr; gPos[ai + ${c}] -= gr; gVel[j * 3 + ${c}] += aU${c} + aVJ${c}; gVel[ai + ${c}] += aVI${c} - aU${c}; }`,
       ),
+    ].join("\n");
+    const backward = [
+      axes,
+      layout.axes >= 0 ? `const gAxes = grads[${layout.axes}];` : "",
+      factors ? `const gf = grads[${layout.factors}];` : "",
+      ...geometry(backwardRest),
+      backwardRest,
     ].join("\n");
     this.source = { forward, backward };
     const bound = {

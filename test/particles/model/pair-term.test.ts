@@ -30,6 +30,14 @@ test("PairTerm writes only the parts the network has", () => {
   // No other input or direction is computed, and the properties have no adjoint.
   assert.doesNotMatch(forward, /vi0 \* vj0|u1 \* r2|N\[/);
   assert.doesNotMatch(backward, /g\[G \+ 1\]/);
+  // Nor the velocities, which neither pass reads without a velocity part.
+  for (const pass of [forward, backward])
+    assert.doesNotMatch(pass, /rec\[Vi|Math\.sqrt\(uu\)|ru \+=/);
+  // A velocity input brings them back: the speed reads u, and u the velocities.
+  const speed = termOf({ ...SMALL, inputs: ["d", "speed"] }).source.forward;
+  assert.match(speed, /const vi0 = rec\[Vi \+ 0\];.*const u0 = vj0 - vi0;.*uu \+= u0 \* u0;/);
+  assert.match(speed, /speed = Math\.sqrt\(uu\)/);
+  assert.doesNotMatch(speed, /ru \+=/);
 });
 
 test("PairTerm refuses names outside the vocabulary, before writing any source", () => {
