@@ -19,6 +19,7 @@ import { initBackend } from "../runtime/tf-backend";
 import { loadParticles, N_IN, N_OUT, N_PARTICLES } from "./data/particle-data";
 import {
   type ModelResult,
+  predictInteraction,
   runBaselines,
   runInteraction,
   runSized,
@@ -33,8 +34,9 @@ import {
   designParts,
   DESIGNS,
 } from "./model/designs";
+import { ReplicaPool } from "./training/replica-training";
 import { DEFAULT_SIZING } from "./training/sized-training";
-import { DEFAULT_TRAINING, type EpochLog, GRADIENT_SHARDS, predictFlat } from "./training/train";
+import { DEFAULT_TRAINING, type EpochLog, GRADIENT_SHARDS } from "./training/train";
 
 /** Epoch budget of the dense baseline: a reference point, not worth the full budget. */
 const DENSE_BASELINE_EPOCHS = 60;
@@ -111,95 +113,103 @@ export async function main(argv: string[]): Promise<number> {
     : DESIGN_WIDTHS[designName];
   const hash = basename(file).replace(/\.npz$/, "");
 
-  const data = loadParticles(file, { maxInflatedBytes });
-  // Found before a training of minutes, not after it.
-  const problem = folderWriteProblem(values.out);
-  if (problem) throw new Error(`--out ${values.out}: cannot write there (${problem})`);
-  const backend = await initBackend();
-  console.log(
-    `${file}: train_x (${data.nTrain}, ${N_PARTICLES}, ${N_IN}), train_y (${data.nTrain}, ${N_PARTICLES}, ${N_OUT}), test_x (${data.nTest}, ${N_PARTICLES}, ${N_IN}); tfjs backend: ${backend}, ${threads} thread${threads === 1 ? "" : "s"}`,
-  );
-  const { train, val } = trainValSamples(data, seed);
-  const options = {
-    epochs,
-    seed,
-    onEpoch: values.quiet
-      ? undefined
-      : (l: EpochLog) =>
-          console.log(
-            `  epoch ${l.epoch}: loss ${l.loss.toExponential(3)}  val ${l.valLoss.toExponential(3)}  lr ${l.learningRate.toExponential(1)}  ${l.seconds.toFixed(1)} s`,
-          ),
-  };
-  const design = { ...DESIGNS[designName], hidden, seed: deriveSeed(seed, "particle-network") };
-  const sizing = DESIGN_SIZING[designName];
-  const { model, result } = sizing
-    ? await runSized(
-        train,
-        val,
-        design,
-        options,
-        sizing,
-        values.quiet ? undefined : console.log,
-        threads,
-      )
-    : await runInteraction(train, val, design, options, threads);
-  const kept = result.config ?? design;
-  console.log(`structure kept: ${result.kept ?? "the design as it is (not sized)"}`);
-  for (const p of designParts(kept))
-    console.log(`  ${p.part.padEnd(60)} ${String(p.params).padStart(5)}`);
-  const results = [result];
-  if (values.baselines)
-    results.push(
-      ...(await runBaselines(train, val, {
-        ...options,
-        epochs: Math.min(epochs, DENSE_BASELINE_EPOCHS),
-        onEpoch: undefined,
-      })),
+  // The replicas' threads start now and load while this one reads the data (see ReplicaPool);
+  // they train, prune and predict.
+  const pool = threads > 1 ? new ReplicaPool(threads) : undefined;
+  try {
+    const data = loadParticles(file, { maxInflatedBytes });
+    // Found before a training of minutes, not after it.
+    const problem = folderWriteProblem(values.out);
+    if (problem) throw new Error(`--out ${values.out}: cannot write there (${problem})`);
+    const backend = await initBackend();
+    console.log(
+      `${file}: train_x (${data.nTrain}, ${N_PARTICLES}, ${N_IN}), train_y (${data.nTrain}, ${N_PARTICLES}, ${N_OUT}), test_x (${data.nTest}, ${N_PARTICLES}, ${N_IN}); tfjs backend: ${backend}, ${threads} thread${threads === 1 ? "" : "s"}`,
     );
-  console.log(results.map(formatResult).join("\n"));
+    const { train, val } = trainValSamples(data, seed);
+    const options = {
+      epochs,
+      seed,
+      onEpoch: values.quiet
+        ? undefined
+        : (l: EpochLog) =>
+            console.log(
+              `  epoch ${l.epoch}: loss ${l.loss.toExponential(3)}  val ${l.valLoss.toExponential(3)}  lr ${l.learningRate.toExponential(1)}  ${l.seconds.toFixed(1)} s`,
+            ),
+    };
+    const design = { ...DESIGNS[designName], hidden, seed: deriveSeed(seed, "particle-network") };
+    const sizing = DESIGN_SIZING[designName];
+    const { model, result } = sizing
+      ? await runSized(
+          train,
+          val,
+          design,
+          options,
+          sizing,
+          values.quiet ? undefined : console.log,
+          threads,
+          pool,
+        )
+      : await runInteraction(train, val, design, options, threads, pool);
+    const kept = result.config ?? design;
+    console.log(`structure kept: ${result.kept ?? "the design as it is (not sized)"}`);
+    for (const p of designParts(kept))
+      console.log(`  ${p.part.padEnd(60)} ${String(p.params).padStart(5)}`);
+    const results = [result];
+    if (values.baselines)
+      results.push(
+        ...(await runBaselines(train, val, {
+          ...options,
+          epochs: Math.min(epochs, DENSE_BASELINE_EPOCHS),
+          onEpoch: undefined,
+        })),
+      );
+    console.log(results.map(formatResult).join("\n"));
 
-  const testY = predictFlat(model, data.testX);
-  const metrics = {
-    file,
-    design: kept,
-    designName,
-    ...(result.kept ? { kept: result.kept, full: result.full, removals: result.removals } : {}),
-    params: result.params,
-    valMse: result.valMse,
-    valScore: result.valScore,
-    epochs: result.epochs,
-    seconds: result.seconds,
-    backend,
-    threads,
-    baselines: results.slice(1).map(({ history: _h, ...r }) => ({
-      ...r,
-      valScore: Number.isFinite(r.valScore) ? r.valScore : null,
-    })),
-  };
-  // The three outputs appear together or not at all: never one run's result beside another's model.
-  publishRunOutputs(values.out, {
-    files: {
-      [`${hash}_result.npz`]: npzBytes({
-        arr_0: { data: testY, shape: [data.nTest, N_PARTICLES, N_OUT], dtype: "f4" },
-      }),
-      [`${hash}_metrics.json`]: JSON.stringify(metrics, null, 2) + "\n",
-    },
-    folders: {
-      [`${hash}_model`]: await modelFolderFiles(model, {
-        ...metrics,
-        baselines: undefined,
-        kind: "particle-interaction",
-      }),
-    },
-  });
-  const resultPath = join(values.out, `${hash}_result.npz`);
-  console.log(
-    `parameters: ${result.params}; validation MSE ${result.valMse.toExponential(4)}; validation score ${result.valScore.toFixed(0)}`,
-  );
-  console.log(
-    `wrote ${resultPath}, ${join(values.out, `${hash}_metrics.json`)}, ${join(values.out, `${hash}_model/`)}`,
-  );
-  return 0;
+    const testY = await predictInteraction(model, kept, data.testX, pool);
+    const metrics = {
+      file,
+      design: kept,
+      designName,
+      ...(result.kept ? { kept: result.kept, full: result.full, removals: result.removals } : {}),
+      params: result.params,
+      valMse: result.valMse,
+      valScore: result.valScore,
+      epochs: result.epochs,
+      seconds: result.seconds,
+      backend,
+      threads,
+      baselines: results.slice(1).map(({ history: _h, ...r }) => ({
+        ...r,
+        valScore: Number.isFinite(r.valScore) ? r.valScore : null,
+      })),
+    };
+    // The three outputs appear together or not at all: never one run's result beside another's model.
+    publishRunOutputs(values.out, {
+      files: {
+        [`${hash}_result.npz`]: npzBytes({
+          arr_0: { data: testY, shape: [data.nTest, N_PARTICLES, N_OUT], dtype: "f4" },
+        }),
+        [`${hash}_metrics.json`]: JSON.stringify(metrics, null, 2) + "\n",
+      },
+      folders: {
+        [`${hash}_model`]: await modelFolderFiles(model, {
+          ...metrics,
+          baselines: undefined,
+          kind: "particle-interaction",
+        }),
+      },
+    });
+    const resultPath = join(values.out, `${hash}_result.npz`);
+    console.log(
+      `parameters: ${result.params}; validation MSE ${result.valMse.toExponential(4)}; validation score ${result.valScore.toFixed(0)}`,
+    );
+    console.log(
+      `wrote ${resultPath}, ${join(values.out, `${hash}_metrics.json`)}, ${join(values.out, `${hash}_model/`)}`,
+    );
+    return 0;
+  } finally {
+    await pool?.close();
+  }
 }
 
 runMain(module, main, "error: ");

@@ -14,10 +14,14 @@ import {
   keptStructure,
   SUBSTEP_DESIGN,
 } from "../model/designs";
-import { buildInteractionModel, type InteractionConfig } from "../model/interaction-layer";
+import {
+  buildInteractionModel,
+  type InteractionConfig,
+  interactionLayerOf,
+} from "../model/interaction-layer";
 import { particleScore } from "../score";
 import type { Removal } from "../training/prune";
-import { trainInReplicas } from "../training/replica-training";
+import { type ReplicaPool, trainInReplicas } from "../training/replica-training";
 import { DEFAULT_SIZING, type SizingOptions, trainSized } from "../training/sized-training";
 import {
   DEFAULT_TRAINING,
@@ -58,10 +62,13 @@ export async function runSized(
   sizing: SizingOptions = DEFAULT_SIZING,
   log?: (line: string) => void,
   threads = 1,
+  pool?: ReplicaPool,
 ): Promise<{ model: tf.LayersModel; result: ModelResult }> {
   const started = Date.now();
-  const sized = await trainSized(train, val, design, options, sizing, log, threads);
-  const result = await fitAndScore("interaction, sized", sized.model, val, async () => sized.fit);
+  const sized = await trainSized(train, val, design, options, sizing, log, threads, pool);
+  const predict = (x: Float32Array) => predictInteraction(sized.model, sized.config, x, pool);
+  const fit = async () => sized.fit;
+  const result = await fitAndScore("interaction, sized", sized.model, val, fit, predict);
   return {
     model: sized.model,
     result: {
@@ -109,7 +116,8 @@ export function trainValSamples(data: ParticleData, seed = 0): { train: Samples;
 /**
  * Trains the interaction network; resolves with the trained model and its validation result. With
  * `threads` above 1 the training is data-parallel over worker threads (see trainInReplicas, at
- * most GRADIENT_SHARDS of them): the same network to the bit, in less time.
+ * most GRADIENT_SHARDS of them): the same network to the bit, in less time; on `pool`'s when given
+ * (it stays open, for the caller's predictions).
  */
 export async function runInteraction(
   train: Samples,
@@ -117,16 +125,35 @@ export async function runInteraction(
   design: InteractionConfig = SUBSTEP_DESIGN,
   options: Partial<TrainOptions> = {},
   threads = 1,
+  pool?: ReplicaPool,
 ): Promise<{ model: tf.LayersModel; result: ModelResult }> {
   const model = buildInteractionModel(design);
-  const fit =
-    threads > 1
+  const fit = pool
+    ? () => pool.train(model, design, train, val, options)
+    : threads > 1
       ? () => trainInReplicas(model, design, train, val, options, threads)
       : () => trainModel(model, train, val, options);
-  return {
-    model,
-    result: await fitAndScore(`interaction ${JSON.stringify(design.hidden)}`, model, val, fit),
-  };
+  const predict = (x: Float32Array) => predictInteraction(model, design, x, pool);
+  const name = `interaction ${JSON.stringify(design.hidden)}`;
+  return { model, result: await fitAndScore(name, model, val, fit, predict) };
+}
+
+/**
+ * The predictions of a trained interaction network `model` of `config` for the inputs `x`
+ * ((n, 4, 7) flat): on `pool`'s threads when given (see ReplicaPool.predict), where the network's
+ * kernel is warm from its training, else in this thread (predictFlat); the same numbers either way.
+ *
+ * @example
+ * const testY = await predictInteraction(model, config, data.testX, pool);
+ */
+export async function predictInteraction(
+  model: tf.LayersModel,
+  config: InteractionConfig,
+  x: Float32Array,
+  pool?: ReplicaPool,
+): Promise<Float32Array> {
+  if (!pool) return predictFlat(model, x);
+  return pool.predict({ config, weights: interactionLayerOf(model).namedWeights() }, x);
 }
 
 /**
@@ -219,17 +246,21 @@ export async function runBaselines(
   return out;
 }
 
-/** Runs `fit` on `model` and scores the restored weights on `val`, checked against the training's. */
+/**
+ * Runs `fit` on `model` and scores the restored weights on `val` (predicted by `predict`), checked
+ * against the training's.
+ */
 async function fitAndScore(
   name: string,
   model: tf.LayersModel,
   val: Samples,
   fit: () => Promise<LoopResult>,
+  predict = async (x: Float32Array) => predictFlat(model, x),
 ): Promise<ModelResult> {
   const started = Date.now();
   const { history, bestValLoss } = await fit();
   const params = model.countParams();
-  const valMse = mse(predictFlat(model, val.x), val.y);
+  const valMse = mse(await predict(val.x), val.y);
   if (Math.abs(valMse - bestValLoss) > 1e-6 * Math.max(1, bestValLoss)) {
     throw new Error(
       `${name}: restored weights give val MSE ${valMse}, training saw ${bestValLoss}`,

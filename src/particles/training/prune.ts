@@ -1,4 +1,5 @@
 import { mse } from "../../math/mse";
+import { SAMPLE_IN } from "../data/particle-data";
 import { kernelOf } from "../model/interaction-layer";
 import {
   kernelParams,
@@ -53,9 +54,32 @@ export interface RefitResult {
  * kernel in float64 (what the saved float32 network gives to rounding).
  */
 export function networkScore(net: SizedNetwork, samples: Samples): { mse: number; score: number } {
+  const x = samples.x.subarray(0, samples.n * SAMPLE_IN);
+  return predictionScore(net, networkPredictions(net, x), samples.y);
+}
+
+/**
+ * A network's predictions for the inputs `x` ((n, 4, 7) flat), computed by the kernel in float64
+ * and rounded to float32: for float32 weights, what a model holding them predicts (predictFlat),
+ * to the bit. Each sample's prediction is its own: predicting a part of `x` gives that part of
+ * the whole's.
+ *
+ * @example
+ * const y = networkPredictions(net, val.x); // (n, 4, 3) flat
+ */
+export function networkPredictions(net: SizedNetwork, x: Float32Array): Float32Array {
   const kernel = kernelOf(net.config);
-  const out = kernel.forward(samples.x, samples.n, kernelParams(net, kernel), false).out;
-  const err = mse(Float32Array.from(out), samples.y);
+  const n = x.length / SAMPLE_IN;
+  return Float32Array.from(kernel.forward(x, n, kernelParams(net, kernel), false).out);
+}
+
+/** {@link networkScore} from the network's predictions `out` for samples whose targets are `y`. */
+export function predictionScore(
+  net: SizedNetwork,
+  out: Float32Array,
+  y: Float32Array,
+): { mse: number; score: number } {
+  const err = mse(out, y);
   return { mse: err, score: particleScore(weightCount(net), err) };
 }
 
@@ -92,7 +116,8 @@ export async function pruneByScore(
   refit?: RefitJudging,
 ): Promise<{ net: SizedNetwork; removals: Removal[] }> {
   let net = start;
-  let score = networkScore(net, samples).score;
+  let score = (refit?.scoreAll ? (await refit.scoreAll([net]))[0] : networkScore(net, samples))
+    .score;
   const removals: Removal[] = [];
   for (;;) {
     // A network of no weights is free flight, whose score is not defined: one part stays.

@@ -78,7 +78,10 @@ export class RefitPool {
     task: RefitRequest["task"],
     here: (net: SizedNetwork) => Omit<RefitReply, "id">,
   ): Promise<Omit<RefitReply, "id">[]> {
-    if (this.threads <= 1 || nets.length <= 1) return nets.map(here);
+    // One network goes to a thread that is up (a warm one, where this thread may run its shape
+    // cold), but starts none: a start costs more than one network's work.
+    const up = Math.max(this.workers.length, this.borrowed.length) > 0;
+    if (this.threads <= 1 || nets.length === 0 || (nets.length === 1 && !up)) return nets.map(here);
     while (this.workers.length < Math.min(this.threads, nets.length))
       this.workers.push(this.next());
     const results: Omit<RefitReply, "id">[] = new Array(nets.length);

@@ -4,23 +4,28 @@ import type { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 
 import { startTypeScriptWorker } from "../../runtime/typescript-worker";
-import { ReplicaGroup } from "../../training/replica-group";
+import { ReplicaGroup, shardRange } from "../../training/replica-group";
 import type { EpochLog, LoopResult } from "../../training/training-loop";
+import { SAMPLE_IN, SAMPLE_OUT } from "../data/particle-data";
 import type { InteractionConfig } from "../model/interaction-layer";
-import type { ReplicaJob, ReplicaReply } from "./replica-worker";
+import type { SizedNetwork } from "../model/network-surgery";
+import type { PredictJob, PredictReply, ReplicaJob, ReplicaReply } from "./replica-worker";
 import { GRADIENT_SHARDS, type Samples, sharedSamples, type TrainOptions } from "./train";
 
 /**
  * Data-parallel training over `threads` worker threads (see {@link ReplicaPool.train}), the
  * workers kept from one training to the next: the sizing recipe trains the broad network, then
  * each round's kept network, then the fine-tuning, and a worker's start (tsx, tfjs and its wasm
- * backend) would otherwise be paid at each. A training that fails stops the workers; the next one
- * starts new ones. {@link close} stops them.
+ * backend) would otherwise be paid at each. The workers start with the pool, so that they load
+ * while the caller reads its data; between trainings they also predict (see {@link predict}). A
+ * training or prediction that fails stops the workers; the next one starts new ones.
+ * {@link close} stops them.
  *
  * @example
  * const pool = new ReplicaPool(2);
  * try {
  *   await pool.train(model, SUBSTEP_DESIGN, train, val, { epochs: 4 });
+ *   const y = await pool.predict({ config: SUBSTEP_DESIGN, weights: interactionLayerOf(model).namedWeights() }, val.x);
  * } finally {
  *   await pool.close();
  * }
@@ -29,9 +34,18 @@ export class ReplicaPool {
   private readonly workers: Worker[] = [];
   /** The worker threads: those asked for, at most one per part of a batch (GRADIENT_SHARDS). */
   readonly threads: number;
+  /** The id of the next prediction request. */
+  private nextRequest = 0;
 
   constructor(threads: number) {
     this.threads = Math.max(1, Math.min(threads, GRADIENT_SHARDS));
+    this.start();
+  }
+
+  /** Starts the workers missing (all at first, all again after a failure). */
+  private start(): void {
+    while (this.workers.length < this.threads)
+      this.workers.push(startTypeScriptWorker(join(__dirname, "replica-worker.ts")));
   }
 
   /**
@@ -58,8 +72,7 @@ export class ReplicaPool {
     const group = ReplicaGroup.allocate(GRADIENT_SHARDS, model.countParams() + 2);
     const data = { train: sharedSamples(train), val: sharedSamples(val) };
     const { onEpoch, ...rest } = options;
-    while (this.workers.length < threads)
-      this.workers.push(startTypeScriptWorker(join(__dirname, "replica-worker.ts")));
+    this.start();
     const cleanUps: (() => void)[] = [];
     try {
       const replies = await Promise.all(
@@ -72,7 +85,8 @@ export class ReplicaPool {
               };
               const onExit = (code: number): void =>
                 fail(new Error(`replica ${rank} stopped (exit code ${code})`));
-              const onMessage = (m: { epoch: EpochLog } | ReplicaReply): void => {
+              const onMessage = (m: { epoch: EpochLog } | ReplicaReply | PredictReply): void => {
+                if ("kind" in m) return; // a prediction's answer (see predict)
                 if ("epoch" in m) onEpoch?.(m.epoch);
                 // A replica stopped by another's failure says so; the failure itself is the error.
                 else if (m.aborted) resolve(m);
@@ -122,7 +136,41 @@ export class ReplicaPool {
   }
 
   /**
-   * The worker threads started so far (none before the first training): between trainings they
+   * The predictions of `net` for the inputs `x` ((n, 4, 7) flat), as networkPredictions (prune.ts)
+   * gives them in this thread, to the bit: the samples are cut into one part per worker, and each
+   * sample's prediction is its own. After a training, the workers have the network's kernel
+   * warm, where this thread would run it cold.
+   */
+  async predict(net: SizedNetwork, x: Float32Array): Promise<Float32Array> {
+    this.start();
+    const n = x.length / SAMPLE_IN;
+    const shared = new Float32Array(new SharedArrayBuffer(x.byteLength));
+    shared.set(x);
+    const out = new Float32Array(n * SAMPLE_OUT);
+    try {
+      await Promise.all(
+        this.workers.map(async (w, k) => {
+          const [from, to] = shardRange(n, k, this.workers.length);
+          const job = {
+            kind: "predict",
+            id: this.nextRequest++,
+            net,
+            x: shared,
+            from,
+            to,
+          } as const;
+          out.set(await askPrediction(w, job satisfies PredictJob), from * SAMPLE_OUT);
+        }),
+      );
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+    return out;
+  }
+
+  /**
+   * The worker threads, started with the pool: between trainings they
    * serve pruning's refits (see RefitPool's `borrowed`), as their worker loads the refit handler.
    */
   get started(): readonly Worker[] {
@@ -133,6 +181,36 @@ export class ReplicaPool {
   async close(): Promise<void> {
     await Promise.all(this.workers.splice(0).map((w) => w.terminate()));
   }
+}
+
+/** Sends a prediction job to a worker and resolves with its predictions, or rejects with its error. */
+function askPrediction(w: Worker, job: PredictJob): Promise<Float32Array> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => {
+      cleanUp();
+      reject(err);
+    };
+    const onExit = (code: number): void => {
+      cleanUp();
+      reject(new Error(`a replica worker stopped while predicting (exit code ${code})`));
+    };
+    const onMessage = (reply: PredictReply | { kind?: string }): void => {
+      if (reply.kind !== "predicted" || (reply as PredictReply).id !== job.id) return;
+      cleanUp();
+      const { out, error } = reply as PredictReply;
+      if (out) resolve(out);
+      else reject(new Error(`predicting failed: ${error ?? "nothing came back"}`));
+    };
+    const cleanUp = (): void => {
+      w.off("error", onError);
+      w.off("exit", onExit);
+      w.off("message", onMessage);
+    };
+    w.on("error", onError);
+    w.on("exit", onExit);
+    w.on("message", onMessage);
+    w.postMessage(job);
+  });
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * The worker thread of {@link ReplicaPool} (see replica-training.ts): one replica of each
- * data-parallel training it is given, one after the other. Between trainings it serves pruning's
- * refits and scores too (refit-worker.ts, loaded here; see RefitPool), so that a sized training
- * starts no threads of its own for them. Not an entry point of its own.
+ * data-parallel training it is given, one after the other. Between trainings it predicts (see
+ * {@link PredictJob}) and serves pruning's refits and scores (refit-worker.ts, loaded here; see
+ * RefitPool), so that a sized training starts no threads of its own for them. Not an entry point
+ * of its own.
  */
 import "./refit-worker";
 
@@ -13,11 +14,14 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../runtime/tf-backend";
 import { ReplicaAbortedError, ReplicaGroup } from "../../training/replica-group";
 import type { LoopResult } from "../../training/training-loop";
+import { SAMPLE_IN } from "../data/particle-data";
 import {
   buildInteractionModel,
   type InteractionConfig,
   interactionLayerOf,
 } from "../model/interaction-layer";
+import type { SizedNetwork } from "../model/network-surgery";
+import { networkPredictions } from "./prune";
 import { GRADIENT_SHARDS, type Samples, trainModel, type TrainOptions } from "./train";
 
 /** What a replica is given: its rank, the group's shared buffer, the design, recipe and data. */
@@ -47,7 +51,43 @@ export interface ReplicaReply {
   aborted?: boolean;
 }
 
-parentPort?.on("message", (message: ReplicaJob | { kind?: string }) => {
+/**
+ * Predictions of a network for samples `[from, to)` of the inputs `x` ((n, 4, 7) flat, shared),
+ * see ReplicaPool.predict.
+ */
+export interface PredictJob {
+  kind: "predict";
+  id: number;
+  net: SizedNetwork;
+  x: Float32Array;
+  from: number;
+  to: number;
+}
+
+/** What a worker answers a {@link PredictJob}: the predictions, (to − from, 4, 3) flat, or the error. */
+export interface PredictReply {
+  kind: "predicted";
+  id: number;
+  out?: Float32Array;
+  error?: string;
+}
+
+parentPort?.on("message", (message: ReplicaJob | PredictJob | { kind?: string }) => {
+  if (message.kind === "predict") {
+    const { id, net, x, from, to } = message as PredictJob;
+    try {
+      const out = networkPredictions(net, x.subarray(from * SAMPLE_IN, to * SAMPLE_IN));
+      // Copied, not transferred: a transfer detaches the buffer, and once a thread has detached
+      // one V8 checks every typed-array access of its optimized code for a detached buffer (its
+      // array-buffer-detaching protector), which slowed this thread's kernel for the rest of the
+      // run (docs/particles.md).
+      parentPort!.postMessage({ kind: "predicted", id, out } satisfies PredictReply);
+    } catch (err) {
+      const error = (err as Error).message;
+      parentPort!.postMessage({ kind: "predicted", id, error } satisfies PredictReply);
+    }
+    return;
+  }
   if (message.kind !== "replica") return; // the refit handler's message
   const job = message as ReplicaJob;
   void (async () => {

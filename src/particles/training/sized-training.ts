@@ -9,7 +9,13 @@ import {
   interactionLayerOf,
 } from "../model/interaction-layer";
 import { type SizedNetwork, weightCount } from "../model/network-surgery";
-import { networkScore, pruneByScore, type RefitJudging, type Removal } from "./prune";
+import {
+  networkScore,
+  predictionScore,
+  pruneByScore,
+  type RefitJudging,
+  type Removal,
+} from "./prune";
 import { RefitPool } from "./refit-pool";
 import { ReplicaPool } from "./replica-training";
 import {
@@ -106,6 +112,10 @@ export interface SizedTraining {
  * 3. fine-tune: the kept network trains for the remaining epochs on the whole training split
  *    without pressure, keeping its best validation epoch.
  *
+ * With `threads` above 1 the trainings are data-parallel over replicas (see ReplicaPool), on
+ * `pool` when given (it stays open, for the caller's predictions) or on a pool of its own, and
+ * pruning's refits run over all `threads`. The network kept is the same for any `threads`.
+ *
  * @example
  * const { model, config, removals } = await trainSized(train, val, BROAD_DESIGN, { epochs: 36 });
  */
@@ -117,10 +127,17 @@ export async function trainSized(
   sizing: SizingOptions = DEFAULT_SIZING,
   log: (line: string) => void = () => {},
   threads = 1,
+  pool?: ReplicaPool,
 ): Promise<SizedTraining> {
   // One thread, or data-parallel replicas (see ReplicaPool) that start from the model's weights;
-  // the replicas' workers serve every training below, and stop at the end.
-  const replicas = threads > 1 ? new ReplicaPool(threads) : null;
+  // the replicas' workers serve every training below, and stop at the end unless the caller's.
+  const own = !pool && threads > 1 ? new ReplicaPool(threads) : null;
+  const replicas = pool ?? own;
+  // A score on the replicas' threads, which have the network's kernel warm (see ReplicaPool.predict).
+  const scoreOf = async (net: SizedNetwork, on: Samples) =>
+    replicas
+      ? predictionScore(net, await replicas.predict(net, on.x), on.y)
+      : networkScore(net, on);
   const fitOn: Fit = (model, config, on, opts, pressure) => {
     if (replicas) return replicas.train(model, config, on, val, opts, pressure);
     interactionLayerOf(model).setPressure(pressure);
@@ -145,11 +162,13 @@ export async function trainSized(
       weights: interactionLayerOf(broad).namedWeights(),
     };
     broad.dispose();
-    const full = networkScore(trained, val);
+    const full = await scoreOf(trained, val);
     const pruning = { searchOn, judgeOn: headSamples(val, sizing.searchSamples) };
+    const maxMse = sizing.maxMseRatio * (await scoreOf(trained, pruning.judgeOn)).mse;
     const { net, removals } = await pruneInRounds(
       trained,
       pruning,
+      maxMse,
       options,
       sizing,
       { count: threads, borrowed: replicas?.started ?? [] },
@@ -171,7 +190,7 @@ export async function trainSized(
       fit,
     };
   } finally {
-    await replicas?.close();
+    await own?.close();
   }
 }
 
@@ -185,21 +204,21 @@ type Fit = (
 ) => Promise<LoopResult>;
 
 /**
- * Step 2 of {@link trainSized}: prunes the searched network on `judgeOn`, then up to `rounds - 1`
- * times trains the kept network on `searchOn` under pressure and prunes again, until a round
- * removes nothing. The refits and the candidates' scores run over `threads.count` threads, the
+ * Step 2 of {@link trainSized}: prunes the searched network on `judgeOn`, its removals keeping the
+ * MSE there at most `maxMse`, then up to `rounds - 1` times trains the kept network on `searchOn`
+ * under pressure and prunes again, until a round removes nothing. The refits and the candidates' scores run over `threads.count` threads, the
  * replicas' `threads.borrowed` first (see RefitPool).
  */
 async function pruneInRounds(
   trained: SizedNetwork,
   { searchOn, judgeOn }: { searchOn: Samples; judgeOn: Samples },
+  maxMse: number,
   options: Partial<TrainOptions>,
   sizing: SizingOptions,
   threads: { count: number; borrowed: readonly Worker[] },
   fitOn: Fit,
   log: (line: string) => void,
 ): Promise<{ net: SizedNetwork; removals: Removal[] }> {
-  const maxMse = sizing.maxMseRatio * networkScore(trained, judgeOn).mse;
   const onRemoval = (r: Removal) =>
     log(
       `  removed ${r.part}${r.refit ? " (after a refit)" : ""}: ${r.params} weights, search score ${r.score.toFixed(0)}`,

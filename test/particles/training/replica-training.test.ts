@@ -6,7 +6,11 @@ import type * as tf from "@tensorflow/tfjs";
 import { loadParticles } from "../../../src/particles/data/particle-data";
 import { runInteraction, trainValSamples } from "../../../src/particles/experiments/runs";
 import { PLAIN_DESIGN, SUBSTEP_DESIGN } from "../../../src/particles/model/designs";
-import { buildInteractionModel } from "../../../src/particles/model/interaction-layer";
+import {
+  buildInteractionModel,
+  interactionLayerOf,
+} from "../../../src/particles/model/interaction-layer";
+import { networkPredictions } from "../../../src/particles/training/prune";
 import { ReplicaPool, trainInReplicas } from "../../../src/particles/training/replica-training";
 import { headSamples, predictFlat } from "../../../src/particles/training/train";
 import { initBackend } from "../../../src/runtime/tf-backend";
@@ -72,6 +76,28 @@ test("a pool's workers train one job after another as new ones do, and start ane
     await assert.rejects(pool.train(wrong, SUBSTEP_DESIGN, train, val, options), /shape|match/i);
     const after = await trained((m) => pool.train(m, SUBSTEP_DESIGN, train, val, options));
     assert.deepEqual(after, fresh);
+  } finally {
+    await pool.close();
+  }
+});
+
+test("a pool predicts what this thread predicts, to the bit, and says why when it cannot", async () => {
+  await initBackend();
+  const train = headSamples(split.train, 200);
+  // 101 samples: the workers' parts are uneven.
+  const val = headSamples(split.val, 101);
+  const pool = new ReplicaPool(2);
+  try {
+    const model = buildInteractionModel(SUBSTEP_DESIGN);
+    await pool.train(model, SUBSTEP_DESIGN, train, val, { epochs: 1, batchSize: 64 });
+    const net = { config: SUBSTEP_DESIGN, weights: interactionLayerOf(model).namedWeights() };
+    const here = networkPredictions(net, val.x);
+    assert.deepEqual(await pool.predict(net, val.x), here);
+    assert.deepEqual(predictFlat(model, val.x), here);
+    // Weights of another design: the workers say so, and the pool starts anew after it.
+    const wrong = { config: PLAIN_DESIGN, weights: net.weights };
+    await assert.rejects(pool.predict(wrong, val.x), /predicting failed: weights .*expected/);
+    assert.deepEqual(await pool.predict(net, val.x), here);
   } finally {
     await pool.close();
   }
