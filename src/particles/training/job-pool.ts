@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 
 import { cachedResult } from "../../io/cached-result";
 import { startTypeScriptWorker } from "../../runtime/typescript-worker";
+import { askWorker } from "../../runtime/worker-request";
 import type { TrainingJob, TrainingReply } from "./job-worker";
 import { DEFAULT_TRAINING } from "./train";
 
@@ -33,16 +34,10 @@ export async function trainInParallel(
     try {
       while (next < jobs.length) {
         const id = next++;
-        const reply = await new Promise<TrainingReply>((resolve, reject) => {
-          const fail = (err: Error): void => reject(err);
-          w.once("error", fail);
-          w.once("message", (r: TrainingReply) => {
-            w.off("error", fail);
-            resolve(r);
-          });
-          const options = { ...jobs[id].options, onEpoch: undefined };
-          w.postMessage({ ...jobs[id], options, id } satisfies TrainingJob);
-        });
+        const options = { ...jobs[id].options, onEpoch: undefined };
+        const job = { ...jobs[id], options, id } satisfies TrainingJob;
+        const answers = (m: unknown): m is TrainingReply => (m as TrainingReply).id === id;
+        const reply = await askWorker(w, job, answers, `the training of ${jobs[id].file}`);
         if (reply.error) throw new Error(`${jobs[id].file} (${jobs[id].design}): ${reply.error}`);
         results[id] = reply;
         onDone?.(id, reply);

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
 
 import { startTypeScriptWorker } from "../../runtime/typescript-worker";
+import { askWorker } from "../../runtime/worker-request";
 import type { SizedNetwork } from "../model/network-surgery";
 import { refitOnKernel, type RefitOptions } from "./kernel-refit";
 import { networkScore, type RefitResult } from "./prune";
@@ -112,31 +113,12 @@ export class RefitPool {
 }
 
 /** Sends one network to a worker and resolves with its reply, or rejects with its error. */
-function ask(w: Worker, request: RefitRequest): Promise<RefitReply> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error): void => {
-      cleanUp();
-      reject(err);
-    };
-    const onExit = (code: number): void => {
-      cleanUp();
-      reject(new Error(`a refit worker stopped (exit code ${code})`));
-    };
-    const onMessage = (reply: RefitReply): void => {
-      if (reply.id !== request.id) return;
-      cleanUp();
-      if (reply.error !== undefined || !reply.score || (request.task === "refit" && !reply.net))
-        reject(new Error(`${request.task} failed: ${reply.error ?? "nothing came back"}`));
-      else resolve(reply);
-    };
-    const cleanUp = (): void => {
-      w.off("error", onError);
-      w.off("exit", onExit);
-      w.off("message", onMessage);
-    };
-    w.on("error", onError);
-    w.on("exit", onExit);
-    w.on("message", onMessage);
-    w.postMessage(request);
-  });
+async function ask(w: Worker, request: RefitRequest): Promise<RefitReply> {
+  // A refit's reply has no kind: a replica worker's other replies do (see replica-worker.ts).
+  const answers = (m: unknown): m is RefitReply =>
+    !("kind" in (m as object)) && (m as RefitReply).id === request.id;
+  const reply = await askWorker(w, request, answers, "a refit worker");
+  if (reply.error !== undefined || !reply.score || (request.task === "refit" && !reply.net))
+    throw new Error(`${request.task} failed: ${reply.error ?? "nothing came back"}`);
+  return reply;
 }

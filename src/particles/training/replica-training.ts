@@ -4,6 +4,7 @@ import type { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 
 import { startTypeScriptWorker } from "../../runtime/typescript-worker";
+import { askWorker } from "../../runtime/worker-request";
 import { ReplicaGroup, shardRange } from "../../training/replica-group";
 import type { EpochLog, LoopResult } from "../../training/training-loop";
 import { SAMPLE_IN, SAMPLE_OUT } from "../data/particle-data";
@@ -184,33 +185,12 @@ export class ReplicaPool {
 }
 
 /** Sends a prediction job to a worker and resolves with its predictions, or rejects with its error. */
-function askPrediction(w: Worker, job: PredictJob): Promise<Float32Array> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error): void => {
-      cleanUp();
-      reject(err);
-    };
-    const onExit = (code: number): void => {
-      cleanUp();
-      reject(new Error(`a replica worker stopped while predicting (exit code ${code})`));
-    };
-    const onMessage = (reply: PredictReply | { kind?: string }): void => {
-      if (reply.kind !== "predicted" || (reply as PredictReply).id !== job.id) return;
-      cleanUp();
-      const { out, error } = reply as PredictReply;
-      if (out) resolve(out);
-      else reject(new Error(`predicting failed: ${error ?? "nothing came back"}`));
-    };
-    const cleanUp = (): void => {
-      w.off("error", onError);
-      w.off("exit", onExit);
-      w.off("message", onMessage);
-    };
-    w.on("error", onError);
-    w.on("exit", onExit);
-    w.on("message", onMessage);
-    w.postMessage(job);
-  });
+async function askPrediction(w: Worker, job: PredictJob): Promise<Float32Array> {
+  const answers = (m: unknown): m is PredictReply =>
+    (m as PredictReply).kind === "predicted" && (m as PredictReply).id === job.id;
+  const { out, error } = await askWorker(w, job, answers, "a replica worker");
+  if (!out) throw new Error(`predicting failed: ${error ?? "nothing came back"}`);
+  return out;
 }
 
 /**
