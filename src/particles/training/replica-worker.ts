@@ -77,10 +77,9 @@ parentPort?.on("message", (message: ReplicaJob | PredictJob | { kind?: string })
     const { id, net, x, from, to } = message as PredictJob;
     try {
       const out = networkPredictions(net, x.subarray(from * SAMPLE_IN, to * SAMPLE_IN));
-      // Copied, not transferred: a transfer detaches the buffer, and once a thread has detached
-      // one V8 checks every typed-array access of its optimized code for a detached buffer (its
-      // array-buffer-detaching protector), which slowed this thread's kernel for the rest of the
-      // run (docs/particles.md).
+      // Copied, not transferred: a transfer detaches the buffer, and after one this thread's
+      // kernel ran slower for the rest of the run, likely because V8's optimized code then guards
+      // every typed-array access against a detached buffer (docs/particles.md).
       parentPort!.postMessage({ kind: "predicted", id, out } satisfies PredictReply);
     } catch (err) {
       const error = (err as Error).message;
