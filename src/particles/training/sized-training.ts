@@ -3,6 +3,7 @@ import type { Worker } from "node:worker_threads";
 import type * as tf from "@tensorflow/tfjs";
 
 import type { LoopResult } from "../../training/training-loop";
+import { SAMPLE_OUT } from "../data/particle-data";
 import {
   buildInteractionModel,
   type InteractionConfig,
@@ -10,7 +11,7 @@ import {
 } from "../model/interaction-layer";
 import { type SizedNetwork, weightCount } from "../model/network-surgery";
 import {
-  networkScore,
+  networkPredictions,
   predictionScore,
   pruneByScore,
   type RefitJudging,
@@ -133,11 +134,10 @@ export async function trainSized(
   // the replicas' workers serve every training below, and stop at the end unless the caller's.
   const own = !pool && threads > 1 ? new ReplicaPool(threads) : null;
   const replicas = pool ?? own;
-  // A score on the replicas' threads, which have the network's kernel warm (see ReplicaPool.predict).
-  const scoreOf = async (net: SizedNetwork, on: Samples) =>
-    replicas
-      ? predictionScore(net, await replicas.predict(net, on.x), on.y)
-      : networkScore(net, on);
+  // Predictions on the replicas' threads, which have the network's kernel warm (see
+  // ReplicaPool.predict); the same numbers as in this thread.
+  const predictionsOf = (net: SizedNetwork, x: Float32Array) =>
+    replicas ? replicas.predict(net, x) : networkPredictions(net, x);
   const fitOn: Fit = (model, config, on, opts, pressure) => {
     if (replicas) return replicas.train(model, config, on, val, opts, pressure);
     interactionLayerOf(model).setPressure(pressure);
@@ -162,9 +162,13 @@ export async function trainSized(
       weights: interactionLayerOf(broad).namedWeights(),
     };
     broad.dispose();
-    const full = await scoreOf(trained, val);
     const pruning = { searchOn, judgeOn: headSamples(val, sizing.searchSamples) };
-    const maxMse = sizing.maxMseRatio * (await scoreOf(trained, pruning.judgeOn)).mse;
+    // The judging samples are the first of the validation split: their predictions are the
+    // first of its (each sample's prediction is its own).
+    const valOut = await predictionsOf(trained, val.x);
+    const full = predictionScore(trained, valOut, val.y);
+    const judgeOut = valOut.subarray(0, pruning.judgeOn.n * SAMPLE_OUT);
+    const maxMse = sizing.maxMseRatio * predictionScore(trained, judgeOut, pruning.judgeOn.y).mse;
     const { net, removals } = await pruneInRounds(
       trained,
       pruning,
@@ -206,8 +210,8 @@ type Fit = (
 /**
  * Step 2 of {@link trainSized}: prunes the searched network on `judgeOn`, its removals keeping the
  * MSE there at most `maxMse`, then up to `rounds - 1` times trains the kept network on `searchOn`
- * under pressure and prunes again, until a round removes nothing. The refits and the candidates' scores run over `threads.count` threads, the
- * replicas' `threads.borrowed` first (see RefitPool).
+ * under pressure and prunes again, until a round removes nothing. The refits and the candidates'
+ * scores run over `threads.count` threads, the replicas' `threads.borrowed` first (see RefitPool).
  */
 async function pruneInRounds(
   trained: SizedNetwork,
