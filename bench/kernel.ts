@@ -1,7 +1,7 @@
 /**
  * `npm run bench:kernel`: the particle kernel's speed, per design, on one thread. For each design
- * (the substep design, the broad one before pruning, and a kept network typical of what pruning
- * leaves) it times the kernel's forward pass and its forward + backward pass on a batch of samples
+ * (the substep design, the broad one before pruning, and two kept networks typical of what pruning
+ * leaves, one with pair inputs the same for (i, j) and (j, i)) it times the kernel's forward pass and its forward + backward pass on a batch of samples
  * of a public set with fixed weights and equal substeps, and prints per sample and acceleration
  * evaluation: the multiply-adds of the design's MLPs (counted from its sizes), µs forward and
  * forward + backward and the achieved GFLOP/s. With a C compiler, the same for a plain scalar C
@@ -30,6 +30,7 @@ import {
   kernelOf,
 } from "../src/particles/model/interaction-layer";
 import { partsOf } from "../src/particles/model/network-surgery";
+import { mirroredPairs } from "../src/particles/model/pair-term";
 import { DEFAULT_SIZING } from "../src/particles/training/sized-training";
 import { SeededRandom } from "../src/random/seeded";
 import { measuredOn, writeResultsPage } from "../src/report/results-page";
@@ -60,12 +61,33 @@ const KEPT_EXAMPLE: InteractionConfig = {
   },
 };
 
-/** Multiply-adds of a design's MLPs per acceleration evaluation: 12 pairs, 24 triples, 4 fields. */
+/**
+ * A kept network whose pair inputs are the same for (i, j) and (j, i), as pruning leaves on most
+ * laws: the forward pass runs its pair MLP for half the pairs (see PairTerm).
+ */
+const MIRRORED_EXAMPLE: InteractionConfig = {
+  ...BROAD_DESIGN,
+  hidden: [5],
+  parts: {
+    inputs: ["d", "inv_d", "qiqj"],
+    outputs: ["rhat"],
+    axes: 0,
+    triplet: null,
+    field: ["trap"],
+    inertia: false,
+  },
+};
+
+/**
+ * Multiply-adds of a design's MLPs per acceleration evaluation of the forward pass: 12 pairs (6
+ * when they are mirrored, see mirroredPairs), 24 triples, 4 fields.
+ */
 function multiplyAdds(config: InteractionConfig): number {
   const parts = partsOf(config);
   const mlp = (sizes: number[]) => sizes.slice(1).reduce((n, out, l) => n + sizes[l] * out, 0);
   const pair = parts.outputs.length
-    ? 12 * mlp([parts.inputs.length, ...config.hidden, parts.outputs.length])
+    ? (mirroredPairs(parts.inputs) ? 6 : 12) *
+      mlp([parts.inputs.length, ...config.hidden, parts.outputs.length])
     : 0;
   const triplet = parts.triplet
     ? 24 * mlp([parts.triplet.inputs.length, parts.triplet.hidden, 1])
@@ -92,6 +114,7 @@ async function main(argv: string[]): Promise<number> {
       ["substep", SUBSTEP_DESIGN],
       ["broad (before pruning)", BROAD_DESIGN],
       ["a kept network", KEPT_EXAMPLE],
+      ["a kept network, mirrored pairs", MIRRORED_EXAMPLE],
     ] as const
   ).map(([name, config]) => ({
     name,
@@ -159,7 +182,7 @@ async function main(argv: string[]): Promise<number> {
     for (const note of notes) console.log(note);
     const page = writeResultsPage("kernel", {
       title: "The particle kernel's speed",
-      about: `One thread, a batch of ${batch} samples of 5bf4506e86 with fixed seeded weights, ${DEFAULT_SUBSTEPS} equal substeps (${DEFAULT_SUBSTEPS} acceleration evaluations per sample). ${runs} rounds, in each of which every design's forward and forward + backward pass and the C reference's forward pass run once in turn; each cell is the median over the rounds. MACs: multiply-adds of the design's MLPs per evaluation, counted from its sizes (12 ordered pairs, 24 ordered triples, the radial function of 4 particles); GFLOP/s counts 2 per multiply-add and nothing else (tanh, geometry and the integrator are extra work not counted).`,
+      about: `One thread, a batch of ${batch} samples of 5bf4506e86 with fixed seeded weights, ${DEFAULT_SUBSTEPS} equal substeps (${DEFAULT_SUBSTEPS} acceleration evaluations per sample). ${runs} rounds, in each of which every design's forward and forward + backward pass and the C reference's forward pass run once in turn; each cell is the median over the rounds. MACs: multiply-adds of the design's MLPs per evaluation, counted from its sizes (12 ordered pairs, or 6 for a network whose pair (j, i) copies the MLP record of (i, j), 24 ordered triples, the radial function of 4 particles); GFLOP/s counts 2 per multiply-add and nothing else (tanh, geometry and the integrator are extra work not counted).`,
       command: `npm run bench:kernel -- ${argv.join(" ")}`.trim().replace(/ --$/, ""),
       tables: [
         {

@@ -5,6 +5,35 @@ import { axisIndex, type NetworkParts, PAIR_INPUTS, PAIR_OUTPUTS } from "./netwo
 
 const N_PAIRS = pairs.N_PAIRS;
 
+/**
+ * Each pair's mirror: for pair (i, j) with j < i, the index of pair (j, i), which comes before it
+ * in the pairs' order; -1 for the others.
+ */
+const MIRROR = Int32Array.from(pairs.PAIR_I, (i, k) => {
+  const j = pairs.PAIR_J[k];
+  return j < i ? pairs.PAIR_I.findIndex((i2, k2) => i2 === j && pairs.PAIR_J[k2] === i) : -1;
+});
+
+/**
+ * The pair inputs whose value is the same for (i, j) and (j, i), to the bit: r and u change sign
+ * exactly when i and j swap (a − b is −(b − a) in floating point), so that their squares, r·u,
+ * and so d, 1/d, |u| and r̂·u do not, and qᵢqⱼ and vᵢ·vⱼ multiply the same numbers.
+ */
+const MIRRORED_INPUTS = new Set<string>(["d", "inv_d", "radial_speed", "speed", "qiqj", "vi_vj"]);
+
+/**
+ * Whether a pair MLP of these inputs gives pair (j, i) what it gives pair (i, j), so that the
+ * forward pass runs it for half the pairs (see PairTerm): every input is one that i and j can
+ * swap without changing it.
+ *
+ * @example
+ * mirroredPairs(["d", "inv_d", "qiqj"]); // true
+ * mirroredPairs(["d", "qi"]); // false: qᵢ of (j, i) is qⱼ of (i, j)
+ */
+export function mirroredPairs(inputs: readonly string[]): boolean {
+  return inputs.every((name) => MIRRORED_INPUTS.has(name));
+}
+
 /** Where the kernel's tape keeps what the pair term reads and writes, and its softening. */
 export interface PairTermLayout {
   /** Offset of the positions (4 × 3) in an evaluation's record. */
@@ -125,22 +154,30 @@ const OUTPUT: Record<
  * OUTPUT), and the geometry lives in local variables, where a loop over the parts would choose
  * each part's formula at every pair of every evaluation. The arithmetic is that of the formulas
  * in order, so the kernel's results are the same as with plain loops to the last bit; the
- * kernel's tests check the gradient against finite differences for every part. `source` shows
- * what was compiled.
+ * kernel's tests check the gradient against finite differences for every part. When every input
+ * is one that i and j can swap without changing it (MIRRORED_INPUTS), pair (j, i)'s MLP gives
+ * what pair (i, j)'s gave, to the bit, and the forward pass copies it rather than running the MLP
+ * twice; the backward pass runs it for each pair, whose adjoints differ. `source` shows what was
+ * compiled.
  *
  * @example
  * const term = new PairTerm(kernel.parts, true, pairMlp, layout);
  * term.forward(params, rec, 0, acc, q, factors); // adds the pair forces to acc
  */
 export class PairTerm {
-  /** The source of the compiled passes, to read. */
-  readonly source: { forward: string; backward: string };
+  /**
+   * The source of the compiled passes, to read: `mirrored` is the forward pass of a pair that
+   * copies its mirror's MLP record ("" when the inputs do not allow it).
+   */
+  readonly source: { forward: string; mirrored: string; backward: string };
   /**
    * Pair k's part of {@link forward}, compiled. The loop over the pairs stays outside the compiled
    * source: V8 would enter a compiled loop through on-stack replacement at every call, which cost
    * more than the loop (see KernelMlp.accumulate).
    */
   private readonly forwardPair: PairForward;
+  /** {@link forwardPair} for a pair (j, i) that copies the MLP record of (i, j), or null. */
+  private readonly mirroredPair: PairForward | null;
   /** Pair k's part of {@link backward}, compiled. */
   private readonly backwardPair: PairBackward;
 
@@ -223,16 +260,30 @@ export class PairTerm {
         `const e${o}0 = ${out.direction(0)}, e${o}1 = ${out.direction(1)}, e${o}2 = ${out.direction(2)};`,
     );
     const axes = layout.axes >= 0 ? `const N = params[${layout.axes}];` : "";
-    const forwardRest = [
-      ...values.map((v, m) => `rec[act + ${m}] = ${v};`),
-      "mlpForward(params, rec, act);",
+    // The pair's outputs times its factors along its directions, added to particle i's acc.
+    const forces = [
       ...directions,
       ...outputs.map(
         (_, o) =>
           `{ const coef = rec[act + ${outAt + o}] * fac[F + ${o}]; acc[ai] += coef * e${o}0; acc[ai + 1] += coef * e${o}1; acc[ai + 2] += coef * e${o}2; }`,
       ),
+    ];
+    const forwardRest = [
+      ...values.map((v, m) => `rec[act + ${m}] = ${v};`),
+      "mlpForward(params, rec, act);",
+      ...forces,
     ].join("\n");
     const forward = [axes, ...geometry(forwardRest), forwardRest].join("\n");
+    // With inputs that are the same for (i, j) and (j, i), so is every activation of the MLP:
+    // the later of the two copies the earlier's record instead of running the MLP again.
+    const mirroredRest = [
+      `const M = at + ${layout.pairs} + MIRROR[k] * ${mlp.width};`,
+      ...Array.from({ length: mlp.width }, (_, n) => `rec[act + ${n}] = rec[M + ${n}];`),
+      ...forces,
+    ].join("\n");
+    const mirrored = mirroredPairs(parts.inputs)
+      ? [axes, ...geometry(mirroredRest), mirroredRest].join("\n")
+      : "";
     const backwardRest = [
       `const G = k * ${mlp.width};`,
       ...directions,
@@ -267,8 +318,9 @@ export class PairTerm {
       ...geometry(backwardRest),
       backwardRest,
     ].join("\n");
-    this.source = { forward, backward };
+    this.source = { forward, mirrored, backward };
     const bound = {
+      MIRROR,
       PAIR_I: Int32Array.from(pairs.PAIR_I),
       PAIR_J: Int32Array.from(pairs.PAIR_J),
       mlpForward: mlp.forward,
@@ -281,6 +333,14 @@ export class PairTerm {
       ["params", "rec", "at", "acc", "q", "fac", "k"],
       forward,
     );
+    this.mirroredPair = mirrored
+      ? compiledFunction<PairForward>(
+          "pairMirrored",
+          bound,
+          ["params", "rec", "at", "acc", "q", "fac", "k"],
+          mirrored,
+        )
+      : null;
     this.backwardPair = compiledFunction<PairBackward>(
       "pairBackward",
       bound,
@@ -298,7 +358,9 @@ export class PairTerm {
     q: Float64Array,
     fac: Float64Array,
   ): void {
-    for (let k = 0; k < N_PAIRS; k++) this.forwardPair(params, rec, at, acc, q, fac, k);
+    for (let k = 0; k < N_PAIRS; k++)
+      if (this.mirroredPair && MIRROR[k] >= 0) this.mirroredPair(params, rec, at, acc, q, fac, k);
+      else this.forwardPair(params, rec, at, acc, q, fac, k);
   }
 
   /**

@@ -10,6 +10,8 @@ import { N_PARTICLES } from "../data/particle-data";
 export interface StepControl {
   /** η, the fraction of a pair's own time scale a substep may last. */
   eta: number;
+  /** η⁴, which substepsLeft compares with at every substep. */
+  eta4: number;
   /** The longest substep (the observation step over the fewest substeps). */
   longest: number;
   /** The shortest substep (the observation step over `maxSteps`). */
@@ -34,7 +36,7 @@ export const MAX_REFINEMENT = 8;
  */
 export function stepControlFor(eta: number, substeps: number, step: number): StepControl {
   const maxSteps = eta > 0 ? substeps * MAX_REFINEMENT : substeps;
-  return { eta, longest: step / substeps, shortest: step / maxSteps, maxSteps };
+  return { eta, eta4: eta ** 4, longest: step / substeps, shortest: step / maxSteps, maxSteps };
 }
 
 /**
@@ -54,7 +56,7 @@ export function substepsLeft(
   taken: number,
 ): number {
   // The shortest η⁴ d² / |Δa|² over the pairs, so that one root is taken, not six.
-  const eta4 = control.eta ** 4;
+  const eta4 = control.eta4;
   let shortest = Infinity;
   for (let i = 0; i < N; i++)
     for (let j = i + 1; j < N; j++) {

@@ -6,7 +6,7 @@ import {
   InteractionKernel,
   type KernelForward,
 } from "../../../src/particles/model/interaction-kernel";
-import { allParts } from "../../../src/particles/model/network-parts";
+import { allParts, type NetworkParts } from "../../../src/particles/model/network-parts";
 import { MAX_REFINEMENT } from "../../../src/particles/model/step-control";
 
 const data = readNpz("data/particles/ee1e1d5f36.npz");
@@ -22,6 +22,9 @@ const direction = Float64Array.from({ length: batch * 12 }, (_, i) => Math.cos(0
 /** out · direction; with `replay`, on the substep lengths of that earlier forward pass. */
 const loss = (kernel: InteractionKernel, params: Float64Array[], replay?: KernelForward): number =>
   kernel.forward(x, batch, params, false, replay).out.reduce((s, o, i) => s + o * direction[i], 0);
+
+/** Every pair input whose value does not change when i and j swap. */
+const MIRRORED_INPUTS = ["d", "inv_d", "radial_speed", "speed", "qiqj", "vi_vj"] as const;
 
 const variants: { name: string; make: () => InteractionKernel }[] = [
   { name: "hidden [6]", make: () => new InteractionKernel([6], 3, 0.5) },
@@ -52,6 +55,15 @@ const variants: { name: string; make: () => InteractionKernel }[] = [
           field: ["radial", "uniform"],
           inertia: false,
         },
+      }),
+  },
+  {
+    // Inputs that do not change when i and j swap: pair (j, i) copies pair (i, j)'s MLP record.
+    name: "mirrored pairs",
+    make: () =>
+      new InteractionKernel([4], 2, 0.5, {
+        factors: true,
+        parts: { ...allParts(0, 0), inputs: [...MIRRORED_INPUTS], outputs: ["rhat", "u", "vi"] },
       }),
   },
   {
@@ -160,4 +172,32 @@ test("step control follows a close encounter more accurately than equal substeps
     error(run.out) < 0.5 * error(equal.forward(x, batch, attract(equal), false).out),
     `controlled ${error(run.out)}, equal ${error(equal.forward(x, batch, attract(equal), false).out)}`,
   );
+});
+
+test("a pair that copies its mirror's MLP record gives the numbers computing it gives, to the bit", () => {
+  const parts: NetworkParts = {
+    ...allParts(0, 0),
+    inputs: [...MIRRORED_INPUTS],
+    outputs: ["rhat", "u", "vi", "vj", "vi_x_rhat"],
+  };
+  const options = { factors: true, stepControl: 0.05 };
+  const mirrored = new InteractionKernel([4], 3, 0.5, { ...options, parts });
+  // The same network with one more input, qi, which changes when i and j swap: no pair copies
+  // another's record, and with its weights at 0 the input adds 0 to each sum it enters.
+  const computed = new InteractionKernel([4], 3, 0.5, {
+    ...options,
+    parts: { ...parts, inputs: [...parts.inputs, "qi"] },
+  });
+  const params = weightsFor(mirrored);
+  // w0 is (inputs, hidden) row by row: qi's row of zeros goes last.
+  const withQi = params.map((p, k) => (k === 0 ? Float64Array.of(...p, 0, 0, 0, 0) : p));
+  const a = mirrored.forward(x, batch, params);
+  const gradsA = mirrored.backward(x, batch, params, a, direction);
+  const b = computed.forward(x, batch, withQi);
+  const gradsB = computed.backward(x, batch, withQi, b, direction);
+  assert.deepEqual(a.out, b.out);
+  assert.deepEqual(a.steps, b.steps);
+  assert.ok(a.starts[batch] > 3 * batch, "no sample was refined");
+  assert.deepEqual(gradsA[0], gradsB[0].subarray(0, gradsA[0].length));
+  assert.deepEqual(gradsA.slice(1), gradsB.slice(1));
 });

@@ -3,7 +3,11 @@ import { test } from "node:test";
 
 import { KernelMlp } from "../../../src/particles/model/kernel-mlp";
 import { allParts, type NetworkParts } from "../../../src/particles/model/network-parts";
-import { PairTerm, type PairTermLayout } from "../../../src/particles/model/pair-term";
+import {
+  mirroredPairs,
+  PairTerm,
+  type PairTermLayout,
+} from "../../../src/particles/model/pair-term";
 
 const layout: PairTermLayout = {
   positions: 0,
@@ -50,4 +54,25 @@ test("PairTerm refuses names outside the vocabulary, before writing any source",
   assert.throws(() => termOf({ ...SMALL, inputs: ["d", "axis2"] }), /names no axis of the 0/);
   const oneAxis = { ...SMALL, axes: 1, outputs: ["axis0.5" as never] };
   assert.throws(() => termOf(oneAxis, { ...layout, axes: 3 }), /names no axis of the 1/);
+});
+
+test("PairTerm copies a mirror's MLP record only when no input changes as i and j swap", () => {
+  // SMALL's inputs, d and qᵢqⱼ, are the same for (i, j) and (j, i).
+  const { mirrored } = termOf(SMALL).source;
+  assert.match(mirrored, /const M = at \+ 24 \+ MIRROR\[k\] \* 6;/);
+  assert.match(mirrored, /rec\[act \+ 5\] = rec\[M \+ 5\];/);
+  assert.doesNotMatch(mirrored, /mlpForward|= d;/);
+  // Its own direction r̂ (the mirror's, negated) and its own factor.
+  assert.match(mirrored, /const e00 = r0 \* invD/);
+  assert.match(mirrored, /fac\[F \+ 0\]/);
+  // qᵢ is qⱼ of the mirror: no pair copies another's record.
+  assert.equal(termOf({ ...SMALL, inputs: ["d", "qi"] }).source.mirrored, "");
+  assert.equal(termOf({ ...SMALL, inputs: ["d", "radial_vi"] }).source.mirrored, "");
+  assert.equal(
+    termOf({ ...SMALL, inputs: ["inv_d", "axis0"], axes: 1 }, { ...layout, axes: 3 }).source
+      .mirrored,
+    "",
+  );
+  assert.ok(mirroredPairs(["d", "inv_d", "radial_speed", "speed", "qiqj", "vi_vj"]));
+  assert.ok(!mirroredPairs(["d", "qj"]));
 });

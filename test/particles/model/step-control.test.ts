@@ -13,9 +13,16 @@ const pulled = (pull: number) => {
 };
 
 test("stepControlFor bounds the substeps between 1 and 1/8 of the equal ones, or fixes them", () => {
-  assert.deepEqual(control, { eta: 0.2, longest: 0.5 / 6, shortest: 0.5 / 48, maxSteps: 48 });
+  assert.deepEqual(control, {
+    eta: 0.2,
+    eta4: 0.2 ** 4,
+    longest: 0.5 / 6,
+    shortest: 0.5 / 48,
+    maxSteps: 48,
+  });
   assert.deepEqual(stepControlFor(0, 6, 0.5), {
     eta: 0,
+    eta4: 0,
     longest: 0.5 / 6,
     shortest: 0.5 / 6,
     maxSteps: 6,
