@@ -284,6 +284,11 @@ export class PairTerm {
     const mirrored = mirroredPairs(parts.inputs)
       ? [axes, ...geometry(mirroredRest), mirroredRest].join("\n")
       : "";
+    // Without a velocity input or output the pair's velocity adjoints stay 0, and adding 0 + 0 to
+    // gVel, which starts at +0, leaves it as it is: the pass does not write them.
+    const velocity = /\ba(U|VI|VJ)[012]\b/.test(
+      [...outputs.map((out) => out.adjoint), ...inputAdjoints].join(" "),
+    );
     const backwardRest = [
       `const G = k * ${mlp.width};`,
       ...directions,
@@ -308,7 +313,7 @@ export class PairTerm {
       "const gd = (aD - aInvD * invD * invD) * invD;",
       ...[0, 1, 2].map(
         (c) =>
-          `{ const gr = aR${c} + gd * r${c}; gPos[j * 3 + ${c}] += gr; gPos[ai + ${c}] -= gr; gVel[j * 3 + ${c}] += aU${c} + aVJ${c}; gVel[ai + ${c}] += aVI${c} - aU${c}; }`,
+          `{ const gr = aR${c} + gd * r${c}; gPos[j * 3 + ${c}] += gr; gPos[ai + ${c}] -= gr;${velocity ? ` gVel[j * 3 + ${c}] += aU${c} + aVJ${c}; gVel[ai + ${c}] += aVI${c} - aU${c};` : ""} }`,
       ),
     ].join("\n");
     const backward = [

@@ -34,14 +34,19 @@ test("PairTerm writes only the parts the network has", () => {
   // No other input or direction is computed, and the properties have no adjoint.
   assert.doesNotMatch(forward, /vi0 \* vj0|u1 \* r2|N\[/);
   assert.doesNotMatch(backward, /g\[G \+ 1\]/);
-  // Nor the velocities, which neither pass reads without a velocity part.
+  // Nor the velocities, which neither pass reads without a velocity part, nor their adjoints.
   for (const pass of [forward, backward])
-    assert.doesNotMatch(pass, /rec\[Vi|Math\.sqrt\(uu\)|ru \+=/);
+    assert.doesNotMatch(pass, /rec\[Vi|Math\.sqrt\(uu\)|ru \+=|gVel/);
   // A velocity input brings them back: the speed reads u, and u the velocities.
   const speed = termOf({ ...SMALL, inputs: ["d", "speed"] }).source.forward;
   assert.match(speed, /const vi0 = rec\[Vi \+ 0\];.*const u0 = vj0 - vi0;.*uu \+= u0 \* u0;/);
   assert.match(speed, /speed = Math\.sqrt\(uu\)/);
   assert.doesNotMatch(speed, /ru \+=/);
+  const speedBack = termOf({ ...SMALL, inputs: ["d", "speed"] }).source.backward;
+  assert.match(speedBack, /gVel\[j \* 3 \+ 0\] \+= aU0 \+ aVJ0; gVel\[ai \+ 0\] \+= aVI0 - aU0;/);
+  // So does a velocity output.
+  const along = termOf({ ...SMALL, outputs: ["rhat", "vj"] }).source.backward;
+  assert.match(along, /gVel\[j \* 3 \+ 2\] \+= aU2 \+ aVJ2;/);
 });
 
 test("PairTerm refuses names outside the vocabulary, before writing any source", () => {
