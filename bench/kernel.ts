@@ -1,14 +1,15 @@
 /**
  * `npm run bench:kernel`: the particle kernel's speed, per design, on one thread. For each design
  * (the substep design, the broad one before pruning, and two kept networks typical of what pruning
- * leaves, one with pair inputs the same for (i, j) and (j, i)) it times the kernel's forward pass and its forward + backward pass on a batch of samples
- * of a public set with fixed weights and equal substeps, and prints per sample and acceleration
- * evaluation: the multiply-adds of the design's MLPs (counted from its sizes), µs forward and
- * forward + backward and the achieved GFLOP/s. With a C compiler, the same for a plain scalar C
- * forward pass of the substep design (bench/kernel/substep_forward.c, `-O2`), checked to give the
- * kernel's outputs, and the ratio. The timings run in rounds, every measurement once in each, and
- * the medians over the rounds are reported: this machine's speed drifts from minute to minute, and
- * a slow spell then falls on every measurement alike.
+ * leaves, one with pair inputs the same for (i, j) and (j, i)) it times the kernel's forward pass
+ * and its forward + backward pass on a batch of samples of a public set with fixed weights and
+ * equal substeps, and prints per sample and acceleration evaluation: the multiply-adds of the
+ * design's MLPs (counted from its sizes), µs forward and forward + backward and the achieved
+ * GFLOP/s. With a C compiler, the same for a plain scalar C forward pass of the substep design
+ * (bench/kernel/substep_forward.c, `-O2`), checked to give the kernel's outputs, and the ratio. The
+ * timings run in rounds, every measurement once in each, and the medians over the rounds are
+ * reported: this machine's speed drifts from minute to minute, and a slow spell then falls on every
+ * measurement alike.
  *
  * Pruning trains many network shapes briefly, and V8 compiles a shape's kernel code anew each
  * time, so a second table times each design as a shape the thread has never run (in a fresh worker
