@@ -25,7 +25,9 @@ const ACCUMULATE_BLOCK = 4;
  * which loops over arrays of a handful of numbers spend more time steering than computing; tanh is
  * written in place (tanhSource), as V8 does not inline every call to it. Each sum adds its terms
  * in the order of the plain loops (`z = b; z += x[i] · W[i][o]` for i in order), so the results
- * equal theirs to the last bit; the tests check them against plain loops. For the sizes [2, 2, 1]
+ * equal theirs to the last bit; the tests check them against plain loops. The pair and three-body
+ * terms write the forward and backward passes into their own compiled passes, as blocks
+ * ({@link forwardBlock}, {@link backwardBlock}), rather than call them. For the sizes [2, 2, 1]
  * the forward pass reads:
  *
  * ```js
@@ -146,6 +148,23 @@ export class KernelMlp {
       this.accumulateRest(grads, act, at + whole * this.width, whole * this.width);
   }
 
+  /**
+   * {@link forward}'s source for a record at `array[offset…]`, as a block to write into the
+   * compiled pass of one item (see PairTerm): a call costs more than the MLP of a small network,
+   * and V8 does not inline a large one. `inputs`: the local variables that hold the inputs the
+   * record holds, read from the record when not given.
+   */
+  forwardBlock(array: string, offset: string, inputs: readonly string[] = []): string {
+    const source = forwardSource(this.sizes, this.offsets, this.first, array, offset, inputs);
+    return `{\n${source}\n}`;
+  }
+
+  /** {@link backward}'s source as a block, for a record at `array[offset…]` and item `item`. */
+  backwardBlock(array: string, offset: string, item: string): string {
+    const record = `${item} * ${this.width}`;
+    return `{\n${backwardSource(this.sizes, this.offsets, this.first, this.width, array, offset, record)}\n}`;
+  }
+
   /** Where the outputs start in a record. */
   get outAt(): number {
     return this.offsets[this.sizes.length - 1];
@@ -171,10 +190,20 @@ function weightArrays(sizes: number[], first: number, from: string, prefix = "")
   return `const ${names.join(", ")};`;
 }
 
-function forwardSource(sizes: number[], offsets: number[], first: number): string {
+function forwardSource(
+  sizes: number[],
+  offsets: number[],
+  first: number,
+  act = "act",
+  at = "at",
+  values: readonly string[] = [],
+): string {
   const L = sizes.length - 1;
   const lines = [weightArrays(sizes, first, "params")];
-  const inputs = Array.from({ length: sizes[0] }, (_, i) => `a${i} = act[at + ${i}]`);
+  const inputs = Array.from(
+    { length: sizes[0] },
+    (_, i) => `a${i} = ${values[i] ?? `${act}[${at} + ${i}]`}`,
+  );
   lines.push(`const ${inputs.join(", ")};`);
   for (let l = 0; l < L; l++) {
     const nOut = sizes[l + 1];
@@ -187,15 +216,23 @@ function forwardSource(sizes: number[], offsets: number[], first: number): strin
       const a = offsets[l + 1] + o;
       if (l + 1 < L) lines.push(`let a${a} = ${z};`, tanhSource(`a${a}`, `a${a}`));
       else lines.push(`const a${a} = ${z};`);
-      lines.push(`act[at + ${a}] = a${a};`);
+      lines.push(`${act}[${at} + ${a}] = a${a};`);
     }
   }
   return lines.join("\n");
 }
 
-function backwardSource(sizes: number[], offsets: number[], first: number, width: number): string {
+function backwardSource(
+  sizes: number[],
+  offsets: number[],
+  first: number,
+  width: number,
+  act = "act",
+  at = "at",
+  record = `item * ${width}`,
+): string {
   const L = sizes.length - 1;
-  const lines = [weightArrays(sizes, first, "params"), `const G = item * ${width};`];
+  const lines = [weightArrays(sizes, first, "params"), `const G = ${record};`];
   const last = offsets[L];
   for (let o = 0; o < sizes[L]; o++) lines.push(`let d${last + o} = g[G + ${last + o}];`);
   for (let l = L - 1; l >= 0; l--) {
@@ -206,7 +243,7 @@ function backwardSource(sizes: number[], offsets: number[], first: number, width
       for (let o = 0; o < nOut; o++) {
         const k = outAt + o;
         lines.push(
-          `{ const h = act[at + ${k}]; d${k} = d${k} * (1 - h * h); g[G + ${k}] = d${k}; }`,
+          `{ const h = ${act}[${at} + ${k}]; d${k} = d${k} * (1 - h * h); g[G + ${k}] = d${k}; }`,
         );
       }
     for (let i = 0; i < nIn; i++) {
@@ -215,7 +252,9 @@ function backwardSource(sizes: number[], offsets: number[], first: number, width
         (_, o) => ` + W${l}[${i * nOut + o}] * d${outAt + o}`,
       );
       const k = offsets[l] + i;
-      lines.push(`let d${k} = 0${terms.join("")}; g[G + ${k}] = d${k};`);
+      // A hidden unit's adjoint is stored once tanh's derivative has scaled it (above, one layer
+      // down); an input's as it is.
+      lines.push(`let d${k} = 0${terms.join("")};${l === 0 ? ` g[G + ${k}] = d${k};` : ""}`);
     }
   }
   return lines.join("\n");

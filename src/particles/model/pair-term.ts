@@ -269,8 +269,12 @@ export class PairTerm {
       ),
     ];
     const forwardRest = [
-      ...values.map((v, m) => `rec[act + ${m}] = ${v};`),
-      "mlpForward(params, rec, act);",
+      ...values.map((v, m) => `const x${m} = ${v}; rec[act + ${m}] = x${m};`),
+      mlp.forwardBlock(
+        "rec",
+        "act",
+        values.map((_, m) => `x${m}`),
+      ),
       ...forces,
     ].join("\n");
     const forward = [axes, ...geometry(forwardRest), forwardRest].join("\n");
@@ -308,7 +312,7 @@ export class PairTerm {
           "}",
         ].join(" "),
       ),
-      "mlpBackward(params, rec, act, k);",
+      mlp.backwardBlock("rec", "act", "k"),
       ...inputAdjoints.map((a, m) => (a ? `{ const gm = g[G + ${m}]; ${a} }` : "")),
       "const gd = (aD - aInvD * invD * invD) * invD;",
       ...[0, 1, 2].map(
@@ -328,8 +332,6 @@ export class PairTerm {
       MIRROR,
       PAIR_I: Int32Array.from(pairs.PAIR_I),
       PAIR_J: Int32Array.from(pairs.PAIR_J),
-      mlpForward: mlp.forward,
-      mlpBackward: mlp.backward,
       g: mlp.g,
     };
     this.forwardPair = compiledFunction<PairForward>(

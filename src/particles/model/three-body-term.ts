@@ -101,8 +101,12 @@ export class ThreeBodyTerm {
     ];
     const forward = [
       ...members,
-      ...inputs.map((name, m) => `rec[act + ${m}] = ${INPUT_VALUE[name]};`),
-      "mlpForward(params, rec, act);",
+      ...inputs.map((name, m) => `const x${m} = ${INPUT_VALUE[name]}; rec[act + ${m}] = x${m};`),
+      mlp.forwardBlock(
+        "rec",
+        "act",
+        inputs.map((_, m) => `x${m}`),
+      ),
       `const coef = rec[act + ${outAt}] / sideD[ij];`,
       ...[0, 1, 2].map((c) => `acc[i * 3 + ${c}] += coef * sideR[3 * ij + ${c}];`),
     ].join("\n");
@@ -127,7 +131,7 @@ export class ThreeBodyTerm {
       "const invD = 1 / sideD[ij];",
       "const gDot = gAcc[i * 3] * sideR[3 * ij] + gAcc[i * 3 + 1] * sideR[3 * ij + 1] + gAcc[i * 3 + 2] * sideR[3 * ij + 2];",
       `g[G + ${outAt}] = gDot * invD;`,
-      "mlpBackward(params, rec, act, n);",
+      mlp.backwardBlock("rec", "act", "n"),
       "let gIJ = 0, gIK = 0, gJK = 0;",
       ...inputs.flatMap((name, m) =>
         INPUT_ADJOINT[name] ? [`${INPUT_ADJOINT[name]} += g[G + ${m}];`] : [],
@@ -142,8 +146,6 @@ export class ThreeBodyTerm {
     const bound = {
       members: triples.members,
       sides: triples.sides,
-      mlpForward: mlp.forward,
-      mlpBackward: mlp.backward,
       g: mlp.g,
     };
     this.forwardTriple = compiledFunction<TripleForward>(

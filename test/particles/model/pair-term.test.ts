@@ -28,12 +28,17 @@ const SMALL: NetworkParts = { ...allParts(0, 0), inputs: ["d", "qiqj"], outputs:
 
 test("PairTerm writes only the parts the network has", () => {
   const { forward, backward } = termOf(SMALL).source;
-  assert.match(forward, /rec\[act \+ 0\] = d;/);
-  assert.match(forward, /rec\[act \+ 1\] = qi \* qj;/);
+  assert.match(forward, /const x0 = d; rec\[act \+ 0\] = x0;/);
+  assert.match(forward, /const x1 = qi \* qj; rec\[act \+ 1\] = x1;/);
   assert.match(forward, /const e00 = r0 \* invD/);
   // No other input or direction is computed, and the properties have no adjoint.
   assert.doesNotMatch(forward, /vi0 \* vj0|u1 \* r2|N\[/);
-  assert.doesNotMatch(backward, /g\[G \+ 1\]/);
+  assert.doesNotMatch(backward, /gm = g\[G \+ 1\]/);
+  // The MLP is written into both passes, not called.
+  assert.match(forward, /const a0 = x0, a1 = x1;/);
+  assert.match(forward, /let a2 = B0\[0\] \+ a0 \* W0\[0\] \+ a1 \* W0\[3\];/);
+  assert.match(backward, /const G = k \* 6;.*\{\nconst W0 = params\[0\]/s);
+  assert.doesNotMatch(forward + backward, /mlpForward|mlpBackward/);
   // Nor the velocities, which neither pass reads without a velocity part, nor their adjoints.
   for (const pass of [forward, backward])
     assert.doesNotMatch(pass, /rec\[Vi|Math\.sqrt\(uu\)|ru \+=|gVel/);

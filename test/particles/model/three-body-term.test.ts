@@ -15,12 +15,13 @@ const termOf = (inputs: TripletInput[]): ThreeBodyTerm =>
 
 test("ThreeBodyTerm writes only the inputs the network has", () => {
   const { forward, backward } = termOf(["djk", "qk"]).source;
-  assert.match(forward, /rec\[act \+ 0\] = sideD\[jk\];/);
-  assert.match(forward, /rec\[act \+ 1\] = q\[k\];/);
+  assert.match(forward, /const x0 = sideD\[jk\]; rec\[act \+ 0\] = x0;/);
+  assert.match(forward, /const x1 = q\[k\]; rec\[act \+ 1\] = x1;/);
   assert.doesNotMatch(forward, /sideD\[ik\];|q\[i\];/);
   // The side dⱼₖ's adjoint gathers its input's; the property has none.
   assert.match(backward, /gJK \+= g\[G \+ 0\];/);
-  assert.doesNotMatch(backward, /g\[G \+ 1\]/);
+  assert.doesNotMatch(backward, /\+= g\[G \+ 1\]/);
+  assert.doesNotMatch(backward, /mlpBackward/);
 });
 
 test("ThreeBodyTerm refuses an input outside the vocabulary, before writing any source", () => {
