@@ -83,6 +83,12 @@ export interface KernelOptions {
   stepControl?: number;
   /** The network's parts (see NetworkParts); default {@link PAIR_ALONG_R_AND_U}. */
   parts?: NetworkParts;
+  /**
+   * Evaluations after which the pair term runs its passes unrolled, if they are small enough
+   * (see PairTerm): the same results, faster for a network that trains long; default
+   * UNROLL_AFTER.
+   */
+  unrollAfter?: number;
 }
 
 /**
@@ -225,14 +231,20 @@ export class InteractionKernel {
     if (this.triplet) this.specs.push(...this.triplet.specs("triplet_"));
     this.at.inertia = add("inertia", [2], parts.inertia);
     this.pairTerm = this.pair
-      ? new PairTerm(parts, this.factors, this.pair, {
-          positions: TAPE_POSITIONS,
-          velocities: TAPE_VELOCITIES,
-          pairs: TAPE_PAIRS,
-          eps: EPS,
-          axes: this.at.axes,
-          factors: this.at.factors,
-        })
+      ? new PairTerm(
+          parts,
+          this.factors,
+          this.pair,
+          {
+            positions: TAPE_POSITIONS,
+            velocities: TAPE_VELOCITIES,
+            pairs: TAPE_PAIRS,
+            eps: EPS,
+            axes: this.at.axes,
+            factors: this.at.factors,
+          },
+          options.unrollAfter,
+        )
       : null;
     this.tripletsAt = TAPE_PAIRS + N_PAIRS * (this.pair?.width ?? 0);
     this.threeBody =
@@ -263,6 +275,11 @@ export class InteractionKernel {
         : null;
     this.evalWidth = this.rawAt + (parts.inertia ? STATE : 0);
     this.record = new Float64Array(this.evalWidth);
+  }
+
+  /** The pairs per call of the pair term's forward and backward passes (see PairTerm). */
+  get pairsPerCall(): { forward: number; backward: number } {
+    return this.pairTerm?.pairsPerCall ?? { forward: 1, backward: 1 };
   }
 
   /** Names and shapes of the parameter arrays, in the order `params` lists them. */

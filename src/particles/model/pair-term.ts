@@ -61,6 +61,51 @@ type PairForward = (
   k: number,
 ) => void;
 
+/** {@link PairForward} for every pair in turn. */
+type PairsForward = (
+  params: Float64Array[],
+  rec: Float64Array,
+  at: number,
+  acc: Float64Array,
+  q: Float64Array,
+  fac: Float64Array,
+) => void;
+
+/** {@link PairBackward} for every pair in turn. */
+type PairsBackward = (
+  params: Float64Array[],
+  rec: Float64Array,
+  at: number,
+  gAcc: Float64Array,
+  gPos: Float64Array,
+  gVel: Float64Array,
+  grads: Float64Array[],
+  q: Float64Array,
+  fac: Float64Array,
+) => void;
+
+/**
+ * Evaluations after which a pair term runs its unrolled passes (see PairTerm): enough that a
+ * network that trains this long repays compiling them, more than one of pruning's refits takes.
+ */
+export const UNROLL_AFTER = 400_000;
+
+/**
+ * The longest source of one compiled function of unrolled pairs, in characters: V8 optimizes no
+ * function of more than 60 KiB of bytecode (`--max-optimized-bytecode-size`), and a pass of this
+ * kind compiles to well under 2 bytes of bytecode per character of its source.
+ */
+const UNROLL_MAX_SOURCE = 30_000;
+
+/**
+ * The longest source of a whole unrolled pass, in characters: beyond it, a network is one whose
+ * unrolled code would take V8 longer to optimize than unrolling saves (the broad design's).
+ */
+const UNROLL_MAX_PASS = 80_000;
+
+/** How many pairs one compiled function of unrolled pairs may hold: divisors of the 12 pairs. */
+const PAIRS_PER_CALL = [12, 6, 4, 3];
+
 /** Back through {@link PairForward}: adds to the adjoints of positions, velocities and weights. */
 type PairBackward = (
   params: Float64Array[],
@@ -160,6 +205,15 @@ const OUTPUT: Record<
  * twice; the backward pass runs it for each pair, whose adjoints differ. `source` shows what was
  * compiled.
  *
+ * A pair's passes are functions called once per pair, which serve every network shape pruning
+ * makes at little cost to compile. Once a term has run `unrollAfter` evaluations (a network that
+ * trains for long, as the kept one does), it compiles both passes again with the pairs written
+ * out one after the other, each with its particles' numbers as constants: all 12 in one function,
+ * or in as few functions as keep each short enough for V8 to optimize (UNROLL_MAX_SOURCE), so
+ * that the pass makes one call, or a few, instead of 12. A network whose unrolled passes would be
+ * long (UNROLL_MAX_PASS) keeps its passes per pair. The arithmetic is the same, to the bit, and
+ * so is every result; `pairsPerCall` says which passes run.
+ *
  * @example
  * const term = new PairTerm(kernel.parts, true, pairMlp, layout);
  * term.forward(params, rec, 0, acc, q, factors); // adds the pair forces to acc
@@ -180,8 +234,25 @@ export class PairTerm {
   private readonly mirroredPair: PairForward | null;
   /** Pair k's part of {@link backward}, compiled. */
   private readonly backwardPair: PairBackward;
+  /** Evaluations left before the passes unroll (see the class comment); ∞ once they have, or would not. */
+  private untilUnrolled: number;
+  /** The passes' functions of unrolled pairs, in order, once they are (see the class comment). */
+  private unrolledPasses: { forward: PairsForward[]; backward: PairsBackward[] } | null = null;
+  /** What {@link unroll} compiles from: the per-pair sources and what they read. */
+  private readonly bound: Record<string, unknown>;
 
-  constructor(parts: NetworkParts, factors: boolean, mlp: KernelMlp, layout: PairTermLayout) {
+  /**
+   * @param unrollAfter - evaluations after which the passes unroll, if small enough (see the class
+   *   comment); UNROLL_AFTER by default, Infinity never.
+   */
+  constructor(
+    parts: NetworkParts,
+    factors: boolean,
+    mlp: KernelMlp,
+    layout: PairTermLayout,
+    unrollAfter = UNROLL_AFTER,
+  ) {
+    this.untilUnrolled = unrollAfter;
     const axis = (name: string): number => {
       const k = axisIndex(name);
       if (!Number.isSafeInteger(k) || k >= parts.axes)
@@ -334,6 +405,7 @@ export class PairTerm {
       PAIR_J: Int32Array.from(pairs.PAIR_J),
       g: mlp.g,
     };
+    this.bound = bound;
     this.forwardPair = compiledFunction<PairForward>(
       "pairForward",
       bound,
@@ -356,6 +428,17 @@ export class PairTerm {
     );
   }
 
+  /**
+   * The pairs per call of the forward and backward passes: 1 until they unroll (see the class
+   * comment), up to 12 after.
+   */
+  get pairsPerCall(): { forward: number; backward: number } {
+    const passes = this.unrolledPasses;
+    return passes
+      ? { forward: N_PAIRS / passes.forward.length, backward: N_PAIRS / passes.backward.length }
+      : { forward: 1, backward: 1 };
+  }
+
   /** Adds each particle's pair forces at the state at `rec[at…]` to `acc`, recording the MLP's activations. */
   forward(
     params: Float64Array[],
@@ -365,6 +448,12 @@ export class PairTerm {
     q: Float64Array,
     fac: Float64Array,
   ): void {
+    if (this.unrolledPasses) {
+      const passes = this.unrolledPasses.forward;
+      for (let n = 0; n < passes.length; n++) passes[n](params, rec, at, acc, q, fac);
+      return;
+    }
+    if (--this.untilUnrolled <= 0) this.unroll();
     for (let k = 0; k < N_PAIRS; k++)
       if (this.mirroredPair && MIRROR[k] >= 0) this.mirroredPair(params, rec, at, acc, q, fac, k);
       else this.forwardPair(params, rec, at, acc, q, fac, k);
@@ -386,7 +475,70 @@ export class PairTerm {
     q: Float64Array,
     fac: Float64Array,
   ): void {
+    if (this.unrolledPasses) {
+      const passes = this.unrolledPasses.backward;
+      for (let n = 0; n < passes.length; n++)
+        passes[n](params, rec, at, gAcc, gPos, gVel, grads, q, fac);
+      return;
+    }
     for (let k = 0; k < N_PAIRS; k++)
       this.backwardPair(params, rec, at, gAcc, gPos, gVel, grads, q, fac, k);
+  }
+
+  /**
+   * Compiles the unrolled passes (see the class comment), if both are short enough; either way
+   * counts no further.
+   */
+  private unroll(): void {
+    this.untilUnrolled = Infinity;
+    // Pair k's source with k, i and j as numbers, in a block of its own.
+    const pair = (k: number, source: string): string =>
+      [
+        `{ const k = ${k};`,
+        source
+          .replace(
+            "const i = PAIR_I[k], j = PAIR_J[k];",
+            `const i = ${pairs.PAIR_I[k]}, j = ${pairs.PAIR_J[k]};`,
+          )
+          .replace(/MIRROR\[k\]/g, String(MIRROR[k])),
+        "}",
+      ].join("\n");
+    const { forward, mirrored, backward } = this.source;
+    const ks = Array.from({ length: N_PAIRS }, (_, k) => k);
+    const forwards = ks.map((k) => pair(k, mirrored && MIRROR[k] >= 0 ? mirrored : forward));
+    const backwards = ks.map((k) => pair(k, backward));
+    // The pairs in as few functions as keep each short enough for V8 to optimize.
+    const split = <T>(sources: string[], name: string, args: string[]): T[] | null => {
+      if (sources.join("\n").length > UNROLL_MAX_PASS) return null;
+      const per = PAIRS_PER_CALL.find((n) =>
+        ks.every((k) => k % n || sources.slice(k, k + n).join("\n").length <= UNROLL_MAX_SOURCE),
+      );
+      if (!per) return null;
+      return ks
+        .filter((k) => k % per === 0)
+        .map((k) =>
+          compiledFunction<T>(name, this.bound, args, sources.slice(k, k + per).join("\n")),
+        );
+    };
+    const f = split<PairsForward>(forwards, "pairsForward", [
+      "params",
+      "rec",
+      "at",
+      "acc",
+      "q",
+      "fac",
+    ]);
+    const b = split<PairsBackward>(backwards, "pairsBackward", [
+      "params",
+      "rec",
+      "at",
+      "gAcc",
+      "gPos",
+      "gVel",
+      "grads",
+      "q",
+      "fac",
+    ]);
+    if (f && b) this.unrolledPasses = { forward: f, backward: b };
   }
 }

@@ -67,6 +67,16 @@ const variants: { name: string; make: () => InteractionKernel }[] = [
       }),
   },
   {
+    // The pair passes unrolled from the first evaluation on (see PairTerm).
+    name: "unrolled pairs",
+    make: () =>
+      new InteractionKernel([4], 2, 0.5, {
+        factors: true,
+        unrollAfter: 1,
+        parts: { ...allParts(0, 0), inputs: ["inv_d", "qi", "speed"], outputs: ["rhat", "vj"] },
+      }),
+  },
+  {
     name: "no pair function, a trap",
     make: () =>
       new InteractionKernel([3], 2, 0.5, {
@@ -200,4 +210,51 @@ test("a pair that copies its mirror's MLP record gives the numbers computing it 
   assert.ok(a.starts[batch] > 3 * batch, "no sample was refined");
   assert.deepEqual(gradsA[0], gradsB[0].subarray(0, gradsA[0].length));
   assert.deepEqual(gradsA.slice(1), gradsB.slice(1));
+});
+
+test("pair passes that unroll give the numbers the passes per pair give, to the bit", () => {
+  const mirrored: NetworkParts = { ...allParts(0, 0), inputs: ["d", "inv_d"], outputs: ["rhat"] };
+  const velocity: NetworkParts = {
+    ...allParts(0, 0),
+    inputs: ["d", "radial_speed", "speed", "vi_vj"],
+  };
+  // Pairs per call: all 12 in one function for the small network (its mirrored pairs copying
+  // their mirror's record), fewer for the larger ones, whose 12 would be too long for one.
+  const networks: { hidden: number[]; parts: NetworkParts; perCall: (n: number) => boolean }[] = [
+    { hidden: [1], parts: mirrored, perCall: (n) => n === 12 },
+    { hidden: [2], parts: { ...velocity, outputs: ["rhat", "u"] }, perCall: (n) => n >= 3 },
+    {
+      hidden: [3, 2],
+      parts: {
+        ...allParts(1, 0),
+        inputs: ["inv_d", "axis0", "radial_vi", "qj"],
+        outputs: ["vi_x_rhat", "axis0", "vj"],
+        field: ["trap"],
+      },
+      perCall: (n) => n >= 3 && n < 12,
+    },
+  ];
+  for (const { hidden, parts, perCall } of networks) {
+    const options = { factors: true, stepControl: 0.05, parts };
+    const perPair = new InteractionKernel(hidden, 3, 0.5, { ...options, unrollAfter: Infinity });
+    // Unrolls at its first evaluation: that one runs per pair, every later one unrolled.
+    const unrolled = new InteractionKernel(hidden, 3, 0.5, { ...options, unrollAfter: 1 });
+    const params = weightsFor(perPair);
+    for (let pass = 0; pass < 2; pass++) {
+      const a = perPair.forward(x, batch, params);
+      const gradsA = perPair.backward(x, batch, params, a, direction);
+      const b = unrolled.forward(x, batch, params);
+      const gradsB = unrolled.backward(x, batch, params, b, direction);
+      assert.deepEqual(b.out, a.out);
+      assert.deepEqual(b.steps, a.steps);
+      assert.deepEqual(gradsB, gradsA);
+    }
+    const { forward, backward } = unrolled.pairsPerCall;
+    assert.ok(perCall(forward) && perCall(backward), `hidden ${hidden}: ${forward}, ${backward}`);
+    assert.deepEqual(perPair.pairsPerCall, { forward: 1, backward: 1 });
+  }
+  // A network whose unrolled passes would be long keeps its passes per pair.
+  const broad = new InteractionKernel([8], 2, 0.5, { parts: allParts(3, 3), unrollAfter: 1 });
+  broad.forward(x, batch, weightsFor(broad), false);
+  assert.deepEqual(broad.pairsPerCall, { forward: 1, backward: 1 });
 });
