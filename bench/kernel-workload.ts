@@ -8,6 +8,7 @@ import { particleDataFile } from "../src/io/project-paths";
 import { median } from "../src/math/statistics";
 import { SAMPLE_IN, SAMPLE_OUT } from "../src/particles/data/particle-data";
 import { SUBSTEP_DESIGN } from "../src/particles/model/designs";
+import type { InteractionKernel } from "../src/particles/model/interaction-kernel";
 import {
   DEFAULT_SUBSTEPS,
   type InteractionConfig,
@@ -23,6 +24,10 @@ export interface KernelWorkload {
   forward: () => void;
   /** The forward pass recording activations, then the backward pass. */
   both: () => void;
+  /** {@link both} with the pair term's passes unrolled from the start (see PairTerm). */
+  bothUnrolled: () => void;
+  /** The pairs per call of the unrolled passes, forward and backward (1: they do not unroll). */
+  pairsPerCall: { forward: number; backward: number };
 }
 
 /**
@@ -50,15 +55,25 @@ export function kernelWorkload(
   batch: number,
   random: SeededRandom,
 ): KernelWorkload {
-  const kernel = kernelOf({ ...config, stepControl: 0 });
+  // The kernel with its pair passes per pair, as pruning's short-lived networks run it, and one
+  // whose passes unroll at its first evaluation, as a network that trains long runs them after
+  // UNROLL_AFTER evaluations (see PairTerm).
+  const equal = { ...config, stepControl: 0 };
+  const kernel = kernelOf(equal, DEFAULT_SUBSTEPS, Infinity);
+  const unrolled = kernelOf(equal, DEFAULT_SUBSTEPS, 1);
   const params = kernel
     .paramSizes()
     .map((n) => Float64Array.from({ length: n }, () => 0.2 * random.normal()));
   const dy = Float64Array.from({ length: batch * SAMPLE_OUT }, () => random.normal());
+  const both = (k: InteractionKernel) => () =>
+    void k.backward(x, batch, params, k.forward(x, batch, params, true), dy);
+  unrolled.forward(x, 1, params, false);
   return {
     params,
     forward: () => void kernel.forward(x, batch, params, false),
-    both: () => void kernel.backward(x, batch, params, kernel.forward(x, batch, params, true), dy),
+    both: both(kernel),
+    bothUnrolled: both(unrolled),
+    pairsPerCall: unrolled.pairsPerCall,
   };
 }
 

@@ -5,7 +5,8 @@
  * and its forward + backward pass on a batch of samples of a public set with fixed weights and
  * equal substeps, and prints per sample and acceleration evaluation: the multiply-adds of the
  * design's MLPs (counted from its sizes), µs forward and forward + backward and the achieved
- * GFLOP/s. With a C compiler, the same for a plain scalar C forward pass of the substep design
+ * GFLOP/s, and forward + backward with the pair passes unrolled, as a network that trains long
+ * runs them (see PairTerm). With a C compiler, the same for a plain scalar C forward pass of the substep design
  * (bench/kernel/substep_forward.c, `-O2`), checked to give the kernel's outputs, and the ratio. The
  * timings run in rounds, every measurement once in each, and the medians over the rounds are
  * reported: this machine's speed drifts from minute to minute, and a slow spell then falls on every
@@ -31,7 +32,7 @@ import {
   kernelOf,
 } from "../src/particles/model/interaction-layer";
 import { partsOf } from "../src/particles/model/network-surgery";
-import { mirroredPairs } from "../src/particles/model/pair-term";
+import { mirroredPairs, UNROLL_AFTER } from "../src/particles/model/pair-term";
 import { DEFAULT_SIZING } from "../src/particles/training/sized-training";
 import { SeededRandom } from "../src/random/seeded";
 import { measuredOn, writeResultsPage } from "../src/report/results-page";
@@ -121,7 +122,7 @@ async function main(argv: string[]): Promise<number> {
     name,
     config,
     ...kernelWorkload(config, x, batch, random),
-    times: { forward: [] as number[], both: [] as number[] },
+    times: { forward: [] as number[], both: [] as number[], unrolled: [] as number[] },
   }));
   const substep = designs[0];
   const cold = designs.map(() => ({ cold: [] as number[], warm: [] as number[] }));
@@ -129,12 +130,16 @@ async function main(argv: string[]): Promise<number> {
   try {
     // One untimed pass each (V8 compiles them), then rounds in which every measurement takes its
     // turn, so that a slow spell of the machine falls on all of them alike.
-    for (const d of designs) d.both();
+    for (const d of designs) {
+      d.both();
+      d.bothUnrolled();
+    }
     const cTimes: number[] = [];
     for (let round = 0; round < runs; round++) {
       for (const d of designs) {
         d.times.forward.push(secondsOf(d.forward));
         d.times.both.push(secondsOf(d.both));
+        d.times.unrolled.push(secondsOf(d.bothUnrolled));
       }
       if (c) cTimes.push(c.run());
       for (const [k, d] of designs.entries()) {
@@ -151,7 +156,18 @@ async function main(argv: string[]): Promise<number> {
       const macs = multiplyAdds(d.config);
       const fwd = median(d.times.forward);
       const count = d.params.reduce((n, p) => n + p.length, 0);
-      return [d.name, count, macs, us(fwd), gflops(macs, fwd), us(median(d.times.both))];
+      const { forward, backward } = d.pairsPerCall;
+      const perCall = forward === 1 && backward === 1 ? "not unrolled" : `${forward}, ${backward}`;
+      return [
+        d.name,
+        count,
+        macs,
+        us(fwd),
+        gflops(macs, fwd),
+        us(median(d.times.both)),
+        forward === 1 && backward === 1 ? "" : us(median(d.times.unrolled)),
+        perCall,
+      ];
     });
     const notes: string[] = [];
     if (c) {
@@ -161,14 +177,25 @@ async function main(argv: string[]): Promise<number> {
       if (worst > 1e-9) throw new Error(`the C reference differs from the kernel by ${worst}`);
       const seconds = median(cTimes);
       const macs = multiplyAdds(SUBSTEP_DESIGN);
-      rows.push(["substep, scalar C -O2", "", macs, us(seconds), gflops(macs, seconds), ""]);
+      rows.push([
+        "substep, scalar C -O2",
+        "",
+        macs,
+        us(seconds),
+        gflops(macs, seconds),
+        "",
+        "",
+        "",
+      ]);
       // The ratio of the rounds' medians of each round's ratio: robust to a slow spell too.
       const ratio = median(substep.times.forward.map((t, k) => t / cTimes[k]));
       notes.push(
         `The kernel's forward pass of the substep design takes ${ratio.toFixed(2)} times as long as the scalar C reference's (the median over the rounds of the ratio within each round), whose outputs equal the kernel's to ${worst.toExponential(1)}.`,
       );
     } else notes.push("No C compiler here: the scalar C reference was not measured.");
-    console.log("design                   params  MACs/eval  fwd µs  fwd GFLOP/s  fwd+bwd µs");
+    console.log(
+      "design  params  MACs/eval  fwd µs  fwd GFLOP/s  fwd+bwd µs  unrolled fwd+bwd µs  pairs per call",
+    );
     for (const row of rows) console.log(row.map(String).join("  "));
     const { refitSteps, refitBatchSize } = DEFAULT_SIZING;
     const ms = (s: number) => (s * 1e3).toFixed(0);
@@ -183,7 +210,7 @@ async function main(argv: string[]): Promise<number> {
     for (const note of notes) console.log(note);
     const page = writeResultsPage("kernel", {
       title: "The particle kernel's speed",
-      about: `One thread, a batch of ${batch} samples of 5bf4506e86 with fixed seeded weights, ${DEFAULT_SUBSTEPS} equal substeps (${DEFAULT_SUBSTEPS} acceleration evaluations per sample). ${runs} rounds, in each of which every design's forward and forward + backward pass and the C reference's forward pass run once in turn; each cell is the median over the rounds. MACs: multiply-adds of the design's MLPs per evaluation, counted from its sizes (12 ordered pairs, or 6 for a network whose pair (j, i) copies the MLP record of (i, j), 24 ordered triples, the radial function of 4 particles); GFLOP/s counts 2 per multiply-add and nothing else (tanh, geometry and the integrator are extra work not counted).`,
+      about: `One thread, a batch of ${batch} samples of 5bf4506e86 with fixed seeded weights, ${DEFAULT_SUBSTEPS} equal substeps (${DEFAULT_SUBSTEPS} acceleration evaluations per sample). ${runs} rounds, in each of which every design's forward and forward + backward pass (with its pair passes per pair, and unrolled, as a network runs them once it has trained for ${UNROLL_AFTER.toLocaleString("en")} evaluations; a design whose unrolled passes would be too long keeps them per pair) and the C reference's forward pass run once in turn; each cell is the median over the rounds. MACs: multiply-adds of the design's MLPs per evaluation, counted from its sizes (12 ordered pairs, or 6 for a network whose pair (j, i) copies the MLP record of (i, j), 24 ordered triples, the radial function of 4 particles); GFLOP/s counts 2 per multiply-add and nothing else (tanh, geometry and the integrator are extra work not counted).`,
       command: `npm run bench:kernel -- ${argv.join(" ")}`.trim().replace(/ --$/, ""),
       tables: [
         {
@@ -194,6 +221,8 @@ async function main(argv: string[]): Promise<number> {
             "forward µs per sample-evaluation",
             "forward GFLOP/s",
             "forward + backward µs per sample-evaluation",
+            "the same, pair passes unrolled",
+            "pairs per call, unrolled (forward, backward)",
           ],
           rows,
         },

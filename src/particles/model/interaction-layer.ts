@@ -259,7 +259,8 @@ tf.serialization.registerClass(InteractionLayer);
 
 /**
  * The kernel of a configuration: its widths, factors, step control and parts, integrating the
- * observation step in `substeps` (at least, with step control).
+ * observation step in `substeps` (at least, with step control); `unrollAfter` as in
+ * KernelOptions (by default, UNROLL_AFTER).
  *
  * @example
  * const out = kernelOf(SUBSTEP_DESIGN).forward(x, batch, params, false).out;
@@ -267,11 +268,13 @@ tf.serialization.registerClass(InteractionLayer);
 export function kernelOf(
   config: Omit<InteractionConfig, "seed">,
   substeps = config.substeps ?? DEFAULT_SUBSTEPS,
+  unrollAfter?: number,
 ): InteractionKernel {
   return new InteractionKernel(config.hidden, substeps, OBSERVATION_STEP, {
     factors: config.factors,
     stepControl: config.stepControl,
     parts: config.parts,
+    unrollAfter,
   });
 }
 
