@@ -50,18 +50,10 @@ export interface PairTermLayout {
   factors: number;
 }
 
-/** The pair term's forward pass for pair k of one evaluation: adds cₒ fₒ Dₒ to particle i's `acc`. */
-type PairForward = (
-  params: Float64Array[],
-  rec: Float64Array,
-  at: number,
-  acc: Float64Array,
-  q: Float64Array,
-  fac: Float64Array,
-  k: number,
-) => void;
-
-/** {@link PairForward} for every pair in turn. */
+/**
+ * The pair term's forward pass over every pair of one evaluation: adds cₒ fₒ Dₒ to each particle
+ * i's `acc`.
+ */
 type PairsForward = (
   params: Float64Array[],
   rec: Float64Array,
@@ -71,7 +63,7 @@ type PairsForward = (
   fac: Float64Array,
 ) => void;
 
-/** {@link PairBackward} for every pair in turn. */
+/** Back through {@link PairsForward}: adds to the adjoints of positions, velocities and weights. */
 type PairsBackward = (
   params: Float64Array[],
   rec: Float64Array,
@@ -84,6 +76,12 @@ type PairsBackward = (
   fac: Float64Array,
 ) => void;
 
+/** {@link PairsForward} for pair k alone. */
+type PairForward = (...args: [...Parameters<PairsForward>, number]) => void;
+
+/** {@link PairsBackward} for pair k alone. */
+type PairBackward = (...args: [...Parameters<PairsBackward>, number]) => void;
+
 /**
  * Evaluations after which a pair term runs its unrolled passes (see PairTerm): enough that a
  * network that trains this long repays compiling them, more than one of pruning's refits takes.
@@ -92,8 +90,8 @@ export const UNROLL_AFTER = 400_000;
 
 /**
  * The longest source of one compiled function of unrolled pairs, in characters: V8 optimizes no
- * function of more than 60 KiB of bytecode (`--max-optimized-bytecode-size`), and a pass of this
- * kind compiles to well under 2 bytes of bytecode per character of its source.
+ * function of more than 60 KiB of bytecode (`--max-optimized-bytecode-size`), and this leaves
+ * room for two bytes of bytecode per character.
  */
 const UNROLL_MAX_SOURCE = 30_000;
 
@@ -106,19 +104,9 @@ const UNROLL_MAX_PASS = 80_000;
 /** How many pairs one compiled function of unrolled pairs may hold: divisors of the 12 pairs. */
 const PAIRS_PER_CALL = [12, 6, 4, 3];
 
-/** Back through {@link PairForward}: adds to the adjoints of positions, velocities and weights. */
-type PairBackward = (
-  params: Float64Array[],
-  rec: Float64Array,
-  at: number,
-  gAcc: Float64Array,
-  gPos: Float64Array,
-  gVel: Float64Array,
-  grads: Float64Array[],
-  q: Float64Array,
-  fac: Float64Array,
-  k: number,
-) => void;
+/** The arguments of the compiled passes over every pair (one pair's take `k` as well). */
+const FORWARD_ARGS = ["params", "rec", "at", "acc", "q", "fac"];
+const BACKWARD_ARGS = ["params", "rec", "at", "gAcc", "gPos", "gVel", "grads", "q", "fac"];
 
 // The code below is written in terms of one pair's geometry, with r = pⱼ − pᵢ (r0, r1, r2),
 // u = vⱼ − vᵢ (u0…), vᵢ (vi0…), vⱼ (vj0…), d = √(r·r + ε), invD = 1/d, ru = r·u,
@@ -234,7 +222,10 @@ export class PairTerm {
   private readonly mirroredPair: PairForward | null;
   /** Pair k's part of {@link backward}, compiled. */
   private readonly backwardPair: PairBackward;
-  /** Evaluations left before the passes unroll (see the class comment); ∞ once they have, or would not. */
+  /**
+   * Evaluations left before the passes unroll (see the class comment); ∞ once they have, or once
+   * they would not.
+   */
   private untilUnrolled: number;
   /** The passes' functions of unrolled pairs, in order, once they are (see the class comment). */
   private unrolledPasses: { forward: PairsForward[]; backward: PairsBackward[] } | null = null;
@@ -409,21 +400,16 @@ export class PairTerm {
     this.forwardPair = compiledFunction<PairForward>(
       "pairForward",
       bound,
-      ["params", "rec", "at", "acc", "q", "fac", "k"],
+      [...FORWARD_ARGS, "k"],
       forward,
     );
     this.mirroredPair = mirrored
-      ? compiledFunction<PairForward>(
-          "pairMirrored",
-          bound,
-          ["params", "rec", "at", "acc", "q", "fac", "k"],
-          mirrored,
-        )
+      ? compiledFunction<PairForward>("pairMirrored", bound, [...FORWARD_ARGS, "k"], mirrored)
       : null;
     this.backwardPair = compiledFunction<PairBackward>(
       "pairBackward",
       bound,
-      ["params", "rec", "at", "gAcc", "gPos", "gVel", "grads", "q", "fac", "k"],
+      [...BACKWARD_ARGS, "k"],
       backward,
     );
   }
@@ -520,25 +506,8 @@ export class PairTerm {
           compiledFunction<T>(name, this.bound, args, sources.slice(k, k + per).join("\n")),
         );
     };
-    const f = split<PairsForward>(forwards, "pairsForward", [
-      "params",
-      "rec",
-      "at",
-      "acc",
-      "q",
-      "fac",
-    ]);
-    const b = split<PairsBackward>(backwards, "pairsBackward", [
-      "params",
-      "rec",
-      "at",
-      "gAcc",
-      "gPos",
-      "gVel",
-      "grads",
-      "q",
-      "fac",
-    ]);
+    const f = split<PairsForward>(forwards, "pairsForward", FORWARD_ARGS);
+    const b = split<PairsBackward>(backwards, "pairsBackward", BACKWARD_ARGS);
     if (f && b) this.unrolledPasses = { forward: f, backward: b };
   }
 }
