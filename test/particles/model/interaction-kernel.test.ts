@@ -23,6 +23,12 @@ const direction = Float64Array.from({ length: batch * 12 }, (_, i) => Math.cos(0
 const loss = (kernel: InteractionKernel, params: Float64Array[], replay?: KernelForward): number =>
   kernel.forward(x, batch, params, false, replay).out.reduce((s, o, i) => s + o * direction[i], 0);
 
+/** A forward pass with a tape on `x`, and its backward pass from `direction`. */
+const bothPasses = (kernel: InteractionKernel, params: Float64Array[]) => {
+  const forward = kernel.forward(x, batch, params);
+  return { ...forward, grads: kernel.backward(x, batch, params, forward, direction) };
+};
+
 /** Every pair input whose value does not change when i and j swap. */
 const MIRRORED_INPUTS = ["d", "inv_d", "radial_speed", "speed", "qiqj", "vi_vj"] as const;
 
@@ -201,15 +207,13 @@ test("a pair that copies its mirror's MLP record gives the numbers computing it 
   const params = weightsFor(mirrored);
   // w0 is (inputs, hidden) row by row: qi's row of zeros goes last.
   const withQi = params.map((p, k) => (k === 0 ? Float64Array.of(...p, 0, 0, 0, 0) : p));
-  const a = mirrored.forward(x, batch, params);
-  const gradsA = mirrored.backward(x, batch, params, a, direction);
-  const b = computed.forward(x, batch, withQi);
-  const gradsB = computed.backward(x, batch, withQi, b, direction);
+  const a = bothPasses(mirrored, params);
+  const b = bothPasses(computed, withQi);
   assert.deepEqual(a.out, b.out);
   assert.deepEqual(a.steps, b.steps);
   assert.ok(a.starts[batch] > 3 * batch, "no sample was refined");
-  assert.deepEqual(gradsA[0], gradsB[0].subarray(0, gradsA[0].length));
-  assert.deepEqual(gradsA.slice(1), gradsB.slice(1));
+  assert.deepEqual(a.grads[0], b.grads[0].subarray(0, a.grads[0].length));
+  assert.deepEqual(a.grads.slice(1), b.grads.slice(1));
 });
 
 test("pair passes that unroll give the numbers the passes per pair give, to the bit", () => {
@@ -241,13 +245,11 @@ test("pair passes that unroll give the numbers the passes per pair give, to the 
     const unrolled = new InteractionKernel(hidden, 3, 0.5, { ...options, unrollAfter: 1 });
     const params = weightsFor(perPair);
     for (let pass = 0; pass < 2; pass++) {
-      const a = perPair.forward(x, batch, params);
-      const gradsA = perPair.backward(x, batch, params, a, direction);
-      const b = unrolled.forward(x, batch, params);
-      const gradsB = unrolled.backward(x, batch, params, b, direction);
+      const a = bothPasses(perPair, params);
+      const b = bothPasses(unrolled, params);
       assert.deepEqual(b.out, a.out);
       assert.deepEqual(b.steps, a.steps);
-      assert.deepEqual(gradsB, gradsA);
+      assert.deepEqual(b.grads, a.grads);
     }
     const { forward, backward } = unrolled.pairsPerCall;
     assert.ok(perCall(forward) && perCall(backward), `hidden ${hidden}: ${forward}, ${backward}`);
