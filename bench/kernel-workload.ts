@@ -67,6 +67,7 @@ export function kernelWorkload(
   const dy = Float64Array.from({ length: batch * SAMPLE_OUT }, () => random.normal());
   const both = (k: InteractionKernel) => () =>
     void k.backward(x, batch, params, k.forward(x, batch, params, true), dy);
+  // Its first evaluation unrolls it, so that pairsPerCall says how.
   unrolled.forward(x, 1, params, false);
   return {
     params,

@@ -6,11 +6,11 @@
  * equal substeps, and prints per sample and acceleration evaluation: the multiply-adds of the
  * design's MLPs (counted from its sizes), µs forward and forward + backward and the achieved
  * GFLOP/s, and forward + backward with the pair passes unrolled, as a network that trains long
- * runs them (see PairTerm). With a C compiler, the same for a plain scalar C forward pass of the substep design
- * (bench/kernel/substep_forward.c, `-O2`), checked to give the kernel's outputs, and the ratio. The
- * timings run in rounds, every measurement once in each, and the medians over the rounds are
- * reported: this machine's speed drifts from minute to minute, and a slow spell then falls on every
- * measurement alike.
+ * runs them (see PairTerm). With a C compiler, the same for a plain scalar C forward pass of the
+ * substep design (bench/kernel/substep_forward.c, `-O2`), checked to give the kernel's outputs,
+ * and the ratio. The timings run in rounds, every measurement once in each, and the medians over
+ * the rounds are reported: this machine's speed drifts from minute to minute, and a slow spell
+ * then falls on every measurement alike.
  *
  * Pruning trains many network shapes briefly, and V8 compiles a shape's kernel code anew each
  * time, so a second table times each design as a shape the thread has never run (in a fresh worker
@@ -157,7 +157,7 @@ async function main(argv: string[]): Promise<number> {
       const fwd = median(d.times.forward);
       const count = d.params.reduce((n, p) => n + p.length, 0);
       const { forward, backward } = d.pairsPerCall;
-      const perCall = forward === 1 && backward === 1 ? "not unrolled" : `${forward}, ${backward}`;
+      const unrolls = forward > 1 || backward > 1;
       return [
         d.name,
         count,
@@ -165,8 +165,8 @@ async function main(argv: string[]): Promise<number> {
         us(fwd),
         gflops(macs, fwd),
         us(median(d.times.both)),
-        forward === 1 && backward === 1 ? "" : us(median(d.times.unrolled)),
-        perCall,
+        unrolls ? us(median(d.times.unrolled)) : "",
+        unrolls ? `${forward}, ${backward}` : "not unrolled",
       ];
     });
     const notes: string[] = [];
