@@ -65,15 +65,10 @@ export class KernelMlp {
     accumulate: string;
     accumulateRest: string;
   };
-  /** The MLP on the inputs at `act[at…]`, writing every layer's activations after them. */
-  readonly forward: ForwardPass;
-  /**
-   * Back through {@link forward} for item `item`, whose activations are at `act[at…]`, from the
-   * output adjoints in the last layer's place of its record of `g` (at `item · width`): leaves
-   * every layer's adjoints there, the inputs' at the record's start. The weight gradients wait for
-   * {@link accumulate}.
-   */
-  readonly backward: BackwardPass;
+  /** {@link forward}, once compiled. */
+  private compiledForward: ForwardPass | null = null;
+  /** {@link backward}, once compiled. */
+  private compiledBackward: BackwardPass | null = null;
   /**
    * Adds a block's terms of the weight gradients: the items' activations from `act[A…]`, adjoints
    * from `g[G…]`; and the same for the items after the last whole block.
@@ -115,18 +110,6 @@ export class KernelMlp {
         : "",
     };
     const g = { g: this.g };
-    this.forward = compiledFunction<ForwardPass>(
-      "mlpForward",
-      g,
-      ["params", "act", "at"],
-      this.source.forward,
-    );
-    this.backward = compiledFunction<BackwardPass>(
-      "mlpBackward",
-      g,
-      ["params", "act", "at", "item"],
-      this.source.backward,
-    );
     const accumulate = (body: string) =>
       compiledFunction<AccumulatePass>("mlpAccumulate", g, ["grads", "act", "A", "G"], body);
     this.accumulateBlock = accumulate(this.source.accumulate);
@@ -146,6 +129,35 @@ export class KernelMlp {
       this.accumulateBlock(grads, act, at + k * this.width, k * this.width);
     if (this.accumulateRest)
       this.accumulateRest(grads, act, at + whole * this.width, whole * this.width);
+  }
+
+  /**
+   * The MLP on the inputs at `act[at…]`, writing every layer's activations after them. Compiled
+   * when first asked for: the kernel's terms write the MLP into their own passes instead
+   * ({@link forwardBlock}).
+   */
+  get forward(): ForwardPass {
+    return (this.compiledForward ??= compiledFunction<ForwardPass>(
+      "mlpForward",
+      { g: this.g },
+      ["params", "act", "at"],
+      this.source.forward,
+    ));
+  }
+
+  /**
+   * Back through {@link forward} for item `item`, whose activations are at `act[at…]`, from the
+   * output adjoints in the last layer's place of its record of `g` (at `item · width`): leaves
+   * every layer's adjoints there, the inputs' at the record's start. The weight gradients wait for
+   * {@link accumulate}. Compiled when first asked for, like {@link forward}.
+   */
+  get backward(): BackwardPass {
+    return (this.compiledBackward ??= compiledFunction<BackwardPass>(
+      "mlpBackward",
+      { g: this.g },
+      ["params", "act", "at", "item"],
+      this.source.backward,
+    ));
   }
 
   /**
