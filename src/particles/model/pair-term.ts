@@ -101,6 +101,12 @@ const UNROLL_MAX_SOURCE = 30_000;
  */
 const UNROLL_MAX_PASS = 80_000;
 
+/**
+ * The line of a pair's passes that looks up its particles, which the unrolled passes replace with
+ * the numbers (see PairTerm).
+ */
+const PAIR_PARTICLES = "const i = PAIR_I[k], j = PAIR_J[k];";
+
 /** How many pairs one compiled function of unrolled pairs may hold: divisors of the 12 pairs. */
 const PAIRS_PER_CALL = [12, 6, 4, 3];
 
@@ -292,7 +298,7 @@ export class PairTerm {
       const vj = u || reads("vj[012]");
       const sums = ["rr = " + layout.eps, speed ? "uu = " + layout.eps : "", ru ? "ru = 0" : ""];
       return [
-        "const i = PAIR_I[k], j = PAIR_J[k];",
+        PAIR_PARTICLES,
         `const act = at + ${layout.pairs} + k * ${mlp.width}, F = k * ${nOut};`,
         `const Pi = at + ${layout.positions} + i * 3, Pj = at + ${layout.positions} + j * 3;`,
         vi || vj
@@ -482,10 +488,7 @@ export class PairTerm {
       [
         `{ const k = ${k};`,
         source
-          .replace(
-            "const i = PAIR_I[k], j = PAIR_J[k];",
-            `const i = ${pairs.PAIR_I[k]}, j = ${pairs.PAIR_J[k]};`,
-          )
+          .replace(PAIR_PARTICLES, `const i = ${pairs.PAIR_I[k]}, j = ${pairs.PAIR_J[k]};`)
           .replace(/MIRROR\[k\]/g, String(MIRROR[k])),
         "}",
       ].join("\n");
