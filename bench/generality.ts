@@ -97,11 +97,12 @@ async function main(argv: string[]): Promise<number> {
   const yardstickBefore = kernelYardstick();
   console.log(`yardstick: ${yardstickBefore.toFixed(2)} µs per sample-evaluation`);
   const started = Date.now();
+  let done = 0;
   const replies = await trainInParallel(jobs, {
     workers: values.workers ? Number(values.workers) : undefined,
     onDone: (i, r) =>
       console.log(
-        `  done ${jobs[i].design} on ${sets[i % sets.length]}: score ${r.result!.valScore.toFixed(0)} (${r.result!.seconds.toFixed(0)} s; ${((Date.now() - started) / 1000).toFixed(0)} s in all)`,
+        `  ${++done} of ${jobs.length}: ${jobs[i].design} on ${sets[i % sets.length]}, score ${r.result!.valScore.toFixed(0)} (${r.result!.seconds.toFixed(0)} s; ${((Date.now() - started) / 1000).toFixed(0)} s in all)`,
       ),
   });
   const seconds = (Date.now() - started) / 1000;
